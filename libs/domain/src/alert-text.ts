@@ -1,0 +1,51 @@
+import type { TransitionKind } from './alert-lifecycle';
+import { type AlertMetric, type AlertRule, type AlertWindow, gapOf, windowLabelVi } from './alert-rule';
+import { formatPercentVi } from './rates';
+
+const METRIC_LABELS: Record<AlertMetric, string> = {
+  onlineRate: 'tỷ lệ hồ sơ trực tuyến',
+  onTimeRate: 'tỷ lệ hồ sơ giải quyết đúng hạn',
+  overdueOpen: 'số hồ sơ quá hạn chưa giải quyết',
+};
+
+const PREFIXES: Record<TransitionKind, string> = {
+  PENDING: 'Đang theo dõi — ',
+  FIRED: '',
+  WORSENED: 'Tiếp tục giảm — ',
+  ACKNOWLEDGED: 'Đã tiếp nhận — ',
+  UNSILENCED: 'Hết tạm ẩn, vẫn vi phạm — ',
+  RESOLVED: 'Đã phục hồi — ',
+  CANCELLED: 'Hết vi phạm trước khi cảnh báo — ',
+};
+
+/** A target as operators write it: 80%, 82,5% for rates; the plain number for counts. */
+function targetText(metric: AlertMetric, target: number): string {
+  if (metric === 'overdueOpen') return String(target);
+  return `${`${Math.round(target * 10000) / 100}`.replace('.', ',')}%`;
+}
+
+function valueText(metric: AlertMetric, value: number | null): string {
+  if (metric === 'overdueOpen') return value === null ? '—' : String(value);
+  return formatPercentVi(value);
+}
+
+export interface AlertTextInput {
+  unitName: string;
+  rule: Pick<AlertRule, 'metric' | 'comparison' | 'target'> & { window: AlertWindow };
+  kind: TransitionKind;
+  value: number | null;
+}
+
+/**
+ * The Vietnamese alert text of issue 3, with the unit's official name:
+ * "Phường Phú Khương: tỷ lệ hồ sơ trực tuyến 30 ngày 72,40% < mục tiêu 80%".
+ * The relation shown is the one that holds for the figure, so a recovered rate reads "≥".
+ */
+export function alertText({ unitName, rule, kind, value }: AlertTextInput): string {
+  const bad = value !== null && gapOf(rule, value) > 0;
+  const relation = rule.comparison === 'below' ? (bad ? '<' : '≥') : bad ? '>' : '≤';
+  const noun = rule.metric === 'overdueOpen' ? 'ngưỡng' : 'mục tiêu';
+  const window = rule.metric === 'overdueOpen' ? '' : ` ${windowLabelVi(rule.window)}`;
+  const kindPrefix = kind === 'WORSENED' && rule.comparison === 'above' ? 'Tiếp tục tăng — ' : PREFIXES[kind];
+  return `${kindPrefix}${unitName}: ${METRIC_LABELS[rule.metric]}${window} ${valueText(rule.metric, value)} ${relation} ${noun} ${targetText(rule.metric, rule.target)}`;
+}
