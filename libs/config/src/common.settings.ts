@@ -1,0 +1,50 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+export const IntSetting = () => Transform(toInt);
+
+/** Settings every app shares: where Kafka, PostgreSQL and Redis are, and the topic names. */
+export class CommonSettings {
+  @Matches(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, { message: 'must be host:port[,host:port…]' })
+  KAFKA_BROKERS = '127.0.0.1:9092';
+
+  @IsString() @IsNotEmpty()
+  KAFKA_CLIENT_ID = 'tthc-monitor';
+
+  @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/tthc';
+
+  @Matches(/^rediss?:\/\//, { message: 'must be a redis:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Namespace of every Redis key, so several deployments (or test runs) can share a server. */
+  @Matches(/^[a-z0-9:_-]+$/i)
+  REDIS_KEY_PREFIX = 'tthc';
+
+  @IsString() @IsNotEmpty()
+  TOPIC_EVENTS = 'tthc.dossier.events';
+
+  @IsString() @IsNotEmpty()
+  TOPIC_VALIDATED = 'tthc.dossier.validated';
+
+  @IsString() @IsNotEmpty()
+  TOPIC_DLQ = 'tthc.dossier.dlq';
+
+  @IsString() @IsNotEmpty()
+  TOPIC_UNIT_METRICS = 'tthc.metrics.units';
+
+  @IsString() @IsNotEmpty()
+  TOPIC_ALERTS = 'tthc.alerts';
+
+  /** The province this deployment serves (NSO code); `all` serves the whole country's catalogue. */
+  @Matches(/^(\d{2}|all)$/, { message: 'must be a 2-digit province code or "all"' })
+  PROVINCE_CODE = '86';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Partitions per topic when topics are provisioned; more partitions, more parallel consumers. */
+  @IntSetting() @IsInt() @Min(1) @Max(1024)
+  TOPIC_PARTITIONS = 6;
+}

@@ -1,0 +1,2 @@
+export * from './load-settings';
+export * from './common.settings';

@@ -1,0 +1,32 @@
+import { CommonSettings } from './common.settings';
+import { SettingsError, loadSettings } from './load-settings';
+
+describe('loadSettings', () => {
+  it('applies defaults for what is not set', () => {
+    const s = loadSettings(CommonSettings, {});
+    expect(s.KAFKA_BROKERS).toBe('127.0.0.1:9092');
+    expect(s.TOPIC_PARTITIONS).toBe(6);
+    expect(s.PROVINCE_CODE).toBe('86');
+  });
+
+  it('reads and converts what is set', () => {
+    const s = loadSettings(CommonSettings, { KAFKA_BROKERS: 'k1:9092,k2:9092', TOPIC_PARTITIONS: '24', PROVINCE_CODE: 'all' });
+    expect(s).toMatchObject({ KAFKA_BROKERS: 'k1:9092,k2:9092', TOPIC_PARTITIONS: 24, PROVINCE_CODE: 'all' });
+  });
+
+  it('names every bad setting in one error, with what it got', () => {
+    let error: unknown;
+    try {
+      loadSettings(CommonSettings, { KAFKA_BROKERS: 'localhost', DATABASE_URL: 'mysql://x', TOPIC_PARTITIONS: 'many', PROVINCE_CODE: '8' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SettingsError);
+    const problems = (error as SettingsError).problems.join('\n');
+    expect(problems).toContain('KAFKA_BROKERS: must be host:port[,host:port…] (got "localhost")');
+    expect(problems).toContain('DATABASE_URL: must be a postgres:// URL (got "mysql://x")');
+    expect(problems).toMatch(/TOPIC_PARTITIONS: .*must be an integer number.* \(got "many"\)/);
+    expect(problems).toContain('PROVINCE_CODE: must be a 2-digit province code or "all"');
+    expect((error as SettingsError).problems).toHaveLength(4);
+  });
+});

@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+
+export class SettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'SettingsError';
+  }
+}
+
+/** One line per bad setting, showing the value as it was written (not as converted). */
+function describe(errors: ValidationError[], env: Record<string, string | undefined>): string[] {
+  return errors.map((e) => {
+    const raw = env[e.property];
+    const shown = raw === undefined ? 'not set' : `got ${JSON.stringify(raw)}`;
+    const rules = Object.values(e.constraints ?? {}).map((msg) => msg.replace(new RegExp(`^${e.property} `), ''));
+    return `${e.property}: ${rules.join('; ')} (${shown})`;
+  });
+}
+
+/**
+ * Reads a settings class from environment-style variables and validates it at start-up,
+ * failing with one message that names every missing or bad setting. Taking `env` as an
+ * argument (not reading `process.env` here) lets tests run several apps side by side.
+ */
+export function loadSettings<T extends object>(cls: new () => T, env: Record<string, string | undefined>): T {
+  const settings = plainToInstance(cls, env, { exposeDefaultValues: true, excludeExtraneousValues: false });
+  const errors = validateSync(settings, { whitelist: false, forbidUnknownValues: false });
+  if (errors.length > 0) throw new SettingsError(describe(errors, env));
+  return settings;
+}
