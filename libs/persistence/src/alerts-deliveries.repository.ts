@@ -1,0 +1,90 @@
+import type { Sql } from './sql';
+
+/** TypeORM's postgres driver answers UPDATE … RETURNING with `[rows, affectedCount]`, SELECT and INSERT with the rows. */
+export function updatedRows<T>(result: unknown[]): T[] {
+  return (result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number' ? result[0] : result) as T[];
+}
+
+/**
+ * The webhook outbox (issue 3). Rows are written in the transaction that writes their
+ * transition, so a committed transition always has its deliveries and a rolled-back one never
+ * does. Retry timing uses the database clock (`now()`): backoff is about real time between HTTP
+ * attempts, not the business clock the rules evaluate against.
+ */
+export async function enqueueDeliveries(sql: Sql, items: { transitionId: number; body: string }[], urls: string[]): Promise<void> {
+  if (items.length === 0 || urls.length === 0) return;
+  await sql.query(
+    `INSERT INTO alert_deliveries (transition_id, url, body)
+     SELECT i.tid, u.url, i.body FROM unnest($1::bigint[], $2::text[]) AS i(tid, body) CROSS JOIN unnest($3::text[]) AS u(url)
+     ON CONFLICT (transition_id, url) DO NOTHING`,
+    [items.map((i) => i.transitionId), items.map((i) => i.body), urls],
+  );
+}
+
+export interface DueDelivery {
+  id: number;
+  transitionId: number;
+  url: string;
+  body: string;
+  attempts: number;
+}
+
+/**
+ * Claims due deliveries for `leaseMs`: their next attempt is pushed past the lease, so another
+ * worker (or this one after a crash) retries them only if this attempt never reports back.
+ * Oldest transition first, so a receiver mostly sees transitions in order.
+ */
+export async function claimDueDeliveries(sql: Sql, limit: number, leaseMs: number): Promise<DueDelivery[]> {
+  const result: unknown[] = await sql.query(
+    `UPDATE alert_deliveries d SET next_attempt_at = now() + make_interval(secs => $2::float8 / 1000)
+      WHERE d.id IN (SELECT id FROM alert_deliveries WHERE state = 'PENDING' AND next_attempt_at <= now()
+                      ORDER BY transition_id, id LIMIT $1 FOR UPDATE SKIP LOCKED)
+      RETURNING d.id::text, d.transition_id::text, d.url, d.body, d.attempts`,
+    [limit, leaseMs],
+  );
+  return updatedRows<{ id: string; transition_id: string; url: string; body: string; attempts: number }>(result)
+    .map((r) => ({ id: Number(r.id), transitionId: Number(r.transition_id), url: r.url, body: r.body, attempts: r.attempts }))
+    .sort((a, b) => a.transitionId - b.transitionId || a.id - b.id);
+}
+
+export async function markDelivered(sql: Sql, id: number, status: number): Promise<void> {
+  await sql.query(
+    `UPDATE alert_deliveries SET state = 'DELIVERED', attempts = attempts + 1, last_status = $2, last_error = NULL, delivered_at = now()
+      WHERE id = $1`,
+    [id, status],
+  );
+}
+
+/** A failed attempt: retry after `retryInMs`, or, with `retryInMs` null, the dead-letter state. */
+export async function markFailed(sql: Sql, id: number, status: number | null, error: string, retryInMs: number | null): Promise<void> {
+  await sql.query(
+    `UPDATE alert_deliveries SET attempts = attempts + 1, last_status = $2, last_error = $3,
+            state = CASE WHEN $4::float8 IS NULL THEN 'DEAD' ELSE 'PENDING' END,
+            next_attempt_at = CASE WHEN $4::float8 IS NULL THEN next_attempt_at ELSE now() + make_interval(secs => $4::float8 / 1000) END
+      WHERE id = $1`,
+    [id, status, error.slice(0, 1000), retryInMs],
+  );
+}
+
+export interface DeliveryRow {
+  id: number;
+  transitionId: number;
+  url: string;
+  state: 'PENDING' | 'DELIVERED' | 'DEAD';
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  deliveredAt: string | null;
+}
+
+export async function listDeliveries(sql: Sql, filter: { state?: string; transitionIds?: number[] } = {}): Promise<DeliveryRow[]> {
+  const rows: (Omit<DeliveryRow, 'id' | 'transitionId'> & { id: string; transitionId: string })[] = await sql.query(
+    `SELECT id::text, transition_id::text AS "transitionId", url, state, attempts, last_status AS "lastStatus",
+            last_error AS "lastError", delivered_at AS "deliveredAt"
+       FROM alert_deliveries
+      WHERE ($1::text IS NULL OR state = $1) AND ($2::bigint[] IS NULL OR transition_id = ANY($2::bigint[]))
+      ORDER BY id DESC LIMIT 1000`,
+    [filter.state ?? null, filter.transitionIds ?? null],
+  );
+  return rows.map((r) => ({ ...r, id: Number(r.id), transitionId: Number(r.transitionId) }));
+}

@@ -1,0 +1,69 @@
+import { type DayCounters, type LocalDate, addDays, startOfLocalDay } from '@tthc/domain';
+import type { Sql } from './sql';
+
+export interface DayCounterRow extends DayCounters {
+  unitCode: string;
+  day: LocalDate;
+}
+
+const COUNTER_COLUMNS = `
+  sum(rt)::int AS "receivedTotal", sum(ro)::int AS "receivedOnline", sum(rd)::int AS "receivedDirect",
+  sum(st)::int AS "resolvedTotal", sum(so)::int AS "resolvedOnTime", sum(sl)::int AS "resolvedLate"`;
+
+/**
+ * Day counters for [from, to] recomputed straight from the raw event log, by SQL that shares
+ * no code with the aggregator: per dossier, the RECEIVED and the RESOLVED with the earliest
+ * (occurredAt, eventId) are its facts (PRODUCT.md), counted on their local day. Only dossiers
+ * with an event inside the period can have a fact in it, so only their events are read.
+ * This is the auditor's proof that a published number follows from the events.
+ */
+export async function recountFromRawEvents(sql: Sql, from: LocalDate, to: LocalDate, unitCodes?: string[]): Promise<DayCounterRow[]> {
+  const params: unknown[] = [new Date(startOfLocalDay(from)), new Date(startOfLocalDay(addDays(to, 1))), from, to];
+  let unitFilter = '';
+  if (unitCodes) {
+    params.push(unitCodes);
+    unitFilter = `AND unit_code = ANY($5::text[])`;
+  }
+  return sql.query(
+    `WITH touched AS (
+       SELECT DISTINCT unit_code, dossier_id FROM raw_events
+        WHERE occurred_at >= $1 AND occurred_at < $2 ${unitFilter}
+     ), events AS (
+       SELECT r.* FROM raw_events r JOIN touched t USING (unit_code, dossier_id)
+     ), receipts AS (
+       SELECT DISTINCT ON (unit_code, dossier_id) unit_code, occurred_at, channel
+         FROM events WHERE type = 'RECEIVED' ORDER BY unit_code, dossier_id, occurred_at, event_id
+     ), resolutions AS (
+       SELECT DISTINCT ON (unit_code, dossier_id) unit_code, occurred_at, due_at
+         FROM events WHERE type = 'RESOLVED' ORDER BY unit_code, dossier_id, occurred_at, event_id
+     ), facts AS (
+       SELECT unit_code, (occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day,
+              1 AS rt, (channel = 'ONLINE')::int AS ro, (channel = 'DIRECT')::int AS rd, 0 AS st, 0 AS so, 0 AS sl
+         FROM receipts
+       UNION ALL
+       SELECT unit_code, (occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
+              0, 0, 0, 1, (occurred_at <= due_at)::int, (occurred_at > due_at)::int
+         FROM resolutions
+     )
+     SELECT unit_code AS "unitCode", to_char(day, 'YYYY-MM-DD') AS day, ${COUNTER_COLUMNS}
+       FROM facts WHERE day BETWEEN $3::date AND $4::date
+      GROUP BY unit_code, day ORDER BY unit_code, day`,
+    params,
+  );
+}
+
+/** The stored day counters for [from, to], zero rows left out. */
+export async function storedDayCounters(sql: Sql, from: LocalDate, to: LocalDate, unitCodes?: string[]): Promise<DayCounterRow[]> {
+  const params: unknown[] = [from, to];
+  if (unitCodes) params.push(unitCodes);
+  return sql.query(
+    `SELECT unit_code AS "unitCode", to_char(day, 'YYYY-MM-DD') AS day,
+            received_total AS "receivedTotal", received_online AS "receivedOnline", received_direct AS "receivedDirect",
+            resolved_total AS "resolvedTotal", resolved_on_time AS "resolvedOnTime", resolved_late AS "resolvedLate"
+       FROM unit_daily_counters
+      WHERE day BETWEEN $1::date AND $2::date ${unitCodes ? 'AND unit_code = ANY($3::text[])' : ''}
+        AND (received_total, received_online, received_direct, resolved_total, resolved_on_time, resolved_late) <> (0, 0, 0, 0, 0, 0)
+      ORDER BY unit_code, day`,
+    params,
+  );
+}

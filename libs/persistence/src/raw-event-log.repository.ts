@@ -1,0 +1,108 @@
+import type { DossierEvent, Rejection } from '@tthc/domain';
+import { type Sql, toIso } from './sql';
+
+export interface SourcedEvent {
+  event: DossierEvent;
+  partition: number;
+  offset: string;
+}
+
+/**
+ * The append-only log of accepted events. `appendNew` is also the duplicate filter: an eventId
+ * already in the log (or twice in the batch) is not inserted and not returned, in one round trip
+ * for the whole batch.
+ */
+export async function appendNewRawEvents(sql: Sql, batch: SourcedEvent[]): Promise<Set<string>> {
+  if (batch.length === 0) return new Set();
+  const rows: { event_id: string }[] = await sql.query(
+    `INSERT INTO raw_events (event_id, schema_version, type, dossier_id, unit_code, procedure_code,
+                             occurred_at, channel, due_at, source_partition, source_offset)
+     SELECT e.id, 1, e.type, e.dossier, e.unit, e.proc, e.occurred, e.channel, e.due, e.part, e.off
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                   $7::text[], $8::timestamptz[], $9::int[], $10::bigint[])
+            AS e(id, type, dossier, unit, proc, occurred, channel, due, part, off)
+     ON CONFLICT (event_id) DO NOTHING
+     RETURNING event_id`,
+    [
+      batch.map((b) => b.event.eventId),
+      batch.map((b) => b.event.type),
+      batch.map((b) => b.event.dossierId),
+      batch.map((b) => b.event.unitCode),
+      batch.map((b) => b.event.procedureCode),
+      batch.map((b) => toIso(b.event.occurredAt)),
+      batch.map((b) => b.event.channel ?? null),
+      batch.map((b) => toIso(b.event.dueAt)),
+      batch.map((b) => b.partition),
+      batch.map((b) => b.offset),
+    ],
+  );
+  return new Set(rows.map((r) => r.event_id));
+}
+
+export interface RejectedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  rejection: Rejection;
+  key: Buffer | null;
+  payload: Buffer | null;
+}
+
+/** Records rejected messages once per source position; returns the positions newly recorded. */
+export async function recordNewRejections(sql: Sql, rejected: RejectedMessage[]): Promise<Set<string>> {
+  if (rejected.length === 0) return new Set();
+  const rows: { source_partition: number; source_offset: string }[] = await sql.query(
+    `INSERT INTO rejected_events (source_topic, source_partition, source_offset, reason_code, reason_detail, message_key, payload)
+     SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::bytea[], $7::bytea[])
+     ON CONFLICT DO NOTHING
+     RETURNING source_partition, source_offset`,
+    [
+      rejected.map((r) => r.topic),
+      rejected.map((r) => r.partition),
+      rejected.map((r) => r.offset),
+      rejected.map((r) => r.rejection.code),
+      rejected.map((r) => r.rejection.detail),
+      rejected.map((r) => r.key),
+      rejected.map((r) => r.payload),
+    ],
+  );
+  return new Set(rows.map((r) => `${r.source_partition}:${r.source_offset}`));
+}
+
+/** Units with at least one raw event in [fromMs, toMs). */
+export async function unitsWithEventsBetween(sql: Sql, fromMs: number, toMs: number, unitCodes?: string[]): Promise<string[]> {
+  const rows: { unit_code: string }[] = await sql.query(
+    `SELECT DISTINCT unit_code FROM raw_events WHERE occurred_at >= $1 AND occurred_at < $2
+       ${unitCodes ? 'AND unit_code = ANY($3::text[])' : ''}`,
+    unitCodes ? [new Date(fromMs), new Date(toMs), unitCodes] : [new Date(fromMs), new Date(toMs)],
+  );
+  return rows.map((r) => r.unit_code);
+}
+
+/**
+ * Every raw event of every dossier of `unitCode` that has an event in [fromMs, toMs): the
+ * dossiers a period's facts can come from, with their whole history. One statement, so one
+ * consistent snapshot of the log.
+ */
+export async function rawEventsOfDossiersActiveBetween(sql: Sql, unitCode: string, fromMs: number, toMs: number): Promise<DossierEvent[]> {
+  const rows: {
+    event_id: string; type: DossierEvent['type']; dossier_id: string; unit_code: string; procedure_code: string;
+    occurred_at: Date; channel: DossierEvent['channel'] | null; due_at: Date;
+  }[] = await sql.query(
+    `SELECT event_id, type, dossier_id, unit_code, procedure_code, occurred_at, channel, due_at
+       FROM raw_events
+      WHERE unit_code = $1
+        AND dossier_id IN (SELECT dossier_id FROM raw_events WHERE unit_code = $1 AND occurred_at >= $2 AND occurred_at < $3)`,
+    [unitCode, new Date(fromMs), new Date(toMs)],
+  );
+  return rows.map((r) => ({
+    eventId: r.event_id,
+    type: r.type,
+    dossierId: r.dossier_id,
+    unitCode: r.unit_code,
+    procedureCode: r.procedure_code,
+    occurredAt: r.occurred_at.getTime(),
+    channel: r.channel ?? undefined,
+    dueAt: r.due_at.getTime(),
+  }));
+}

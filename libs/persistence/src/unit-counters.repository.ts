@@ -1,0 +1,135 @@
+import { type CounterDelta, type DayCounters, type LocalDate, zeroCounters } from '@tthc/domain';
+import type { Sql } from './sql';
+
+/** Adds a batch's deltas to the day counters: one upsert, whatever the batch size. */
+export async function applyCounterDeltas(sql: Sql, deltas: CounterDelta[]): Promise<void> {
+  if (deltas.length === 0) return;
+  await sql.query(
+    `INSERT INTO unit_daily_counters AS c (unit_code, day, received_total, received_online, received_direct,
+                                          resolved_total, resolved_on_time, resolved_late)
+     SELECT * FROM unnest($1::text[], $2::date[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[])
+     ON CONFLICT (unit_code, day) DO UPDATE SET
+       received_total   = c.received_total   + EXCLUDED.received_total,
+       received_online  = c.received_online  + EXCLUDED.received_online,
+       received_direct  = c.received_direct  + EXCLUDED.received_direct,
+       resolved_total   = c.resolved_total   + EXCLUDED.resolved_total,
+       resolved_on_time = c.resolved_on_time + EXCLUDED.resolved_on_time,
+       resolved_late    = c.resolved_late    + EXCLUDED.resolved_late,
+       updated_at = now()`,
+    [
+      deltas.map((d) => d.unitCode),
+      deltas.map((d) => d.day),
+      deltas.map((d) => d.counters.receivedTotal),
+      deltas.map((d) => d.counters.receivedOnline),
+      deltas.map((d) => d.counters.receivedDirect),
+      deltas.map((d) => d.counters.resolvedTotal),
+      deltas.map((d) => d.counters.resolvedOnTime),
+      deltas.map((d) => d.counters.resolvedLate),
+    ],
+  );
+}
+
+const SUMS = `
+  COALESCE(SUM(received_total), 0)::int   AS "receivedTotal",
+  COALESCE(SUM(received_online), 0)::int  AS "receivedOnline",
+  COALESCE(SUM(received_direct), 0)::int  AS "receivedDirect",
+  COALESCE(SUM(resolved_total), 0)::int   AS "resolvedTotal",
+  COALESCE(SUM(resolved_on_time), 0)::int AS "resolvedOnTime",
+  COALESCE(SUM(resolved_late), 0)::int    AS "resolvedLate"`;
+
+function pick(row: Record<string, number>): DayCounters {
+  const c = zeroCounters();
+  for (const k of Object.keys(c) as (keyof DayCounters)[]) c[k] = Number(row[k] ?? 0);
+  return c;
+}
+
+/** Summed counters per unit over an inclusive local-date range (all units when `unitCodes` is omitted). */
+export async function sumCountersByUnit(
+  sql: Sql,
+  from: LocalDate,
+  to: LocalDate,
+  unitCodes?: string[],
+): Promise<Map<string, DayCounters>> {
+  const rows: (Record<string, number> & { unit_code: string })[] = await sql.query(
+    `SELECT unit_code, ${SUMS} FROM unit_daily_counters
+      WHERE day BETWEEN $1::date AND $2::date ${unitCodes ? 'AND unit_code = ANY($3::text[])' : ''}
+      GROUP BY unit_code`,
+    unitCodes ? [from, to, unitCodes] : [from, to],
+  );
+  return new Map(rows.map((r) => [r.unit_code, pick(r)]));
+}
+
+export interface WindowBounds {
+  name: string;
+  from: LocalDate;
+  to: LocalDate;
+}
+
+/**
+ * Several windows (today, month-to-date, rolling 30 days) for a set of units in one scan:
+ * the live snapshot's query, run once per batch for the units it touched.
+ */
+export async function sumCountersForWindows(
+  sql: Sql,
+  windows: WindowBounds[],
+  unitCodes?: string[],
+): Promise<Map<string, Map<string, DayCounters>>> {
+  const minFrom = windows.reduce((m, w) => (w.from < m ? w.from : m), windows[0].from);
+  const maxTo = windows.reduce((m, w) => (w.to > m ? w.to : m), windows[0].to);
+  const params: unknown[] = [minFrom, maxTo];
+  const cols = windows
+    .map((w, i) => {
+      params.push(w.from, w.to);
+      const f = `day BETWEEN $${params.length - 1}::date AND $${params.length}::date`;
+      return ['received_total', 'received_online', 'received_direct', 'resolved_total', 'resolved_on_time', 'resolved_late']
+        .map((c) => `COALESCE(SUM(${c}) FILTER (WHERE ${f}), 0)::int AS "w${i}_${c}"`)
+        .join(', ');
+    })
+    .join(', ');
+  let unitFilter = '';
+  if (unitCodes) {
+    params.push(unitCodes);
+    unitFilter = `AND unit_code = ANY($${params.length}::text[])`;
+  }
+  const rows: Record<string, string | number>[] = await sql.query(
+    `SELECT unit_code, ${cols} FROM unit_daily_counters
+      WHERE day BETWEEN $1::date AND $2::date ${unitFilter} GROUP BY unit_code`,
+    params,
+  );
+  const result = new Map<string, Map<string, DayCounters>>();
+  for (const r of rows) {
+    const perWindow = new Map<string, DayCounters>();
+    windows.forEach((w, i) => {
+      perWindow.set(w.name, {
+        receivedTotal: Number(r[`w${i}_received_total`]),
+        receivedOnline: Number(r[`w${i}_received_online`]),
+        receivedDirect: Number(r[`w${i}_received_direct`]),
+        resolvedTotal: Number(r[`w${i}_resolved_total`]),
+        resolvedOnTime: Number(r[`w${i}_resolved_on_time`]),
+        resolvedLate: Number(r[`w${i}_resolved_late`]),
+      });
+    });
+    result.set(String(r.unit_code), perWindow);
+  }
+  return result;
+}
+
+/** Live overdue-open gauge per unit: open dossiers past their deadline now, or flagged LATE. */
+export async function countOverdueOpenNow(sql: Sql, now: Date, unitCodes?: string[]): Promise<Map<string, number>> {
+  const rows: { unit_code: string; n: number }[] = await sql.query(
+    `SELECT unit_code, count(*)::int AS n FROM dossiers
+      WHERE resolved_at IS NULL
+        AND (received_at IS NOT NULL OR late_flagged_at IS NOT NULL)
+        AND (late_flagged_at IS NOT NULL OR COALESCE(receipt_due_at, late_due_at) < $1)
+        ${unitCodes ? 'AND unit_code = ANY($2::text[])' : ''}
+      GROUP BY unit_code`,
+    unitCodes ? [now, unitCodes] : [now],
+  );
+  return new Map(rows.map((r) => [r.unit_code, Number(r.n)]));
+}
+
+/** Replaces one unit's day counters for [from, to] with `rows` (days absent from `rows` become absent). */
+export async function replaceDayCounters(sql: Sql, unitCode: string, from: LocalDate, to: LocalDate, rows: CounterDelta[]): Promise<void> {
+  await sql.query(`DELETE FROM unit_daily_counters WHERE unit_code = $1 AND day BETWEEN $2::date AND $3::date`, [unitCode, from, to]);
+  await applyCounterDeltas(sql, rows);
+}
