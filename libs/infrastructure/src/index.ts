@@ -1,0 +1,5 @@
+export * from './tokens';
+export * from './infrastructure.module';
+export * from './unit-directory';
+export * from './exit-on-fatal';
+export * from './managed-batch-consumer';

@@ -1,0 +1,24 @@
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BatchConsumer, type BatchConsumerOptions } from '@tthc/messaging';
+import { exitOnFatal } from './exit-on-fatal';
+
+/**
+ * A BatchConsumer owned by the Nest lifecycle: started once the app is wired, stopped (after
+ * its in-flight batch) on shutdown, and exiting the process on a programmer error. Each app's
+ * Kafka adapter extends this and only says which topic, which group and which handler.
+ */
+export abstract class ManagedBatchConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly consumer: BatchConsumer;
+
+  protected constructor(options: Omit<BatchConsumerOptions, 'onFatal'>) {
+    this.consumer = new BatchConsumer({ ...options, onFatal: exitOnFatal(options.logger) });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+  }
+}

@@ -1,0 +1,21 @@
+/** Injection tokens of the shared infrastructure (see infrastructure.module.ts). */
+export const SETTINGS = Symbol('SETTINGS');
+export const LOGGER = Symbol('LOGGER');
+export const KAFKA = Symbol('KAFKA');
+export const REDIS = Symbol('REDIS');
+export const PRODUCER = Symbol('PRODUCER');
+export const CLOCK = Symbol('CLOCK');
+
+/** The only place the apps read the time; tests substitute their own. */
+export interface Clock {
+  now(): number;
+}
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** What every app module's `register()` takes: the environment, and test-only isolation knobs. */
+export interface AppModuleOptions {
+  env: Record<string, string | undefined>;
+  /** PostgreSQL schema to use (tests run each suite in a fresh one). */
+  databaseSchema?: string;
+  clock?: Clock;
+}

@@ -1,0 +1,2 @@
+export * from './window-figures';
+export * from './live-metrics.store';

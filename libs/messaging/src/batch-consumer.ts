@@ -1,0 +1,134 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { type Logger, backoffMs, isRetriable, sleep } from '@tthc/platform';
+
+export interface PartitionBatch {
+  topic: string;
+  partition: number;
+  messages: KafkaMessage[];
+  /** Offset after the last message: what to commit once the batch is handled. */
+  nextOffset: string;
+}
+
+export interface BatchContext {
+  heartbeat(): Promise<void>;
+  /** True once a rebalance took this partition away: stop and let the new owner handle it. */
+  isStale(): boolean;
+}
+
+export interface BatchConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topic: string;
+  logger: Logger;
+  handleBatch(batch: PartitionBatch, ctx: BatchContext): Promise<void>;
+  /**
+   * Where the handler keeps its own offsets (written in the same DB transaction as its effects).
+   * Read after every group join and sought to, so a restart resumes exactly where the database
+   * says. Kafka's committed offsets are still updated after each batch so lag stays visible.
+   */
+  readStoredOffsets?(): Promise<Map<number, string>>;
+  /** Called once when a non-retriable error stops the consumer: the app should exit loudly. */
+  onFatal(error: unknown): void;
+  partitionsConsumedConcurrently?: number;
+  maxBytesPerPartition?: number;
+  maxWaitTimeInMs?: number;
+  fromBeginning?: boolean;
+}
+
+/**
+ * A thin `eachBatch` runner with manual offsets. @nestjs/microservices' Kafka server binds
+ * `eachMessage` only (one message, one handler call); the pipeline needs whole batches to write
+ * one transaction per batch, so this owns the kafkajs consumer directly.
+ *
+ * Transient failures (database or broker down) retry the same batch with backoff and jitter,
+ * for as long as it takes; a programmer error stops the consumer and reports it through onFatal.
+ */
+export class BatchConsumer {
+  private consumer?: Consumer;
+  private stopping = false;
+
+  constructor(private readonly opts: BatchConsumerOptions) {}
+
+  async start(): Promise<void> {
+    const o = this.opts;
+    const consumer = o.kafka.consumer({
+      groupId: o.groupId,
+      maxBytesPerPartition: o.maxBytesPerPartition ?? 1024 * 1024,
+      maxWaitTimeInMs: o.maxWaitTimeInMs ?? 250,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      // A crashed handler must not lose its place: kafkajs would otherwise restart from committed offsets anyway.
+      retry: { retries: 10 },
+    });
+    this.consumer = consumer;
+
+    if (o.readStoredOffsets) {
+      const read = o.readStoredOffsets;
+      consumer.on(consumer.events.GROUP_JOIN, async ({ payload }) => {
+        const assigned = payload.memberAssignment[o.topic] ?? [];
+        try {
+          const stored = await read();
+          for (const partition of assigned) {
+            const offset = stored.get(partition);
+            if (offset !== undefined) consumer.seek({ topic: o.topic, partition, offset });
+          }
+        } catch (error) {
+          // Not fatal: the handler re-checks the stored offset inside its transaction anyway.
+          o.logger.warn({ err: error, topic: o.topic }, 'could not read stored offsets after group join');
+        }
+      });
+    }
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart && !this.stopping) o.onFatal(payload.error);
+    });
+
+    await consumer.connect();
+    await consumer.subscribe({ topic: o.topic, fromBeginning: o.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: o.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.runBatch(payload),
+    });
+  }
+
+  private async runBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale } = payload;
+    if (batch.messages.length === 0) return;
+    const last = batch.messages[batch.messages.length - 1];
+    const partitionBatch: PartitionBatch = {
+      topic: batch.topic,
+      partition: batch.partition,
+      messages: batch.messages,
+      nextOffset: (BigInt(last.offset) + 1n).toString(),
+    };
+    for (let attempt = 0; ; attempt++) {
+      if (!isRunning() || isStale()) return;
+      try {
+        await this.opts.handleBatch(partitionBatch, { heartbeat, isStale });
+        break;
+      } catch (error) {
+        const where = { topic: batch.topic, partition: batch.partition, offset: batch.messages[0].offset, attempt };
+        if (!isRetriable(error)) {
+          this.opts.logger.error({ err: error, ...where }, 'batch handler failed with a non-retriable error; stopping');
+          this.opts.onFatal(error);
+          throw error;
+        }
+        const wait = backoffMs(attempt, 200, 15_000);
+        this.opts.logger.warn({ err: error, ...where, retryInMs: wait }, 'batch handler failed; retrying the batch');
+        await sleep(wait);
+        await heartbeat().catch(() => undefined);
+      }
+    }
+    payload.resolveOffset(last.offset);
+    if (!this.stopping) {
+      await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: partitionBatch.nextOffset }]);
+    }
+    await heartbeat();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer?.disconnect();
+  }
+}
