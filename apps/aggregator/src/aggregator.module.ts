@@ -1,0 +1,19 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { loadSettings } from '@tthc/config';
+import { type AppModuleOptions, InfrastructureModule } from '@tthc/infrastructure';
+import { AggregatorSettings } from './aggregator.settings';
+import { DossierBatchHandler } from './dossier-batch.handler';
+import { ValidatedEventsConsumer } from './kafka/validated-events.consumer';
+import { LiveSnapshotPublisher } from './live-snapshot.publisher';
+
+@Module({})
+export class AggregatorModule {
+  static register({ env, databaseSchema, clock }: AppModuleOptions): DynamicModule {
+    const settings = loadSettings(AggregatorSettings, env);
+    return {
+      module: AggregatorModule,
+      imports: [InfrastructureModule.forRoot({ appName: 'aggregator', settings, databaseSchema, producer: true, clock })],
+      providers: [DossierBatchHandler, LiveSnapshotPublisher, ValidatedEventsConsumer],
+    };
+  }
+}

@@ -1,0 +1,99 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
+import type { Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { CLOCK, type Clock, LOGGER, PRODUCER, REDIS, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
+import { LiveMetricsStore, buildUnitSnapshot, liveWindows, snapshotFingerprint } from '@tthc/live-metrics';
+import { countOverdueOpenNow, sumCountersForWindows } from '@tthc/persistence';
+import type { Logger } from '@tthc/platform';
+import type { AggregatorSettings } from './aggregator.settings';
+
+/**
+ * Keeps the live snapshot (Redis) and `tthc.metrics.units` in step with the counters.
+ *
+ * Batches only mark units dirty; a flush every LIVE_FLUSH_MS recomputes those units in one
+ * query, so the cost is per flush, not per batch. Every LIVE_REFRESH_MS all units are
+ * recomputed, which moves "today" past midnight, counts newly overdue dossiers, and repairs
+ * whatever a crash between a batch's commit and its flush left stale (the snapshot is derived
+ * state, always recomputable from PostgreSQL). Only snapshots that changed are published.
+ */
+@Injectable()
+export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private dirty = new Set<string>();
+  private readonly lastPublished = new Map<string, string>();
+  private flushTimer?: NodeJS.Timeout;
+  private refreshTimer?: NodeJS.Timeout;
+  private running: Promise<void> = Promise.resolve();
+  private readonly store: LiveMetricsStore;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly units: UnitDirectory,
+    @Inject(REDIS) redis: Redis,
+    @Inject(PRODUCER) private readonly producer: Producer,
+    @Inject(SETTINGS) private readonly settings: AggregatorSettings,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.store = new LiveMetricsStore(redis, settings.REDIS_KEY_PREFIX);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.refreshAll();
+    this.flushTimer = setInterval(() => void this.flushDirty(), this.settings.LIVE_FLUSH_MS);
+    this.refreshTimer = setInterval(() => void this.refreshAll(), this.settings.LIVE_REFRESH_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.flushTimer);
+    clearInterval(this.refreshTimer);
+    await this.flushDirty();
+  }
+
+  markDirty(units: Iterable<string>): void {
+    for (const u of units) this.dirty.add(u);
+  }
+
+  flushDirty(): Promise<void> {
+    if (this.dirty.size === 0) return this.running;
+    const units = [...this.dirty];
+    this.dirty = new Set();
+    return this.serialised(units);
+  }
+
+  refreshAll(): Promise<void> {
+    return this.serialised(this.units.all().map((u) => u.code));
+  }
+
+  /** One recompute at a time; a failed one puts its units back for the next flush. */
+  private serialised(units: string[]): Promise<void> {
+    this.running = this.running.then(() =>
+      this.recompute(units).catch((err) => {
+        this.markDirty(units);
+        this.logger.warn({ err, units: units.length }, 'live snapshot update failed; will retry');
+      }),
+    );
+    return this.running;
+  }
+
+  private async recompute(unitCodes: string[]): Promise<void> {
+    const now = this.clock.now();
+    const windows = liveWindows(now);
+    const [sums, overdue] = await Promise.all([
+      sumCountersForWindows(this.dataSource, windows, unitCodes),
+      countOverdueOpenNow(this.dataSource, new Date(now), unitCodes),
+    ]);
+    const snapshots = unitCodes.map((code) => buildUnitSnapshot(code, now, windows, sums.get(code), overdue.get(code) ?? 0));
+    await this.store.write(
+      snapshots.map((snapshot) => ({ provinceCode: this.units.get(snapshot.unitCode)?.provinceCode ?? 'unknown', snapshot })),
+    );
+    const changed = snapshots.filter((s) => this.lastPublished.get(s.unitCode) !== snapshotFingerprint(s));
+    if (changed.length === 0) return;
+    await this.producer.send({
+      topic: this.settings.TOPIC_UNIT_METRICS,
+      acks: -1,
+      messages: changed.map((s) => ({ key: s.unitCode, value: JSON.stringify(s) })),
+    });
+    for (const s of changed) this.lastPublished.set(s.unitCode, snapshotFingerprint(s));
+  }
+}

@@ -1,0 +1,93 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Message, Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { decodeDossierEvent, dlqHeaders, encodeValidatedEvent } from '@tthc/contracts';
+import { checkEventRules } from '@tthc/domain';
+import { CLOCK, type Clock, LOGGER, PRODUCER, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
+import type { PartitionBatch } from '@tthc/messaging';
+import { appendNewRawEvents, recordNewRejections, type RejectedMessage, type SourcedEvent } from '@tthc/persistence';
+import type { Logger } from '@tthc/platform';
+import type { IngestSettings } from './ingest.settings';
+
+export interface IngestBatchResult {
+  forwarded: number;
+  duplicates: number;
+  rejected: number;
+}
+
+/**
+ * Validates a batch, appends the new events to the raw log and forwards them, keyed by unit.
+ *
+ * Crash safety (house style 5) without an outbox: the raw-log insert, the DLQ record and the
+ * sends all happen inside one database transaction that commits only after Kafka acknowledged
+ * the sends; the source offset is committed after that. A crash before the commit rolls the log
+ * back and the batch is redelivered and sent again; the aggregator is an idempotent receiver, so
+ * a re-sent event changes nothing. A crash after the commit redelivers events the log already
+ * has, which are then dropped as duplicates, and they were already forwarded.
+ */
+@Injectable()
+export class IngestBatchHandler {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly units: UnitDirectory,
+    @Inject(PRODUCER) private readonly producer: Producer,
+    @Inject(SETTINGS) private readonly settings: IngestSettings,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async handle(batch: PartitionBatch): Promise<IngestBatchResult> {
+    const s = this.settings;
+    const now = this.clock.now();
+    const ruleContext = { isKnownUnit: (c: string) => this.units.has(c), now, maxFutureSkewMs: s.MAX_FUTURE_SKEW_SECONDS * 1000 };
+    const accepted: SourcedEvent[] = [];
+    const rejected: RejectedMessage[] = [];
+    for (const m of batch.messages) {
+      const decoded = decodeDossierEvent(m.value, s.MAX_EVENT_BYTES);
+      const rejection = decoded.ok ? checkEventRules(decoded.event, ruleContext) : decoded.rejection;
+      if (decoded.ok && !rejection) {
+        accepted.push({ event: decoded.event, partition: batch.partition, offset: m.offset });
+      } else {
+        const { topic, partition } = batch;
+        rejected.push({ topic, partition, offset: m.offset, rejection: rejection!, key: m.key ?? null, payload: m.value ?? null });
+      }
+    }
+
+    return this.dataSource.transaction(async (tx) => {
+      const fresh = await appendNewRawEvents(tx, accepted);
+      const newlyRejected = await recordNewRejections(tx, rejected);
+
+      const forward: Message[] = [];
+      for (const a of accepted) {
+        // `fresh` holds each new eventId once; deleting it forwards only the first copy in a batch.
+        if (fresh.delete(a.event.eventId)) forward.push({ key: a.event.unitCode, value: encodeValidatedEvent(a.event) });
+      }
+      const rejectedAt = new Date(now);
+      const dead: Message[] = rejected
+        .filter((r) => newlyRejected.has(`${r.partition}:${r.offset}`))
+        .map((r) => ({
+          key: r.key,
+          value: r.payload,
+          headers: dlqHeaders(r.rejection, r, rejectedAt),
+        }));
+      const topicMessages = [
+        ...(forward.length ? [{ topic: s.TOPIC_VALIDATED, messages: forward }] : []),
+        ...(dead.length ? [{ topic: s.TOPIC_DLQ, messages: dead }] : []),
+      ];
+      if (topicMessages.length) await this.producer.sendBatch({ topicMessages, acks: -1 });
+
+      const result = { forwarded: forward.length, duplicates: accepted.length - forward.length, rejected: rejected.length };
+      if (rejected.length) {
+        this.logger.info({ partition: batch.partition, reasons: countBy(rejected.map((r) => r.rejection.code)) }, 'rejected events sent to the DLQ');
+      }
+      this.logger.debug({ partition: batch.partition, ...result }, 'ingest batch');
+      return result;
+    });
+  }
+}
+
+function countBy(values: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of values) out[v] = (out[v] ?? 0) + 1;
+  return out;
+}
