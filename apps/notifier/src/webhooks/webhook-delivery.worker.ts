@@ -1,0 +1,115 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CLOCK, type Clock, LOGGER, SETTINGS } from '@tthc/infrastructure';
+import { type DueDelivery, claimDueDeliveries, markDelivered, markFailed } from '@tthc/persistence';
+import { type Logger, backoffMs } from '@tthc/platform';
+import type { NotifierSettings } from '../notifier.settings';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signBody } from './webhook-signature';
+
+export type AttemptOutcome = { ok: true; status: number } | { ok: false; status: number | null; error: string; recoverable: boolean };
+
+/**
+ * Whether a failed attempt is worth another try, as Alertmanager's webhook notifier decides
+ * (notify/util.go): a 5xx, 408, 429 or a network error is recoverable; any other 4xx means the
+ * receiver rejects this request as it is, and repeating it cannot help.
+ */
+export function classifyResponse(status: number): AttemptOutcome {
+  if (status >= 200 && status < 300) return { ok: true, status };
+  const recoverable = status >= 500 || status === 408 || status === 429;
+  return { ok: false, status, error: `HTTP ${status}`, recoverable };
+}
+
+/**
+ * Drains the webhook outbox (alert_deliveries). Runs beside evaluation, never inside it: a slow
+ * or failing receiver only delays its own deliveries. Each claimed delivery is POSTed with an
+ * HMAC-SHA256 signature of the exact body; failures retry with exponential backoff and jitter
+ * until ALERT_WEBHOOK_MAX_ATTEMPTS, after which the row stays as a DEAD (dead-letter) record.
+ * Receivers get at-least-once delivery and should de-duplicate on `transitionId`.
+ */
+@Injectable()
+export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private running?: Promise<void>;
+  private stopped = false;
+  private wake?: () => void;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(SETTINGS) private readonly settings: NotifierSettings,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.settings.ALERT_WEBHOOK_URLS === '') return;
+    this.running = this.loop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      let claimed = 0;
+      try {
+        claimed = await this.drainOnce();
+      } catch (err) {
+        this.logger.warn({ err }, 'webhook delivery round failed; retrying');
+      }
+      if (claimed === 0 && !this.stopped) {
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          setTimeout(resolve, this.settings.ALERT_DELIVERY_POLL_MS);
+        });
+      }
+    }
+  }
+
+  /** One round: claim what is due, attempt each, record each outcome. Returns how many were claimed. */
+  async drainOnce(): Promise<number> {
+    const s = this.settings;
+    const due = await claimDueDeliveries(this.dataSource, 16, s.ALERT_WEBHOOK_TIMEOUT_MS + 10_000);
+    await Promise.all(due.map((d) => this.deliver(d)));
+    return due.length;
+  }
+
+  private async deliver(d: DueDelivery): Promise<void> {
+    const s = this.settings;
+    const outcome = await this.attempt(d);
+    const attempt = d.attempts + 1;
+    if (outcome.ok) {
+      await markDelivered(this.dataSource, d.id, outcome.status);
+      return;
+    }
+    const last = !outcome.recoverable || attempt >= s.ALERT_WEBHOOK_MAX_ATTEMPTS;
+    const retryInMs = last ? null : backoffMs(attempt - 1, s.ALERT_WEBHOOK_BACKOFF_MS, s.ALERT_WEBHOOK_BACKOFF_MAX_MS);
+    await markFailed(this.dataSource, d.id, outcome.status, outcome.error, retryInMs);
+    const where = { delivery: d.id, transitionId: d.transitionId, url: d.url, attempt, status: outcome.status, error: outcome.error };
+    if (last) this.logger.error(where, 'webhook delivery dead-lettered after its last attempt');
+    else this.logger.warn({ ...where, retryInMs }, 'webhook delivery failed; will retry');
+  }
+
+  private async attempt(d: DueDelivery): Promise<AttemptOutcome> {
+    try {
+      const res = await fetch(d.url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json; charset=utf-8',
+          [SIGNATURE_HEADER]: signBody(this.settings.ALERT_WEBHOOK_SECRET, d.body),
+          [TIMESTAMP_HEADER]: new Date(this.clock.now()).toISOString(),
+          'X-TTHC-Delivery': String(d.id),
+          'X-TTHC-Attempt': String(d.attempts + 1),
+        },
+        body: d.body,
+        signal: AbortSignal.timeout(this.settings.ALERT_WEBHOOK_TIMEOUT_MS),
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      return classifyResponse(res.status);
+    } catch (err) {
+      return { ok: false, status: null, error: (err as Error).message || String(err), recoverable: true };
+    }
+  }
+}
+
