@@ -1,0 +1,82 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Roles } from '../auth/roles';
+import { AlertStreamFeed } from './alert-stream.feed';
+import { AckBody, AlertsQuery } from './alerts.dto';
+import { AlertsService } from './alerts.service';
+
+const HEARTBEAT_MS = 15_000;
+
+/** /api/v1/alerts: list, grouped summary, the live stream, one alert with its history, acknowledgement. */
+@Controller('alerts')
+export class AlertsController {
+  constructor(
+    private readonly alerts: AlertsService,
+    private readonly feed: AlertStreamFeed,
+  ) {}
+
+  @Get()
+  @Roles('operator', 'ioc', 'auditor')
+  list(@Query() q: AlertsQuery) {
+    return this.alerts.list(q);
+  }
+
+  @Get('summary')
+  @Roles('operator', 'ioc', 'auditor')
+  summary() {
+    return this.alerts.summary();
+  }
+
+  /**
+   * Server-sent events: `id:` transitionId, `event: alert`, `data:` the AlertMessage JSON.
+   * A reconnecting EventSource sends `Last-Event-ID` and gets every transition after it, from
+   * PostgreSQL, then the live ones; a new client gets only what happens from now on. The
+   * parameters are read by hand: EventSource adds `?apiKey=`, which the DTO pipe would refuse.
+   */
+  @Get('stream')
+  @Roles('operator', 'ioc')
+  async stream(@Req() req: IncomingMessage & { query: Record<string, unknown> }, @Res() res: ServerResponse): Promise<void> {
+    const header = req.headers['last-event-id'];
+    const fromQuery = typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined;
+    const lastEventId = (Array.isArray(header) ? header[0] : header) ?? fromQuery;
+    if (lastEventId !== undefined && !/^\d{1,18}$/.test(lastEventId)) {
+      res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ statusCode: 400, message: 'Last-Event-ID must be a transition id (a non-negative integer)' }));
+      return;
+    }
+    const cursor = lastEventId !== undefined ? Number(lastEventId) : await this.feed.currentHead();
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      // nginx and similar proxies buffer responses unless told not to.
+      'X-Accel-Buffering': 'no',
+    });
+    res.write(`retry: 3000\n: connected after ${cursor}\n\n`);
+    const unsubscribe = this.feed.subscribe({
+      cursor,
+      send: (m) => res.write(`id: ${m.transitionId}\nevent: alert\ndata: ${JSON.stringify(m)}\n\n`),
+    });
+    // A comment line now and then keeps idle proxies and load balancers from closing the stream.
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+    const forget = this.feed.onClose(() => res.end());
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      forget();
+    });
+  }
+
+  @Get(':id')
+  @Roles('operator', 'ioc', 'auditor')
+  one(@Param('id', new ParseUUIDPipe({ version: undefined })) id: string) {
+    return this.alerts.one(id);
+  }
+
+  @Post(':id/ack')
+  @HttpCode(200)
+  @Roles('operator')
+  ack(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: AckBody) {
+    return this.alerts.acknowledge(id, body);
+  }
+}

@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { ApiModule } from './api.module';
+import { configureApiApp } from './configure-api-app';
+
+async function main(): Promise<void> {
+  const app = await NestFactory.create(ApiModule.register({ env: process.env }), { bufferLogs: true });
+  configureApiApp(app);
+  app.enableShutdownHooks();
+  await app.listen(ApiModule.settingsFrom(process.env).API_PORT, '0.0.0.0');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,92 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { SETTINGS } from '@tthc/infrastructure';
+import type { ApiSettings } from '../api.settings';
+import { Roles } from '../auth/roles';
+import { LiveMetricsService } from './live-metrics.service';
+import { ProvinceMetricsDto, RankingDto, SeriesDto, UnitMetricsDto, UnitsMetricsDto } from './metrics.dto';
+import { MetricsService } from './metrics.service';
+import { RangeQuery, RankingQuery, SeriesQuery } from './range.query';
+import { resolveRange } from './resolve-range';
+
+@ApiTags('metrics')
+@ApiSecurity('api-key')
+@ApiUnauthorizedResponse({ description: 'No X-API-Key, or a key that is not valid.' })
+@ApiForbiddenResponse({ description: 'The key lacks the role the endpoint requires.' })
+@ApiBadRequestResponse({ description: 'A bad date, `from` after `to`, a range over MAX_RANGE_DAYS, an unknown granularity/metric or parameter.' })
+@Controller('metrics')
+export class MetricsController {
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly live: LiveMetricsService,
+    @Inject(SETTINGS) private readonly settings: ApiSettings,
+  ) {}
+
+  private range(q: RangeQuery) {
+    return resolveRange(q, this.metrics.today(), this.settings.MAX_RANGE_DAYS);
+  }
+
+  @Get('province')
+  @Roles('ioc', 'auditor')
+  @ApiOperation({ summary: 'Province totals and rates for an inclusive local-date range (roles: ioc, auditor)' })
+  @ApiOkResponse({ type: ProvinceMetricsDto })
+  province(@Query() q: RangeQuery) {
+    const { from, to } = this.range(q);
+    return this.metrics.forProvince(from, to);
+  }
+
+  @Get('province/series')
+  @Roles('ioc', 'auditor')
+  @ApiOperation({ summary: 'Province time series by day, month, quarter or year (roles: ioc, auditor)' })
+  @ApiOkResponse({ type: SeriesDto })
+  provinceSeries(@Query() q: SeriesQuery) {
+    const { from, to } = this.range(q);
+    return this.metrics.series(undefined, from, to, q.granularity ?? 'day');
+  }
+
+  @Get('units')
+  @Roles('ioc', 'auditor')
+  @ApiOperation({ summary: 'Every unit’s totals and rates for the range (roles: ioc, auditor)' })
+  @ApiOkResponse({ type: UnitsMetricsDto })
+  async units(@Query() q: RangeQuery) {
+    const { from, to } = this.range(q);
+    return { from, to, units: await this.metrics.forUnits(from, to) };
+  }
+
+  @Get('ranking')
+  @Roles('ioc', 'auditor')
+  @ApiOperation({ summary: 'Units ranked by a rate, ascending (weakest first), units without a rate last (roles: ioc, auditor)' })
+  @ApiOkResponse({ type: RankingDto })
+  ranking(@Query() q: RankingQuery) {
+    const { from, to } = this.range(q);
+    return this.metrics.ranking(from, to, q.metric ?? 'onlineRate');
+  }
+
+  @Get('live')
+  @Roles('ioc')
+  @ApiOperation({ summary: 'Today, month-to-date and rolling 30 days for the province and each unit, from Redis (role: ioc)' })
+  liveFigures() {
+    return this.live.read();
+  }
+
+  @Get('units/:unitCode')
+  @Roles('ioc', 'auditor')
+  @ApiOperation({ summary: 'One unit’s totals and rates (roles: ioc, auditor)' })
+  @ApiOkResponse({ type: UnitMetricsDto })
+  @ApiNotFoundResponse({ description: 'The unit is not in the catalogue.' })
+  unit(@Param('unitCode') unitCode: string, @Query() q: RangeQuery) {
+    const { from, to } = this.range(q);
+    return this.metrics.forUnit(unitCode, from, to);
+  }
+
+  /** Auditors' series; the IOC screen reads it too, for the trend of a selected unit. */
+  @Get('units/:unitCode/series')
+  @Roles('auditor', 'ioc')
+  @ApiOperation({ summary: 'One unit’s time series by day, month, quarter or year (roles: auditor, ioc)' })
+  @ApiOkResponse({ type: SeriesDto })
+  @ApiNotFoundResponse({ description: 'The unit is not in the catalogue.' })
+  unitSeries(@Param('unitCode') unitCode: string, @Query() q: SeriesQuery) {
+    const { from, to } = this.range(q);
+    return this.metrics.series(unitCode, from, to, q.granularity ?? 'day');
+  }
+}

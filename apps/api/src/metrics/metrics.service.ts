@@ -1,0 +1,137 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  type DayCounters,
+  type Granularity,
+  type LocalDate,
+  type Progress766Counts,
+  type RankingMetric,
+  addInto,
+  addProgress766,
+  localDayOf,
+  progress766Figures,
+  rankAscending,
+  rangeEndInstant,
+  seriesPeriods,
+  startOfLocalDay,
+  toUnitMetrics,
+  zeroCounters,
+  zeroProgress766,
+} from '@tthc/domain';
+import { CLOCK, type Clock, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
+import { progress766ByUnit, sumCountersByPeriod, sumCountersByUnit } from '@tthc/persistence';
+import type { ApiSettings } from '../api.settings';
+
+/** A metrics object of PRODUCT.md plus the 766 progress figures. */
+export type RangeMetrics = ReturnType<typeof figures>;
+export type UnitRangeMetrics = { unitCode: string } & RangeMetrics;
+
+function figures(from: LocalDate, to: LocalDate, counters: DayCounters, progress: Progress766Counts) {
+  // overdueOpen is the 766 count of open dossiers past deadline at the range's end: the same rule
+  // as the fold's isOverdueOpenAt, judged at the end of `to` (or now, for a range reaching today).
+  const { unitCode: _, ...m } = toUnitMetrics('', from, to, counters, progress.openOverdue);
+  return { ...m, ...progress766Figures(progress) };
+}
+
+/**
+ * Range metrics from PostgreSQL: day counters summed (rates from the sums, PRODUCT.md) and the
+ * 766 progress counts from the dossiers table, both for the same range and the same end instant.
+ */
+@Injectable()
+export class MetricsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly units: UnitDirectory,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SETTINGS) private readonly settings: ApiSettings,
+  ) {}
+
+  today(): LocalDate {
+    return localDayOf(this.clock.now());
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  /** 404 for a code the catalogue does not hold; the unit's name otherwise. */
+  unitName(unitCode: string): string {
+    const unit = this.units.get(unitCode);
+    if (!unit) throw new NotFoundException(`unit "${unitCode}" is not in the unit catalogue`);
+    return unit.name;
+  }
+
+  get provinceCode(): string {
+    return this.settings.PROVINCE_CODE;
+  }
+
+  /** Per unit: summed counters and 766 counts for the range, judged at the same end instant. */
+  private async countsOf(from: LocalDate, to: LocalDate, unitCodes?: string[]) {
+    const period = { start: startOfLocalDay(from), at: rangeEndInstant(to, this.clock.now()) };
+    const [sums, progress] = await Promise.all([
+      sumCountersByUnit(this.dataSource, from, to, unitCodes),
+      progress766ByUnit(this.dataSource, [period], unitCodes),
+    ]);
+    const codes = unitCodes ?? this.units.all().map((u) => u.code);
+    return codes.map((unitCode) => ({
+      unitCode,
+      counters: sums.get(unitCode) ?? zeroCounters(),
+      progress: progress.get(unitCode)?.[0] ?? zeroProgress766(),
+    }));
+  }
+
+  private async metricsOf(from: LocalDate, to: LocalDate, unitCodes?: string[]): Promise<UnitRangeMetrics[]> {
+    return (await this.countsOf(from, to, unitCodes)).map((u) => ({ unitCode: u.unitCode, ...figures(from, to, u.counters, u.progress) }));
+  }
+
+  forUnits(from: LocalDate, to: LocalDate): Promise<UnitRangeMetrics[]> {
+    return this.metricsOf(from, to);
+  }
+
+  async forUnit(unitCode: string, from: LocalDate, to: LocalDate): Promise<UnitRangeMetrics> {
+    this.unitName(unitCode);
+    const [m] = await this.metricsOf(from, to, [unitCode]);
+    return m;
+  }
+
+  /** Province totals: counts summed over units, rates from the sums (PRODUCT.md: never averaged). */
+  async forProvince(from: LocalDate, to: LocalDate) {
+    const all = await this.countsOf(from, to);
+    const counters = zeroCounters();
+    const progress = zeroProgress766();
+    for (const u of all) {
+      addInto(counters, u.counters);
+      addProgress766(progress, u.progress);
+    }
+    return { provinceCode: this.provinceCode, unitCount: all.length, ...figures(from, to, counters, progress) };
+  }
+
+  async ranking(from: LocalDate, to: LocalDate, metric: RankingMetric) {
+    const all = await this.metricsOf(from, to);
+    const named = all.map((m) => ({ ...m, name: this.units.get(m.unitCode)?.name ?? m.unitCode }));
+    return { from, to, metric, units: rankAscending(named, metric) };
+  }
+
+  /** A unit's series, or the province's when `unitCode` is undefined: one point per period. */
+  async series(unitCode: string | undefined, from: LocalDate, to: LocalDate, granularity: Granularity) {
+    const name = unitCode === undefined ? this.provinceName() : this.unitName(unitCode);
+    const periods = seriesPeriods(from, to, granularity, this.clock.now());
+    const unitCodes = unitCode === undefined ? undefined : [unitCode];
+    const [counters, progress] = await Promise.all([
+      sumCountersByPeriod(this.dataSource, periods, unitCodes),
+      progress766ByUnit(this.dataSource, periods, unitCodes),
+    ]);
+    const points = periods.map((p, i) => {
+      const c = zeroProgress766();
+      for (const perUnit of progress.values()) addProgress766(c, perUnit[i]);
+      return { period: p.label, ...figures(p.from, p.to, counters[i], c) };
+    });
+    const owner = unitCode === undefined ? { provinceCode: this.provinceCode } : { unitCode };
+    return { ...owner, name, from, to, granularity, points };
+  }
+
+  provinceName(): string {
+    const centre = this.units.get(this.provinceCode);
+    return centre ? `Tỉnh ${centre.name.replace(/^Trung tâm Phục vụ hành chính công\s*(tỉnh)?\s*/i, '')}` : `Tỉnh ${this.provinceCode}`;
+  }
+}
