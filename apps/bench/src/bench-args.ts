@@ -1,0 +1,83 @@
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  /** Days of feed, ending yesterday (local). Default 92: one province-quarter. */
+  days: number;
+  rateScale: number;
+  /** If set, the rate scale is chosen so the file holds about this many records. */
+  events?: number;
+  seed: number;
+  naiveEvents: number;
+  freshnessSeconds: number;
+  freshnessRates: number[];
+  ceilings: boolean;
+  naive: boolean;
+  freshness: boolean;
+  /** Apps to run under `node --cpu-prof` during their isolated stage. */
+  profile: string[];
+  keep: boolean;
+}
+
+export const BENCH_USAGE = `Usage: npm run bench -- [options]
+  --days N            days of feed ending yesterday (default 92, one province-quarter)
+  --events N          scale the feed's volume so the file holds about N records
+  --rate-scale X      multiply the calibrated volume (default 1)
+  --quick             smoke run: 14 days (~100k records), 10 s per freshness rate, 5k naive events
+  --seed N            simulator seed (default 86)
+  --naive-events N    slice size of the naive baseline (default 20000)
+  --freshness-seconds N  seconds per steady rate (default 20); --freshness-rates 500,5000
+  --no-ceilings --no-naive --no-freshness   skip a part
+  --profile ingest,aggregator   run those apps under --cpu-prof in their isolated stage
+  --keep              keep the database, topics and files for inspection
+`;
+
+/** Records per dossier-day at rate scale 1, measured on a quarter (696,439 lines over 92 days). */
+export const RECORDS_PER_DAY_AT_SCALE_1 = 696_439 / 92;
+
+export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
+  const { values: v } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      days: { type: 'string' },
+      events: { type: 'string' },
+      'rate-scale': { type: 'string' },
+      quick: { type: 'boolean' },
+      seed: { type: 'string' },
+      'naive-events': { type: 'string' },
+      'freshness-seconds': { type: 'string' },
+      'freshness-rates': { type: 'string' },
+      'no-ceilings': { type: 'boolean' },
+      'no-naive': { type: 'boolean' },
+      'no-freshness': { type: 'boolean' },
+      profile: { type: 'string' },
+      keep: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (v.help) return 'help';
+  const num = (raw: string | undefined, fallback: number, name: string): number => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got "${raw}"`);
+    return n;
+  };
+  const quick = !!v.quick;
+  const days = Math.round(num(v.days, quick ? 14 : 92, 'days'));
+  const events = v.events === undefined ? undefined : Math.round(num(v.events, 0, 'events'));
+  const rateScale = events !== undefined ? events / (RECORDS_PER_DAY_AT_SCALE_1 * days) : num(v['rate-scale'], 1, 'rate-scale');
+  return {
+    days,
+    rateScale,
+    events,
+    seed: Math.round(num(v.seed, 86, 'seed')),
+    naiveEvents: Math.round(num(v['naive-events'], quick ? 5_000 : 20_000, 'naive-events')),
+    freshnessSeconds: num(v['freshness-seconds'], quick ? 10 : 20, 'freshness-seconds'),
+    freshnessRates: (v['freshness-rates'] ?? '500,5000').split(',').map((s) => num(s, 0, 'freshness-rates')),
+    ceilings: !v['no-ceilings'],
+    naive: !v['no-naive'],
+    freshness: !v['no-freshness'],
+    profile: v.profile ? v.profile.split(',') : [],
+    keep: !!v.keep,
+  };
+}

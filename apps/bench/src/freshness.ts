@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import type { Message, Producer } from 'kafkajs';
+
+export interface FreshnessResult {
+  rate: number;
+  seconds: number;
+  sent: number;
+  markers: number;
+  seen: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+const localIso = (ms: number): string => new Date(ms + 7 * 3_600_000).toISOString().replace('Z', '+07:00');
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+interface LiveBody {
+  units: { unitCode: string; today: { receivedTotal: number } }[];
+}
+
+/**
+ * Produces RECEIVED events for "now" at a steady `rate` for `seconds`; about 20 a second are
+ * markers for `markerUnit`, which no other event touches. A poller reads GET /api/v1/metrics/live
+ * back to back; marker k is visible once the unit's today.receivedTotal reaches k. The latency
+ * of a marker is from just before its send to the first poll that shows it.
+ */
+export async function measureFreshness(opts: {
+  producer: Producer;
+  topic: string;
+  apiBase: string;
+  apiKey: string;
+  markerUnit: string;
+  loadUnits: string[];
+  rate: number;
+  seconds: number;
+  runId: string;
+}): Promise<FreshnessResult> {
+  const { producer, topic, markerUnit, loadUnits, rate, seconds } = opts;
+  const readCount = async (): Promise<number> => {
+    const res = await fetch(`${opts.apiBase}/api/v1/metrics/live`, { headers: { 'X-API-Key': opts.apiKey } });
+    if (!res.ok) throw new Error(`GET /metrics/live: ${res.status}`);
+    const body = (await res.json()) as LiveBody;
+    return body.units.find((u) => u.unitCode === markerUnit)?.today.receivedTotal ?? 0;
+  };
+  const base = await readCount();
+  const sentAt: number[] = [];
+  const latencies: number[] = [];
+  let loadDone = false;
+  let seen = 0;
+
+  const poller = (async () => {
+    let graceUntil = Infinity;
+    while (Date.now() < graceUntil) {
+      const count = (await readCount().catch(() => base + seen)) - base;
+      const now = Date.now();
+      for (; seen < Math.min(count, sentAt.length); seen++) latencies.push(now - sentAt[seen]);
+      if (loadDone && graceUntil === Infinity) graceUntil = now + 10_000;
+      if (loadDone && seen >= sentAt.length) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+
+  const markerEvery = Math.max(1, Math.round(rate / 20));
+  const started = Date.now();
+  let sent = 0;
+  let n = 0;
+  while (Date.now() - started < seconds * 1000) {
+    const due = Math.floor(((Date.now() - started) / 1000) * rate);
+    const messages: Message[] = [];
+    const markerTimes: number[] = [];
+    for (; sent < due; sent++) {
+      const marker = sent % markerEvery === 0;
+      const now = Date.now();
+      const unitCode = marker ? markerUnit : loadUnits[sent % loadUnits.length];
+      const dossierId = `BENCH-${opts.runId}-${n++}`;
+      messages.push({
+        key: dossierId,
+        value: JSON.stringify({
+          eventId: randomUUID(),
+          schemaVersion: 1,
+          type: 'RECEIVED',
+          dossierId,
+          unitCode,
+          procedureCode: '1.001612',
+          occurredAt: localIso(now),
+          channel: 'ONLINE',
+          dueAt: localIso(now + 5 * 86_400_000),
+        }),
+      });
+      if (marker) markerTimes.push(now);
+    }
+    if (messages.length) {
+      const at = Date.now();
+      for (let i = 0; i < markerTimes.length; i++) sentAt.push(at);
+      await producer.send({ topic, acks: -1, messages });
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  loadDone = true;
+  await poller;
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    rate,
+    seconds,
+    sent,
+    markers: sentAt.length,
+    seen,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    maxMs: sorted[sorted.length - 1] ?? NaN,
+  };
+}
