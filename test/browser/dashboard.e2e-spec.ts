@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { PipelineHarness, eventually, fixedClock } from '../support/pipeline-harness';
+import { type V1Event, asMessage, received, resolved } from '../support/dossier-events';
+
+/**
+ * The IOC dashboard and the auditor page in a real Chromium (Debian's, no browser download), on
+ * the real pipeline: figures come from events produced to Kafka, alerts from the notifier through
+ * the SSE stream. The test asserts on the page; it takes no screenshots.
+ */
+// Functions passed to page.evaluate run in the browser; the project compiles without the DOM lib.
+declare const document: any;
+declare const window: any;
+
+const NOW = '2025-07-31T12:00:00+07:00';
+const STRONG = '28756'; // Phường Phú Khương: 9 of 10 online
+const WEAK = '28777'; // Phường An Hội: 3 of 10 online, too few dossiers for an alert
+const BREACHING = '28840'; // Xã Tân Phú: 20 of 40 online, produced while the page is open
+
+const DUE = '2025-07-25T17:00:00+07:00';
+const STREAM: V1Event[] = [
+  ...Array.from({ length: 10 }, (_, i) => received(STRONG, `s-${i}`, '2025-07-20T08:00:00+07:00', i < 9 ? 'ONLINE' : 'DIRECT', DUE)),
+  // 8 of the 10 resolved on time, 2 late.
+  ...Array.from({ length: 10 }, (_, i) => resolved(STRONG, `s-${i}`, i < 8 ? '2025-07-22T10:00:00+07:00' : '2025-07-26T10:00:00+07:00', DUE)),
+  ...Array.from({ length: 10 }, (_, i) => received(WEAK, `w-${i}`, '2025-07-21T08:00:00+07:00', i < 3 ? 'ONLINE' : 'DIRECT', '2025-08-05T17:00:00+07:00')),
+];
+
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  // Without these, Chromium's background connections are refused on a closed network and stall it.
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+describe('IOC dashboard and auditor page in Chromium', () => {
+  let h: PipelineHarness;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    h = await PipelineHarness.create(fixedClock(NOW));
+    await h.start('ingest', 'aggregator', 'notifier', 'api');
+    const server = h.http() as Server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await h.produce(STREAM.map(asMessage));
+    // The live snapshot in Redis holds both units before the page opens.
+    await eventually(async () => {
+      const res = await fetch(`${base}/api/v1/metrics/live`, { headers: { 'X-API-Key': 'local-ioc-key' } });
+      const body = (await res.json()) as { province: { rolling30d: unknown } };
+      expect(body.province.rolling30d).toMatchObject({ receivedTotal: 20, resolvedTotal: 10 });
+    });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  let page: Page;
+  beforeEach(async () => {
+    page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1920, height: 1080 } });
+  });
+  afterEach(async () => {
+    await page?.close();
+  });
+
+  it('shows the province rates against the target and ranks units, the weak one marked below target', async () => {
+    await page.goto(`${base}/#key=local-ioc-key`);
+    // 12 of 20 received online; 8 of 10 resolved on time.
+    await page.waitForFunction(() => document.getElementById('province-online')?.textContent === '60,00%');
+    expect(await page.textContent('#province-online')).toBe('60,00%');
+    expect(await page.getAttribute('#province-online', 'data-status')).toBe('below');
+    expect(await page.textContent('#province-ontime')).toBe('80,00%');
+    expect(await page.getAttribute('#province-ontime', 'data-status')).toBe('above');
+    expect(await page.textContent('#today-received')).toBe('0');
+
+    const rows = page.locator('#units tr');
+    expect(await rows.count()).toBe(125);
+    // Weakest first: An Hội (30%), then units with no dossiers last, Phú Khương (90%) second.
+    expect(await rows.nth(0).getAttribute('data-unit-code')).toBe(WEAK);
+    expect(await rows.nth(1).getAttribute('data-unit-code')).toBe(STRONG);
+    const weak = page.locator(`#units tr[data-unit-code="${WEAK}"]`);
+    expect(await weak.getAttribute('data-status')).toBe('below');
+    expect((await weak.locator('td').allTextContents()).map((s) => s.trim())).toEqual(['1', 'Phường An Hội', WEAK, '10', '30,00%', '—', '0', 'Dưới mục tiêu']);
+    const strong = page.locator(`#units tr[data-unit-code="${STRONG}"]`);
+    expect(await strong.getAttribute('data-status')).toBe('above');
+    expect(await strong.locator('.badge').textContent()).toBe('Đạt mục tiêu');
+  });
+
+  it('searches units with or without diacritics and draws the trend for a selected unit', async () => {
+    await page.goto(`${base}/#key=local-ioc-key`);
+    await page.waitForSelector(`#units tr[data-unit-code="${WEAK}"]`);
+    await page.fill('#search', 'an hoi');
+    await page.waitForFunction(() => document.querySelectorAll('#units tr').length === 1);
+    expect(await page.getAttribute('#units tr', 'data-unit-code')).toBe(WEAK);
+
+    // Province online and on-time lines plus the target line, by day over the rolling 30 days.
+    const datasets = () => page.evaluate(() => window.Chart.getChart('trend')?.data.datasets.map((d: { label: string }) => d.label));
+    await eventually(async () => expect(await datasets()).toEqual(['Trực tuyến — toàn tỉnh', 'Đúng hạn — toàn tỉnh', 'Mục tiêu 80%']), 10_000);
+    await page.click(`#units tr[data-unit-code="${WEAK}"]`);
+    await eventually(async () => expect(await datasets()).toHaveLength(5), 10_000);
+    // 21 July is the 20th day of the window starting 2 July: An Hội's 3 of 10 online.
+    const unitOnline = await page.evaluate(() => window.Chart.getChart('trend').data.datasets[2].data);
+    expect(unitOnline).toHaveLength(30);
+    expect(unitOnline[19]).toBe(30);
+    expect(await page.textContent('#trendTitle')).toBe('toàn tỉnh và Phường An Hội');
+  });
+
+  it('shows an alert produced while the page is open, without reloading', async () => {
+    await page.goto(`${base}/#key=local-ioc-key`);
+    await page.waitForSelector('#conn.ok', { timeout: 15_000 });
+    await page.evaluate(() => (window.__notReloaded = true));
+    expect(await page.locator(`#alerts li[data-unit-code="${BREACHING}"]`).count()).toBe(0);
+
+    // 40 dossiers, half online: 50% < 80% with at least 30 in the window, so the notifier opens an alert.
+    await h.produce(
+      Array.from({ length: 40 }, (_, i) =>
+        received(BREACHING, `b-${i}`, '2025-07-28T08:00:00+07:00', i < 20 ? 'ONLINE' : 'DIRECT', '2025-08-05T17:00:00+07:00'),
+      ).map(asMessage),
+    );
+    const alert = page.locator(`#alerts li[data-unit-code="${BREACHING}"]`);
+    await alert.waitFor({ timeout: 60_000 });
+    expect(await alert.getAttribute('data-state')).toBe('OPEN');
+    expect(await alert.textContent()).toContain('Xã Tân Phú');
+    expect(await page.evaluate(() => window.__notReloaded)).toBe(true);
+  });
+
+  it('lets an auditor see a unit’s series with the counts behind each rate and download it', async () => {
+    await page.goto(`${base}/auditor#key=local-auditor-key&unit=${STRONG}&from=2025-07-01&to=2025-07-31&granularity=month`);
+    const row = page.locator('#rows tr[data-period="2025-07"]');
+    await row.waitFor();
+    // 10 received (9 online), 10 resolved (8 on time), nothing open at the end: 766 = 8 / 10.
+    expect((await row.locator('td').allTextContents()).map((s) => s.trim())).toEqual([
+      '2025-07', '10', '9', '1', '90,00%', '10', '8', '2', '80,00%', '0', '0', '8', '10', '80,00%',
+    ]);
+    expect(await page.textContent('#title')).toBe('Phường Phú Khương · 2025-07-01 – 2025-07-31');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-export="series.csv"]')]);
+    expect(download.suggestedFilename()).toBe(`tthc-chuoi_${STRONG}_month_2025-07-01_2025-07-31.csv`);
+    const csv = readFileSync((await download.path())!);
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = csv.subarray(3).toString('utf8').split('\r\n');
+    expect(lines[0]).toBe(`Chuỗi số liệu theo tháng — Phường Phú Khương (mã ${STRONG})`);
+    expect(lines[1]).toBe('Kỳ báo cáo,2025-07-01 đến 2025-07-31');
+    expect(lines.slice(6)).toEqual(['2025-07,2025-07-01,2025-07-31,10,9,1,90,10,8,2,80,0,0,8,10,80', '']);
+  });
+});

@@ -1,0 +1,173 @@
+import { randomBytes } from 'node:crypto';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import Redis from 'ioredis';
+import { type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { AggregatorModule } from '../../apps/aggregator/src/aggregator.module';
+import { ApiModule } from '../../apps/api/src/api.module';
+import { configureApiApp } from '../../apps/api/src/configure-api-app';
+import { provision } from '../../apps/cli/src/provision';
+import { IngestModule } from '../../apps/ingest/src/ingest.module';
+import { NotifierModule } from '../../apps/notifier/src/notifier.module';
+import { CommonSettings, loadSettings } from '@tthc/config';
+import type { Clock } from '@tthc/infrastructure';
+import { createKafka } from '@tthc/messaging';
+import { createLogger } from '@tthc/platform';
+
+export type AppName = 'ingest' | 'aggregator' | 'notifier' | 'api';
+
+const MODULES = { ingest: IngestModule, aggregator: AggregatorModule, notifier: NotifierModule };
+
+/**
+ * One isolated pipeline on the real Kafka, PostgreSQL and Redis: its own topics, consumer
+ * groups, database schema and Redis key prefix, so suites never see each other's data.
+ * The apps run in-process as the same Nest modules main.ts boots.
+ */
+export class PipelineHarness {
+  readonly id = randomBytes(4).toString('hex');
+  readonly schema = `e2e_${this.id}`;
+  readonly env: Record<string, string | undefined>;
+  readonly kafka: Kafka;
+  private producer?: Producer;
+  private readonly apps = new Map<AppName, INestApplicationContext>();
+
+  private constructor(
+    readonly clock: Clock,
+    overrides: Record<string, string>,
+  ) {
+    this.env = {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      TOPIC_PARTITIONS: '3',
+      TOPIC_EVENTS: `e2e.${this.id}.events`,
+      TOPIC_VALIDATED: `e2e.${this.id}.validated`,
+      TOPIC_DLQ: `e2e.${this.id}.dlq`,
+      TOPIC_UNIT_METRICS: `e2e.${this.id}.metrics.units`,
+      TOPIC_ALERTS: `e2e.${this.id}.alerts`,
+      INGEST_GROUP_ID: `e2e-${this.id}-ingest`,
+      AGGREGATOR_GROUP_ID: `e2e-${this.id}-aggregator`,
+      NOTIFIER_GROUP_ID: `e2e-${this.id}-notifier`,
+      REDIS_KEY_PREFIX: `e2e-${this.id}`,
+      LIVE_FLUSH_MS: '100',
+      LIVE_REFRESH_MS: '2000',
+      ...overrides,
+    };
+    this.kafka = createKafka(this.env.KAFKA_BROKERS!, `e2e-${this.id}`, createLogger('e2e', 'error'));
+  }
+
+  get settings(): CommonSettings {
+    return loadSettings(CommonSettings, this.env);
+  }
+
+  static async create(clock: Clock, overrides: Record<string, string> = {}): Promise<PipelineHarness> {
+    const h = new PipelineHarness(clock, overrides);
+    await provision(h.settings, h.kafka, h.schema);
+    return h;
+  }
+
+  async start(...names: AppName[]): Promise<void> {
+    for (const name of names) {
+      if (this.apps.has(name)) continue;
+      const options = { env: this.env, databaseSchema: this.schema, clock: this.clock };
+      const logger = ['error', 'warn'] as ('error' | 'warn')[];
+      if (name === 'api') {
+        const app = configureApiApp(await NestFactory.create(ApiModule.register(options), { logger }));
+        await app.init();
+        this.apps.set(name, app);
+      } else {
+        this.apps.set(name, await NestFactory.createApplicationContext(MODULES[name].register(options), { logger }));
+      }
+    }
+  }
+
+  async stop(name: AppName): Promise<void> {
+    await this.apps.get(name)?.close();
+    this.apps.delete(name);
+  }
+
+  http() {
+    const api = this.apps.get('api') as INestApplication | undefined;
+    if (!api) throw new Error('start the api first');
+    return api.getHttpServer();
+  }
+
+  async produce(messages: { key?: string; value: string | Buffer }[], topic = this.env.TOPIC_EVENTS!): Promise<void> {
+    if (!this.producer) {
+      this.producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+      await this.producer.connect();
+    }
+    await this.producer.send({ topic, acks: -1, messages });
+  }
+
+  /** Reads a topic from the beginning until `count` messages arrived, or `until` holds (or the timeout). */
+  async readTopic(topic: string, until: number | ((seen: KafkaMessage[]) => boolean), timeoutMs = 30_000): Promise<KafkaMessage[]> {
+    const done = typeof until === 'number' ? (seen: KafkaMessage[]) => seen.length >= until : until;
+    const consumer = this.kafka.consumer({ groupId: `e2e-${this.id}-reader-${randomBytes(3).toString('hex')}`, maxWaitTimeInMs: 100 });
+    const seen: KafkaMessage[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`gave up on ${topic} after ${seen.length} messages`)), timeoutMs);
+        void consumer.run({
+          eachMessage: async ({ message }) => {
+            seen.push(message);
+            if (done(seen)) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        });
+      });
+      return seen;
+    } finally {
+      await consumer.disconnect();
+    }
+  }
+
+  async sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+    const client = new Client({ connectionString: this.env.DATABASE_URL, options: `-c search_path=${this.schema}` });
+    await client.connect();
+    try {
+      return (await client.query(text, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const name of [...this.apps.keys()]) await this.stop(name);
+    await this.producer?.disconnect();
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const s = this.settings;
+    await admin
+      .deleteTopics({ topics: [s.TOPIC_EVENTS, s.TOPIC_VALIDATED, s.TOPIC_DLQ, s.TOPIC_UNIT_METRICS, s.TOPIC_ALERTS] })
+      .catch(() => undefined);
+    await admin.disconnect();
+    await this.sql(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
+    const redis = new Redis(this.env.REDIS_URL!);
+    const keys = await redis.keys(`${this.env.REDIS_KEY_PREFIX}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+  }
+}
+
+/** Polls `probe` until it stops throwing (use expect() inside), or rethrows its last error. */
+export async function eventually<T>(probe: () => Promise<T>, timeoutMs = 30_000, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await probe();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  }
+}
+
+export const fixedClock = (iso: string): Clock => {
+  const t = Date.parse(iso);
+  return { now: () => t };
+};
