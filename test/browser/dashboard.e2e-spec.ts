@@ -51,7 +51,7 @@ describe('IOC dashboard and auditor page in Chromium', () => {
       const body = (await res.json()) as { province: { rolling30d: unknown } };
       expect(body.province.rolling30d).toMatchObject({ receivedTotal: 20, resolvedTotal: 10 });
     });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
 
   afterAll(async () => {

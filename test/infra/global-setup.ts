@@ -68,4 +68,6 @@ export default async function globalSetup(): Promise<void> {
   if (missing && dockerAvailable()) await withTestcontainers(started);
   else withLocalServices(started);
   await ensureDatabase(process.env.DATABASE_URL!);
+  // The browser test drives Debian's Chromium; a fresh machine does not have it yet.
+  execFileSync('bash', [join(ROOT, 'deploy/local/chromium.sh'), 'ensure'], { stdio: ['ignore', 'inherit', 'inherit'] });
 }
