@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { type DossierState, type ProgressPeriod, endOfLocalDay, progress766Counts, seriesPeriods, startOfLocalDay } from '@tthc/domain';
-import { type Sql, loadDossiers, progress766ByUnit } from '@tthc/persistence';
+import { REBUILD_GAUGE_CHANGES_FROM_DOSSIERS, type Sql, loadDossiers, progress766ByUnit } from '@tthc/persistence';
 import { PipelineHarness, eventually, fixedClock } from './support/pipeline-harness';
 import { type V1Event, asMessage, late, received, resolved } from './support/dossier-events';
 
@@ -234,6 +234,23 @@ describe('query API (real Kafka, PostgreSQL, Redis)', () => {
         }
         expect([...fromSql.keys()].sort()).toEqual([A, B]);
       }
+    });
+  });
+
+  describe('gauge changes rebuilt from dossiers (the migration backfill) equal the aggregator\'s', () => {
+    it('rewrites every day row\'s open/overdue changes to the same values', async () => {
+      const gauges = () =>
+        h.sql<{ unit_code: string; day: string; open_change: number; overdue_change: number }>(
+          `SELECT unit_code, to_char(day, 'YYYY-MM-DD') AS day, open_change, overdue_change FROM unit_daily_counters
+            WHERE open_change <> 0 OR overdue_change <> 0 ORDER BY unit_code, day`,
+        );
+      const kept = await gauges();
+      expect(kept.length).toBeGreaterThan(3);
+      await h.sql(`UPDATE unit_daily_counters SET open_change = 0, overdue_change = 0`);
+      // A stray value on a day no dossier touches must go too.
+      await h.sql(`UPDATE unit_daily_counters SET overdue_change = 5 WHERE day = (SELECT min(day) FROM unit_daily_counters)`);
+      await h.sql(REBUILD_GAUGE_CHANGES_FROM_DOSSIERS);
+      expect(await gauges()).toEqual(kept);
     });
   });
 

@@ -52,7 +52,20 @@ describe('verify and replay (real Kafka, PostgreSQL)', () => {
   it('verify finds the stored counters equal to a recount of the raw event log', async () => {
     const report = await verifyCounters(ds, FROM, TO);
     expect(report.differences).toEqual([]);
-    expect(report.rowsCompared).toBe(4); // receipts on 10, 11, 12 July; late resolutions on 20 July
+    // Receipts on 10, 11, 12 July; the deadlines of the six dossiers not resolved on time pass on
+    // 15, 16, 17 July (overdue gauge +2 each); late resolutions on 20 July.
+    expect(report.rowsCompared).toBe(7);
+  });
+
+  it('verify checks the open/overdue gauge changes too, and replay rebuilds them', async () => {
+    await h.sql(`UPDATE unit_daily_counters SET overdue_change = overdue_change + 1 WHERE unit_code = $1 AND day = '2025-07-16'`, [UNIT]);
+    const report = await verifyCounters(ds, FROM, TO);
+    // Two dossiers received 11 July and due 16 July 17:00 fall overdue that evening: a-7 (resolved
+    // late on 20 July) and a-10 (never resolved).
+    expect(report.differences).toEqual([{ unitCode: UNIT, day: '2025-07-16', field: 'overdueChange', expected: 2, actual: 3 }]);
+    const replay = await replayPeriod(ds, h.env.AGGREGATOR_GROUP_ID!, FROM, TO);
+    expect(replay.counterChanges).toEqual([{ unitCode: UNIT, day: '2025-07-16', field: 'overdueChange', before: 3, after: 2 }]);
+    expect((await verifyCounters(ds, FROM, TO)).differences).toEqual([]);
   });
 
   it('verify catches a tampered counter, names it, and the CLI exits non-zero', async () => {

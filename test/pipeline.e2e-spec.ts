@@ -264,17 +264,26 @@ describe('pipeline (real Kafka, PostgreSQL, Redis)', () => {
         received(unit, `al-r-${i}`, '2025-07-26T08:00:00+07:00', 'ONLINE', '2025-08-06T17:00:00+07:00'),
       );
       await h.produce(recovery.map(asMessage));
+      // It resolves at the first evaluation that sees ≥ 82 %: (20 + k) / (40 + k) ≥ 0.82 needs k ≥ 72
+      // of the 100, which may be mid-stream if they arrive in more than one batch.
       await eventually(async () => {
         const res = await request(h.http()).get('/api/v1/alerts?state=RESOLVED').set(OPERATOR);
-        expect(res.body.find((a: { id: string }) => a.id === open.id)).toMatchObject({ state: 'RESOLVED', sampleSize: 140 });
+        const resolved = res.body.find((a: { id: string }) => a.id === open.id);
+        expect(resolved).toMatchObject({ state: 'RESOLVED' });
+        expect(resolved.sampleSize).toBeGreaterThanOrEqual(112);
+        expect(resolved.value).toBeCloseTo((resolved.sampleSize - 20) / resolved.sampleSize, 9);
       });
 
-      const onTopic = await h.readTopic(h.env.TOPIC_ALERTS!, (seen) => seen.filter((m) => m.key?.toString() === unit).length >= 2);
-      const mine = onTopic.filter((m) => m.key?.toString() === unit).map((m) => JSON.parse(m.value!.toString()));
-      expect(mine.map((m) => [m.alertId, m.state, m.ruleId])).toEqual([
-        [open.id, 'OPEN', 'online-rate-30d'],
-        [open.id, 'RESOLVED', 'online-rate-30d'],
-      ]);
+      const ofUnit = (seen: { key: Buffer | null; value: Buffer | null }[]) =>
+        seen.filter((m) => m.key?.toString() === unit).map((m) => JSON.parse(m.value!.toString()));
+      const onTopic = await h.readTopic(h.env.TOPIC_ALERTS!, (seen) => ofUnit(seen).some((m) => m.state === 'RESOLVED'));
+      const mine = ofUnit(onTopic);
+      // The 40 receipts may reach the notifier in more than one batch (say 20 of 31 online, then
+      // 20 of 40): a further 5-point drop then adds a WORSENED notice, still OPEN, in between.
+      expect(mine[0]).toMatchObject({ alertId: open.id, state: 'OPEN', kind: 'FIRED', ruleId: 'online-rate-30d' });
+      for (const m of mine.slice(1, -1)) expect(m).toMatchObject({ alertId: open.id, state: 'OPEN', kind: 'WORSENED' });
+      expect(mine[mine.length - 1]).toMatchObject({ alertId: open.id, state: 'RESOLVED', ruleId: 'online-rate-30d' });
+      expect(mine[mine.length - 1].value).toBeGreaterThanOrEqual(0.82);
     });
   });
 });

@@ -5,8 +5,11 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { loadUnitCatalogue } from '@tthc/catalogue';
+import { addDays, localDayOf } from '@tthc/domain';
 import { LiveMetricsStore, buildUnitSnapshot, liveWindows } from '@tthc/live-metrics';
-import { dataSourceOptions, ensureDatabase, runMigrations, sumCountersForWindows, countOverdueOpenNow, upsertUnits } from '@tthc/persistence';
+import {
+  REBUILD_GAUGE_CHANGES_FROM_DOSSIERS, countOverdueOpenNow, dataSourceOptions, ensureDatabase, runMigrations, sumCountersForWindows, upsertUnits,
+} from '@tthc/persistence';
 
 /**
  * The API under concurrent load (issue 4): `GET /metrics/live` (Redis only) and one-year series
@@ -78,6 +81,7 @@ async function seed(): Promise<void> {
         SELECT unit_code, (resolved_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, 0, 0, 0, 1,
                (resolved_at <= resolution_due_at)::int, (resolved_at > resolution_due_at)::int FROM dossiers WHERE resolved_at IS NOT NULL
       ) f GROUP BY unit_code, day`);
+    await db.query(REBUILD_GAUGE_CHANGES_FROM_DOSSIERS);
     // Freshly loaded rows make their first readers set hint bits (writes) and race autovacuum:
     // vacuum now so the measurement sees the table as a running system would.
     await db.query('VACUUM (ANALYZE) dossiers');
@@ -154,12 +158,19 @@ async function main(): Promise<void> {
   const api = await startApi();
   try {
     const series = `from=${FROM}&to=${TO}`;
+    const today = localDayOf(Date.now());
     const scenarios: Scenario[] = [
       { name: 'GET /metrics/live', path: '/api/v1/metrics/live', connections: 50 },
       { name: 'GET /metrics/live', path: '/api/v1/metrics/live', connections: 200 },
       { name: 'unit series, 1 year by day', path: `/api/v1/metrics/units/28756/series?${series}&granularity=day`, connections: 50 },
       { name: 'unit series, 1 year by month', path: `/api/v1/metrics/units/28756/series?${series}&granularity=month`, connections: 50 },
       { name: 'province series, 1 year by month', path: `/api/v1/metrics/province/series?${series}&granularity=month`, connections: 10 },
+      { name: 'province series, 1 year by month', path: `/api/v1/metrics/province/series?${series}&granularity=month`, connections: 50 },
+      { name: 'province series, 1 year by day', path: `/api/v1/metrics/province/series?${series}&granularity=day`, connections: 50 },
+      { name: 'province metrics, 1 year', path: `/api/v1/metrics/province?${series}`, connections: 50 },
+      { name: 'ranking of 125 units by 766 rate, 1 year', path: `/api/v1/metrics/ranking?${series}&metric=progressRate766`, connections: 50 },
+      // A range reaching today is judged "now": its open/overdue counts come from the open dossiers.
+      { name: 'province metrics, last 30 days to now', path: `/api/v1/metrics/province?from=${addDays(today, -29)}&to=${today}`, connections: 50 },
     ];
     // Warm-up: first requests compile query plans and fill caches.
     for (const s of scenarios) await fetch(`http://127.0.0.1:${PORT}${s.path}`, { headers: { 'X-API-Key': KEY } });

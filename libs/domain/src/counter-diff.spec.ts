@@ -1,7 +1,7 @@
-import { zeroCounters } from './day-counters';
+import { zeroDayFacts } from './day-counters';
 import { diffDayCounters } from './counter-diff';
 
-const row = (unitCode: string, day: string, over: Partial<ReturnType<typeof zeroCounters>> = {}) => ({ unitCode, day, ...zeroCounters(), ...over });
+const row = (unitCode: string, day: string, over: Partial<ReturnType<typeof zeroDayFacts>> = {}) => ({ unitCode, day, ...zeroDayFacts(), ...over });
 
 describe('diffDayCounters', () => {
   it('is empty when both sides agree, whatever the row order', () => {

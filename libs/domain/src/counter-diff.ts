@@ -1,4 +1,4 @@
-import { COUNTER_FIELDS, type DayCounters } from './day-counters';
+import { DAY_FACT_FIELDS, type DayCounters, type DayFacts } from './day-counters';
 import type { LocalDate } from './local-day';
 
 export interface KeyedDayCounters extends DayCounters {
@@ -6,10 +6,15 @@ export interface KeyedDayCounters extends DayCounters {
   day: LocalDate;
 }
 
+export interface KeyedDayFacts extends DayFacts {
+  unitCode: string;
+  day: LocalDate;
+}
+
 export interface CounterDifference {
   unitCode: string;
   day: LocalDate;
-  field: keyof DayCounters;
+  field: keyof DayFacts;
   expected: number;
   actual: number;
 }
@@ -18,8 +23,8 @@ export interface CounterDifference {
  * Every (unit, day, field) where `actual` differs from `expected`; a row missing on one side
  * counts as zeros. Empty means the two agree exactly.
  */
-export function diffDayCounters(expected: KeyedDayCounters[], actual: KeyedDayCounters[]): CounterDifference[] {
-  const key = (r: KeyedDayCounters) => `${r.unitCode}|${r.day}`;
+export function diffDayCounters(expected: KeyedDayFacts[], actual: KeyedDayFacts[]): CounterDifference[] {
+  const key = (r: KeyedDayFacts) => `${r.unitCode}|${r.day}`;
   const exp = new Map(expected.map((r) => [key(r), r]));
   const act = new Map(actual.map((r) => [key(r), r]));
   const out: CounterDifference[] = [];
@@ -27,7 +32,7 @@ export function diffDayCounters(expected: KeyedDayCounters[], actual: KeyedDayCo
     const e = exp.get(k);
     const a = act.get(k);
     const [unitCode, day] = k.split('|');
-    for (const field of COUNTER_FIELDS) {
+    for (const field of DAY_FACT_FIELDS) {
       const ev = e?.[field] ?? 0;
       const av = a?.[field] ?? 0;
       if (ev !== av) out.push({ unitCode, day, field, expected: ev, actual: av });

@@ -22,6 +22,24 @@ export const COUNTER_FIELDS: readonly (keyof DayCounters)[] = [
   'resolvedLate',
 ];
 
+/**
+ * How one unit's two end-of-day gauges changed on one local day: dossiers open (received or
+ * flagged LATE, not resolved) and, of those, overdue. The gauge at the end of day D is the sum of
+ * the changes of every day up to D — a prefix sum over day rows, so the 766 rate of any past
+ * period is a sum, not a pass over every dossier (BENCHMARKS.md, "API under load").
+ */
+export interface DayGaugeChanges {
+  openChange: number;
+  overdueChange: number;
+}
+
+export const GAUGE_CHANGE_FIELDS: readonly (keyof DayGaugeChanges)[] = ['openChange', 'overdueChange'];
+
+/** Everything stored per unit and local day: the counters and the gauge changes. */
+export type DayFacts = DayCounters & DayGaugeChanges;
+
+export const DAY_FACT_FIELDS: readonly (keyof DayFacts)[] = [...COUNTER_FIELDS, ...GAUGE_CHANGE_FIELDS];
+
 export function zeroCounters(): DayCounters {
   return {
     receivedTotal: 0,
@@ -31,6 +49,10 @@ export function zeroCounters(): DayCounters {
     resolvedOnTime: 0,
     resolvedLate: 0,
   };
+}
+
+export function zeroDayFacts(): DayFacts {
+  return { ...zeroCounters(), openChange: 0, overdueChange: 0 };
 }
 
 /** `into += from`, in place; returns `into`. */
@@ -45,15 +67,15 @@ export function sumCounters(all: Iterable<DayCounters>): DayCounters {
   return total;
 }
 
-export function isZero(c: DayCounters): boolean {
-  return COUNTER_FIELDS.every((f) => c[f] === 0);
+export function isZero(c: DayFacts): boolean {
+  return DAY_FACT_FIELDS.every((f) => c[f] === 0);
 }
 
-/** A change to one unit's counters on one local day. */
+/** A change to one unit's day facts on one local day. */
 export interface CounterDelta {
   unitCode: string;
   day: LocalDate;
-  counters: DayCounters;
+  counters: DayFacts;
 }
 
 /**
@@ -63,14 +85,14 @@ export interface CounterDelta {
 export class CounterDeltaAccumulator {
   private readonly byKey = new Map<string, CounterDelta>();
 
-  add(unitCode: string, day: LocalDate, change: Partial<DayCounters>): void {
+  add(unitCode: string, day: LocalDate, change: Partial<DayFacts>): void {
     const key = `${unitCode}|${day}`;
     let delta = this.byKey.get(key);
     if (!delta) {
-      delta = { unitCode, day, counters: zeroCounters() };
+      delta = { unitCode, day, counters: zeroDayFacts() };
       this.byKey.set(key, delta);
     }
-    for (const f of COUNTER_FIELDS) delta.counters[f] += change[f] ?? 0;
+    for (const f of DAY_FACT_FIELDS) delta.counters[f] += change[f] ?? 0;
   }
 
   /** Non-zero deltas only: a retraction that cancels an addition writes nothing. */

@@ -74,6 +74,33 @@ function referenceTotals(events: readonly DossierEvent[]): Table {
   return table;
 }
 
+/**
+ * Open and overdue dossiers of `unit` at instant `at`, straight from PRODUCT.md: open = received
+ * (or flagged LATE) by `at` and not resolved by `at`; overdue = open and past the deadline of the
+ * fact that opened it, or flagged LATE by `at`. Canonical facts are the earliest events.
+ */
+function referenceGauges(events: readonly DossierEvent[], unit: string, at: number): { open: number; overdue: number } {
+  const byDossier = new Map<string, { received?: DossierEvent; resolved?: DossierEvent; late?: DossierEvent }>();
+  for (const e of events) {
+    if (e.unitCode !== unit) continue;
+    const d = byDossier.get(e.dossierId) ?? {};
+    if (e.type === 'RECEIVED') d.received = earliest(d.received, e);
+    if (e.type === 'RESOLVED') d.resolved = earliest(d.resolved, e);
+    if (e.type === 'LATE') d.late = earliest(d.late, e);
+    byDossier.set(e.dossierId, d);
+  }
+  let open = 0;
+  let overdue = 0;
+  for (const d of byDossier.values()) {
+    const opened = d.received ?? d.late;
+    if (!opened || opened.occurredAt > at) continue;
+    if (d.resolved && d.resolved.occurredAt <= at) continue;
+    open += 1;
+    if ((d.late && d.late.occurredAt <= at) || at > opened.dueAt) overdue += 1;
+  }
+  return { open, overdue };
+}
+
 // ---------------------------------------------------------------------------------------------
 // System under test, driven the way the aggregator drives it: batches, one accumulator each
 // ---------------------------------------------------------------------------------------------
@@ -259,6 +286,50 @@ describe('applyDossierEvent folded over arbitrary event streams', () => {
         expect(doubled.nonZero()).toEqual(once.nonZero());
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('prefix sums of the gauge changes equal a brute-force count of open and overdue dossiers at each day\'s end', () => {
+    fc.assert(
+      fc.property(scenarioArb, ({ events, delivered, batchSizes }) => {
+        const changes = new Map<string, { open: number; overdue: number }>();
+        const acc = new CounterDeltaAccumulator();
+        const states = new Map<string, DossierState>();
+        let b = 0;
+        for (let i = 0; i < delivered.length; ) {
+          const size = batchSizes.length > 0 ? batchSizes[b++ % batchSizes.length] : delivered.length;
+          for (const e of delivered.slice(i, i + size)) {
+            const key = `${e.unitCode}|${e.dossierId}`;
+            states.set(key, applyDossierEvent(states.get(key), e, acc));
+          }
+          i += size;
+        }
+        for (const d of acc.deltas()) {
+          const c = changes.get(`${d.unitCode}|${d.day}`) ?? { open: 0, overdue: 0 };
+          c.open += d.counters.openChange;
+          c.overdue += d.counters.overdueChange;
+          changes.set(`${d.unitCode}|${d.day}`, c);
+        }
+        // Every local day the generator can reach, and a margin either side.
+        for (const unit of ['28756', '28777']) {
+          let open = 0;
+          let overdue = 0;
+          for (let k = -6; k <= 14; k++) {
+            const dayStart = BASE + k * DAY; // local midnight
+            const day = refLocalDay(dayStart);
+            open += changes.get(`${unit}|${day}`)?.open ?? 0;
+            overdue += changes.get(`${unit}|${day}`)?.overdue ?? 0;
+            const expected = referenceGauges(events, unit, dayStart + DAY - 1);
+            expect({ unit, day, open, overdue }).toEqual({ unit, day, ...expected });
+          }
+        }
+        // Nothing lands outside the days checked above.
+        for (const key of changes.keys()) {
+          const day = key.split('|')[1];
+          expect(day >= refLocalDay(BASE - 6 * DAY) && day <= refLocalDay(BASE + 14 * DAY)).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 

@@ -1,6 +1,6 @@
-import { CounterDeltaAccumulator, type CounterDelta, type DayCounters } from './day-counters';
+import { COUNTER_FIELDS, CounterDeltaAccumulator, type CounterDelta, type DayCounters, type DayGaugeChanges } from './day-counters';
 import type { DossierEvent } from './dossier-event';
-import { applyDossierEvent, isOnTime, isOverdueOpenAt, type DossierState } from './dossier-fold';
+import { applyDossierEvent, isOnTime, isOverdueOpenAt, openIntervals, type DossierState } from './dossier-fold';
 
 const UNIT = '28756';
 const DOSSIER = 'H59.28756-250701-0001';
@@ -27,12 +27,24 @@ const zero: DayCounters = {
   resolvedLate: 0,
 };
 
-/** Deltas as a plain, order-independent map `day → counters` for one unit. */
+/** Counter deltas (the gauge changes left out) as a plain map `day → counters` for one unit. */
 function byDay(deltas: CounterDelta[]): Record<string, DayCounters> {
   const out: Record<string, DayCounters> = {};
   for (const d of deltas) {
     expect(d.unitCode).toBe(UNIT);
-    out[d.day] = d.counters;
+    const counters = { ...zero };
+    for (const f of COUNTER_FIELDS) counters[f] = d.counters[f];
+    if (COUNTER_FIELDS.some((f) => counters[f] !== 0)) out[d.day] = counters;
+  }
+  return out;
+}
+
+/** Gauge-change deltas as a map `day → changes`, days without a change left out. */
+function gaugesByDay(deltas: CounterDelta[]): Record<string, DayGaugeChanges> {
+  const out: Record<string, DayGaugeChanges> = {};
+  for (const d of deltas) {
+    const { openChange, overdueChange } = d.counters;
+    if (openChange !== 0 || overdueChange !== 0) out[d.day] = { openChange, overdueChange };
   }
   return out;
 }
@@ -256,11 +268,72 @@ describe('applyDossierEvent', () => {
     expect(next.receipt).toEqual(state?.receipt);
   });
 
-  it('LATE alone (no receipt yet) changes no counter', () => {
+  it('LATE alone (no receipt yet) changes no counter, but opens the dossier as overdue from the flag', () => {
     const { state, acc } = fold([event({ type: 'LATE', eventId: ID.l1 })]);
-    expect(acc.deltas()).toEqual([]);
+    expect(byDay(acc.deltas())).toEqual({});
+    expect(gaugesByDay(acc.deltas())).toEqual({ '2025-07-01': { openChange: 1, overdueChange: 1 } });
     expect(state?.receipt).toBeUndefined();
     expect(state?.lateFlag?.eventId).toBe(ID.l1);
+  });
+
+  describe('gauge changes (open and overdue at the end of each day)', () => {
+    // Received 1 July 08:00, due 5 July 17:00 (local).
+    it.each<[string, DossierEvent[], Record<string, DayGaugeChanges>]>([
+      ['open, not yet due: +1 open on the receipt day, overdue from the day after the deadline instant', [event({ type: 'RECEIVED', eventId: ID.r1 })], {
+        '2025-07-01': { openChange: 1, overdueChange: 0 },
+        '2025-07-05': { openChange: 0, overdueChange: 1 },
+      }],
+      ['resolved on time on 3 July: open 1–2 July only, never overdue', [
+        event({ type: 'RECEIVED', eventId: ID.r1 }),
+        event({ type: 'RESOLVED', eventId: ID.s1, occurredAt: at('2025-07-03T10:00:00+07:00') }),
+      ], { '2025-07-01': { openChange: 1, overdueChange: 0 }, '2025-07-03': { openChange: -1, overdueChange: 0 } }],
+      ['resolved late on 8 July: overdue from 5 July (past 17:00) until 8 July', [
+        event({ type: 'RECEIVED', eventId: ID.r1 }),
+        event({ type: 'RESOLVED', eventId: ID.s1, occurredAt: at('2025-07-08T09:00:00+07:00') }),
+      ], {
+        '2025-07-01': { openChange: 1, overdueChange: 0 },
+        '2025-07-05': { openChange: 0, overdueChange: 1 },
+        '2025-07-08': { openChange: -1, overdueChange: -1 },
+      }],
+      ['resolved exactly at the deadline: never overdue', [
+        event({ type: 'RECEIVED', eventId: ID.r1 }),
+        event({ type: 'RESOLVED', eventId: ID.s1, occurredAt: at('2025-07-05T17:00:00+07:00') }),
+      ], { '2025-07-01': { openChange: 1, overdueChange: 0 }, '2025-07-05': { openChange: -1, overdueChange: 0 } }],
+      ['flagged LATE on 2 July, before its deadline: overdue from the flag', [
+        event({ type: 'RECEIVED', eventId: ID.r1 }),
+        event({ type: 'LATE', eventId: ID.l1, occurredAt: at('2025-07-02T11:00:00+07:00') }),
+      ], { '2025-07-01': { openChange: 1, overdueChange: 0 }, '2025-07-02': { openChange: 0, overdueChange: 1 } }],
+      ['resolved before its own receipt (a source anomaly): never open', [
+        event({ type: 'RESOLVED', eventId: ID.s1, occurredAt: at('2025-06-30T10:00:00+07:00') }),
+        event({ type: 'RECEIVED', eventId: ID.r1 }),
+      ], {}],
+      ['received and resolved the same day: the changes cancel out', [
+        event({ type: 'RECEIVED', eventId: ID.r1 }),
+        event({ type: 'RESOLVED', eventId: ID.s1, occurredAt: at('2025-07-01T15:00:00+07:00') }),
+      ], {}],
+    ])('%s', (_name, events, expected) => {
+      expect(gaugesByDay(fold(events).acc.deltas())).toEqual(expected);
+      // Whatever the arrival order.
+      expect(gaugesByDay(fold([...events].reverse()).acc.deltas())).toEqual(expected);
+    });
+
+    it('agrees with isOverdueOpenAt at every millisecond around each interval edge', () => {
+      const receipt = { eventId: ID.r1, occurredAt: at('2025-07-01T08:00:00+07:00'), dueAt: at('2025-07-05T17:00:00+07:00'), channel: 'ONLINE' as const };
+      const states: DossierState[] = [
+        { unitCode: UNIT, dossierId: DOSSIER, procedureCode: 'p', receipt },
+        { unitCode: UNIT, dossierId: DOSSIER, procedureCode: 'p', receipt, resolution: { eventId: ID.s1, occurredAt: receipt.dueAt + 5, dueAt: receipt.dueAt } },
+        { unitCode: UNIT, dossierId: DOSSIER, procedureCode: 'p', receipt, lateFlag: { eventId: ID.l1, occurredAt: receipt.occurredAt + 7, dueAt: receipt.dueAt } },
+        { unitCode: UNIT, dossierId: DOSSIER, procedureCode: 'p', lateFlag: { eventId: ID.l1, occurredAt: receipt.occurredAt, dueAt: receipt.dueAt } },
+      ];
+      const inside = (i: { from: number; until?: number } | undefined, t: number) => !!i && t >= i.from && (i.until === undefined || t < i.until);
+      for (const state of states) {
+        const { overdue } = openIntervals(state);
+        const edges = [receipt.occurredAt, receipt.occurredAt + 7, receipt.dueAt, receipt.dueAt + 5];
+        for (const edge of edges) {
+          for (let t = edge - 2; t <= edge + 2; t++) expect([state, t, inside(overdue, t)]).toEqual([state, t, isOverdueOpenAt(state, t)]);
+        }
+      }
+    });
   });
 });
 

@@ -78,24 +78,28 @@ export function applyDossierEvent(
     dossierId: event.dossierId,
     procedureCode: event.procedureCode,
   };
-  const fact = { eventId: event.eventId, occurredAt: event.occurredAt, dueAt: event.dueAt };
-  const unit = prev.unitCode;
+  const next = withEvent(prev, event);
+  if (next === prev) return prev;
+  // Every counted fact is a function of the whole state (the open/overdue intervals depend on
+  // receipt, LATE flag and resolution together), so a change retracts the old state's facts and
+  // adds the new one's; the accumulator nets out whatever stays the same.
+  if (state) countDossierFacts(acc, state, -1);
+  countDossierFacts(acc, next, 1);
+  return next;
+}
 
+/** The state with `event` folded in, or `prev` itself when the event establishes no new fact. */
+function withEvent(prev: DossierState, event: DossierEvent): DossierState {
+  const fact = { eventId: event.eventId, occurredAt: event.occurredAt, dueAt: event.dueAt };
   switch (event.type) {
     case 'RECEIVED': {
       // The contract requires a channel on RECEIVED; ingest rejects one without it.
       const receipt = candidate(prev.receipt, { ...fact, channel: event.channel as Channel });
-      if (sameFact(receipt, prev.receipt)) return prev;
-      if (prev.receipt) countReceipt(acc, unit, prev.receipt, -1);
-      countReceipt(acc, unit, receipt, 1);
-      return { ...prev, procedureCode: event.procedureCode, receipt };
+      return sameFact(receipt, prev.receipt) ? prev : { ...prev, procedureCode: event.procedureCode, receipt };
     }
     case 'RESOLVED': {
       const resolution = candidate(prev.resolution, fact);
-      if (sameFact(resolution, prev.resolution)) return prev;
-      if (prev.resolution) countResolution(acc, unit, prev.resolution, -1);
-      countResolution(acc, unit, resolution, 1);
-      return { ...prev, resolution };
+      return sameFact(resolution, prev.resolution) ? prev : { ...prev, resolution };
     }
     case 'LATE': {
       const lateFlag = candidate(prev.lateFlag, fact);
@@ -105,12 +109,52 @@ export function applyDossierEvent(
 }
 
 /**
- * Adds (sign 1) or retracts (sign -1) everything a dossier state contributes to the counters.
- * Rebuilding a dossier is then: retract the old state, add the new one.
+ * The half-open intervals [from, until) of instants at which the dossier is open, and open and
+ * overdue, exactly as `isOverdueOpenAt` judges an instant: open from its receipt (or LATE flag,
+ * for a dossier whose receipt never arrived) until its resolution; overdue from the first instant
+ * past its deadline or its LATE flag, whichever comes first, but not before it is open.
+ * `until` is undefined while unresolved; an interval is absent when it would be empty (a
+ * resolution at or before the dossier opened or fell overdue).
+ */
+export interface OpenIntervals {
+  open?: { from: number; until?: number };
+  overdue?: { from: number; until?: number };
+}
+
+export function openIntervals(state: DossierState): OpenIntervals {
+  const opened = state.receipt ?? state.lateFlag;
+  if (!opened) return {};
+  const until = state.resolution?.occurredAt;
+  const nonEmpty = (from: number) => (until === undefined || until > from ? { from, until } : undefined);
+  // Instants are whole milliseconds: "past the deadline" starts 1 ms after it.
+  const overdueFrom = Math.max(opened.occurredAt, Math.min(state.lateFlag?.occurredAt ?? Infinity, opened.dueAt + 1));
+  return { open: nonEmpty(opened.occurredAt), overdue: nonEmpty(overdueFrom) };
+}
+
+function countInterval(
+  acc: CounterDeltaAccumulator,
+  unit: string,
+  interval: { from: number; until?: number } | undefined,
+  field: 'openChange' | 'overdueChange',
+  sign: 1 | -1,
+): void {
+  if (!interval) return;
+  acc.add(unit, localDayOf(interval.from), { [field]: sign });
+  if (interval.until !== undefined) acc.add(unit, localDayOf(interval.until), { [field]: -sign });
+}
+
+/**
+ * Adds (sign 1) or retracts (sign -1) everything a dossier state contributes to the day facts:
+ * its receipt and resolution counters, and the edges of its open and overdue intervals as gauge
+ * changes (+1 on the day an interval starts, −1 on the day it ends). Rebuilding a dossier is then:
+ * retract the old state, add the new one.
  */
 export function countDossierFacts(acc: CounterDeltaAccumulator, state: DossierState, sign: 1 | -1): void {
   if (state.receipt) countReceipt(acc, state.unitCode, state.receipt, sign);
   if (state.resolution) countResolution(acc, state.unitCode, state.resolution, sign);
+  const intervals = openIntervals(state);
+  countInterval(acc, state.unitCode, intervals.open, 'openChange', sign);
+  countInterval(acc, state.unitCode, intervals.overdue, 'overdueChange', sign);
 }
 
 /** Folds a dossier's events from nothing, in any order: the state the log says it should have. */

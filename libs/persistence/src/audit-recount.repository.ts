@@ -1,20 +1,24 @@
-import { type DayCounters, type LocalDate, addDays, startOfLocalDay } from '@tthc/domain';
+import { type DayFacts, type LocalDate, addDays, startOfLocalDay } from '@tthc/domain';
+import { gaugeEdgesSql } from './gauge-changes.sql';
 import type { Sql } from './sql';
 
-export interface DayCounterRow extends DayCounters {
+export interface DayCounterRow extends DayFacts {
   unitCode: string;
   day: LocalDate;
 }
 
 const COUNTER_COLUMNS = `
   sum(rt)::int AS "receivedTotal", sum(ro)::int AS "receivedOnline", sum(rd)::int AS "receivedDirect",
-  sum(st)::int AS "resolvedTotal", sum(so)::int AS "resolvedOnTime", sum(sl)::int AS "resolvedLate"`;
+  sum(st)::int AS "resolvedTotal", sum(so)::int AS "resolvedOnTime", sum(sl)::int AS "resolvedLate",
+  sum(oc)::int AS "openChange", sum(vc)::int AS "overdueChange"`;
 
 /**
- * Day counters for [from, to] recomputed straight from the raw event log, by SQL that shares
- * no code with the aggregator: per dossier, the RECEIVED and the RESOLVED with the earliest
- * (occurredAt, eventId) are its facts (PRODUCT.md), counted on their local day. Only dossiers
- * with an event inside the period can have a fact in it, so only their events are read.
+ * Day rows for [from, to] recomputed straight from the raw event log, by SQL that shares no code
+ * with the aggregator: per dossier, the RECEIVED, the RESOLVED and the LATE with the earliest
+ * (occurredAt, eventId) are its facts (PRODUCT.md); receipts and resolutions are counted on their
+ * local day, and the open/overdue gauge changes on the days its open and overdue intervals start
+ * and end. A dossier can change a day of the period only through an event inside it or through
+ * its deadline passing inside it, so only those dossiers' events are read.
  * This is the auditor's proof that a published number follows from the events.
  */
 export async function recountFromRawEvents(sql: Sql, from: LocalDate, to: LocalDate, unitCodes?: string[]): Promise<DayCounterRow[]> {
@@ -26,28 +30,50 @@ export async function recountFromRawEvents(sql: Sql, from: LocalDate, to: LocalD
   }
   return sql.query(
     `WITH touched AS (
-       SELECT DISTINCT unit_code, dossier_id FROM raw_events
-        WHERE occurred_at >= $1 AND occurred_at < $2 ${unitFilter}
+       SELECT unit_code, dossier_id FROM raw_events WHERE occurred_at >= $1 AND occurred_at < $2 ${unitFilter}
+       UNION
+       -- Overdue starts 1 ms after the deadline: deadlines in [start − 1 ms, end − 1 ms).
+       SELECT unit_code, dossier_id FROM raw_events
+        WHERE due_at >= $1::timestamptz - interval '1 millisecond' AND due_at < $2::timestamptz - interval '1 millisecond' ${unitFilter}
      ), events AS (
        SELECT r.* FROM raw_events r JOIN touched t USING (unit_code, dossier_id)
      ), receipts AS (
-       SELECT DISTINCT ON (unit_code, dossier_id) unit_code, occurred_at, channel
+       SELECT DISTINCT ON (unit_code, dossier_id) unit_code, dossier_id, occurred_at, channel, due_at
          FROM events WHERE type = 'RECEIVED' ORDER BY unit_code, dossier_id, occurred_at, event_id
      ), resolutions AS (
-       SELECT DISTINCT ON (unit_code, dossier_id) unit_code, occurred_at, due_at
+       SELECT DISTINCT ON (unit_code, dossier_id) unit_code, dossier_id, occurred_at, due_at
          FROM events WHERE type = 'RESOLVED' ORDER BY unit_code, dossier_id, occurred_at, event_id
-     ), facts AS (
+     ), lates AS (
+       SELECT DISTINCT ON (unit_code, dossier_id) unit_code, dossier_id, occurred_at, due_at
+         FROM events WHERE type = 'LATE' ORDER BY unit_code, dossier_id, occurred_at, event_id
+     ), dossier_facts AS (
+       SELECT t.unit_code,
+              COALESCE(rc.occurred_at, l.occurred_at) AS opened_at,
+              CASE WHEN rc.dossier_id IS NOT NULL THEN rc.due_at ELSE l.due_at END AS due_at,
+              l.occurred_at AS late_at,
+              rs.occurred_at AS resolved_at
+         FROM touched t
+         LEFT JOIN receipts rc USING (unit_code, dossier_id)
+         LEFT JOIN lates l USING (unit_code, dossier_id)
+         LEFT JOIN resolutions rs USING (unit_code, dossier_id)
+     ), ${gaugeEdgesSql('dossier_facts')},
+     facts AS (
        SELECT unit_code, (occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day,
-              1 AS rt, (channel = 'ONLINE')::int AS ro, (channel = 'DIRECT')::int AS rd, 0 AS st, 0 AS so, 0 AS sl
+              1 AS rt, (channel = 'ONLINE')::int AS ro, (channel = 'DIRECT')::int AS rd, 0 AS st, 0 AS so, 0 AS sl, 0 AS oc, 0 AS vc
          FROM receipts
        UNION ALL
        SELECT unit_code, (occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
-              0, 0, 0, 1, (occurred_at <= due_at)::int, (occurred_at > due_at)::int
+              0, 0, 0, 1, (occurred_at <= due_at)::int, (occurred_at > due_at)::int, 0, 0
          FROM resolutions
+       UNION ALL
+       SELECT unit_code, (at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, 0, 0, 0, 0, 0, 0, open_change, overdue_change
+         FROM gauge_edges
      )
      SELECT unit_code AS "unitCode", to_char(day, 'YYYY-MM-DD') AS day, ${COUNTER_COLUMNS}
        FROM facts WHERE day BETWEEN $3::date AND $4::date
-      GROUP BY unit_code, day ORDER BY unit_code, day`,
+      GROUP BY unit_code, day
+     HAVING (sum(rt), sum(st), sum(oc), sum(vc)) <> (0, 0, 0, 0)
+      ORDER BY unit_code, day`,
     params,
   );
 }
@@ -59,10 +85,12 @@ export async function storedDayCounters(sql: Sql, from: LocalDate, to: LocalDate
   return sql.query(
     `SELECT unit_code AS "unitCode", to_char(day, 'YYYY-MM-DD') AS day,
             received_total AS "receivedTotal", received_online AS "receivedOnline", received_direct AS "receivedDirect",
-            resolved_total AS "resolvedTotal", resolved_on_time AS "resolvedOnTime", resolved_late AS "resolvedLate"
+            resolved_total AS "resolvedTotal", resolved_on_time AS "resolvedOnTime", resolved_late AS "resolvedLate",
+            open_change AS "openChange", overdue_change AS "overdueChange"
        FROM unit_daily_counters
       WHERE day BETWEEN $1::date AND $2::date ${unitCodes ? 'AND unit_code = ANY($3::text[])' : ''}
-        AND (received_total, received_online, received_direct, resolved_total, resolved_on_time, resolved_late) <> (0, 0, 0, 0, 0, 0)
+        AND (received_total, received_online, received_direct, resolved_total, resolved_on_time, resolved_late, open_change, overdue_change)
+            <> (0, 0, 0, 0, 0, 0, 0, 0)
       ORDER BY unit_code, day`,
     params,
   );

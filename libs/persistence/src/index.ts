@@ -9,4 +9,5 @@ export * from './units.repository';
 export * from './progress-766.repository';
 export * from './counter-series.repository';
 export * from './audit-recount.repository';
+export * from './gauge-changes.sql';
 export * from './alerts.repository';

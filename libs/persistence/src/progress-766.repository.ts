@@ -1,25 +1,35 @@
-import { type Progress766Counts, type ProgressPeriod, zeroProgress766 } from '@tthc/domain';
+import {
+  type LocalDate,
+  type Progress766Counts,
+  type ProgressPeriod,
+  addDays,
+  endOfLocalDay,
+  localDayOf,
+  startOfLocalDay,
+  zeroProgress766,
+} from '@tthc/domain';
 import { type Sql, toIso } from './sql';
 
 /**
  * The 766 progress counts (libs/domain `progress766Counts`: resolved on time / late in the
- * period, open within deadline / overdue at its end) per unit for consecutive periods, in one
- * set-based query over `dossiers`.
+ * period, open within deadline / overdue at its end) per unit for consecutive periods of whole
+ * local days, from the day rows the aggregator keeps — no pass over the dossiers:
  *
- * Instead of testing every dossier against every period (periods × dossiers), each dossier is
- * placed once: `width_bucket` over the periods' start instants gives the period its receipt, its
- * resolution and the start of its overdue state fall in (binary search, O(log periods)). A
- * dossier is open at the end of periods [a, r) (a = receipt's period, r = resolution's), within
- * deadline in [a, min(r, v)) and overdue in [max(a, v), r) (v = first period whose end is past
- * the deadline or at/after the LATE flag); it emits +1/−1 at the interval edges, the query counts
- * them per (unit, period) and a running sum here turns the edges into counts.
+ * - resolved on time / late: the period's summed day counters;
+ * - open and overdue at the end of day D: the prefix sum of the gauge changes of every day up
+ *   to D (libs/domain `DayGaugeChanges`); open within deadline = open − overdue.
  *
- * `e` is MATERIALIZED so each dossier's buckets are computed once, and the five edges are
- * counted by five grouped scans of it rather than by expanding every dossier into five rows
- * (a LATERAL VALUES expansion measured ~40× slower on a year of a province's dossiers).
+ * One grouped scan of `unit_daily_counters` up to the last period's end: `width_bucket` over the
+ * periods' first days puts each day row in its period (bucket 0 = history before the first),
+ * and a running sum here turns the gauge changes into end-of-period gauges.
  *
- * Periods must be consecutive (each starts 1 ms after the previous one's `at`), as
- * `seriesPeriods` makes them; one period is the plain range case.
+ * A period that ends mid-day (the one reaching "now") is judged at that instant, as the pure
+ * function does: resolutions later that day are taken out of it, and its open/overdue counts are
+ * read from the dossiers open at that instant (open dossiers plus those resolved after it — a
+ * small, indexed set).
+ *
+ * Periods must be consecutive (each starts 1 ms after the previous one's `at`) and start at a
+ * local midnight, as `seriesPeriods` makes them; one period is the plain range case.
  */
 export async function progress766ByUnit(
   sql: Sql,
@@ -28,72 +38,109 @@ export async function progress766ByUnit(
 ): Promise<Map<string, Progress766Counts[]>> {
   const result = new Map<string, Progress766Counts[]>();
   const p = periods.length;
-  if (p === 0 || periods[p - 1].at < periods[p - 1].start) return result;
-  // Bucket i (1..p) is [start_i, start_{i+1}); the last ends 1 ms after the last period's end.
-  const thresholds = [...periods.map((x) => toIso(x.start)), toIso(periods[p - 1].at + 1)];
-  const params: unknown[] = [thresholds, p];
+  // Periods that have not begun (at < start) come last and hold nothing.
+  const begun = periods.filter((x) => x.at >= x.start);
+  if (begun.length === 0) return result;
+  const days = begun.map((x) => {
+    const from = localDayOf(x.start);
+    if (startOfLocalDay(from) !== x.start) throw new Error(`a 766 period must start at a local midnight, not ${toIso(x.start)}`);
+    return { from, to: localDayOf(x.at) };
+  });
+  const lastDay = days[days.length - 1].to;
+  const params: unknown[] = [days.map((d) => d.from), lastDay];
   let unitFilter = '';
   if (unitCodes) {
     params.push(unitCodes);
-    unitFilter = 'AND unit_code = ANY($3::text[])';
+    unitFilter = `AND unit_code = ANY($3::text[])`;
   }
-  const rows: { unit_code: string; idx: number; on_time: number; late: number; within: number; overdue: number }[] = await sql.query(
-    `WITH b AS (
-       SELECT unit_code,
-              COALESCE(width_bucket(resolved_at, $1::timestamptz[]), $2::int + 1) AS r,
-              resolved_at <= resolution_due_at AS on_time,
-              GREATEST(width_bucket(COALESCE(received_at, late_flagged_at), $1::timestamptz[]), 1) AS a,
-              LEAST(width_bucket(late_flagged_at, $1::timestamptz[]),
-                    width_bucket(COALESCE(receipt_due_at, late_due_at) + interval '1 millisecond', $1::timestamptz[])) AS v
-         FROM dossiers
-        WHERE (resolved_at IS NULL OR resolved_at >= ($1::timestamptz[])[1]) ${unitFilter}
-     ), e AS MATERIALIZED (
-       SELECT unit_code, r, on_time, a,
-              LEAST(r, COALESCE(v, r)) AS within_end,
-              GREATEST(a, COALESCE(v, r)) AS overdue_start,
-              r BETWEEN 1 AND $2::int AS resolved_in
-         FROM b
-     ), x AS (
-       SELECT unit_code, r AS idx, count(*) FILTER (WHERE on_time) AS on_time, count(*) FILTER (WHERE NOT on_time) AS late, 0 AS within, 0 AS overdue
-         FROM e WHERE resolved_in GROUP BY unit_code, r
-       UNION ALL
-       SELECT unit_code, a, 0, 0, count(*), 0 FROM e WHERE a < within_end GROUP BY unit_code, a
-       UNION ALL
-       SELECT unit_code, within_end, 0, 0, -count(*), 0 FROM e WHERE a < within_end AND within_end <= $2::int GROUP BY unit_code, within_end
-       UNION ALL
-       SELECT unit_code, overdue_start, 0, 0, 0, count(*) FROM e WHERE overdue_start < r GROUP BY unit_code, overdue_start
-       UNION ALL
-       SELECT unit_code, r, 0, 0, 0, -count(*) FROM e WHERE overdue_start < r AND r <= $2::int GROUP BY unit_code, r
-     )
-     SELECT unit_code, idx, SUM(on_time)::int AS on_time, SUM(late)::int AS late, SUM(within)::int AS within, SUM(overdue)::int AS overdue
-       FROM x
+  const rows: { unit_code: string; idx: number; on_time: number; late: number; open: number; overdue: number }[] = await sql.query(
+    `SELECT unit_code, width_bucket(day, $1::date[]) AS idx,
+            SUM(resolved_on_time)::int AS on_time, SUM(resolved_late)::int AS late,
+            SUM(open_change)::int AS open, SUM(overdue_change)::int AS overdue
+       FROM unit_daily_counters
+      WHERE day <= $2::date ${unitFilter}
       GROUP BY unit_code, idx
       ORDER BY unit_code, idx`,
     params,
   );
+
+  const newCounts = () => periods.map(() => zeroProgress766());
   let unit: string | undefined;
   let counts: Progress766Counts[] = [];
-  let within = 0;
+  let open = 0;
   let overdue = 0;
   let next = 0;
-  const fillTo = (end: number) => {
-    for (; next < end; next++) counts.push({ ...zeroProgress766(), openWithinDeadline: within, openOverdue: overdue });
+  // Periods [next, end) hold no day row of this unit: their gauges carry over unchanged.
+  const carryTo = (end: number) => {
+    for (; next < end; next++) counts[next] = { ...counts[next], openWithinDeadline: open - overdue, openOverdue: overdue };
   };
   for (const row of rows) {
     if (row.unit_code !== unit) {
-      if (unit !== undefined) fillTo(p);
+      if (unit !== undefined) carryTo(begun.length);
       unit = row.unit_code;
-      counts = [];
+      counts = newCounts();
       result.set(unit, counts);
-      within = overdue = next = 0;
+      open = overdue = next = 0;
     }
-    const idx = Number(row.idx) - 1;
-    fillTo(idx);
-    within += Number(row.within);
+    const idx = Number(row.idx); // 0: before the first period
+    if (idx > 0) carryTo(idx - 1);
+    open += Number(row.open);
     overdue += Number(row.overdue);
-    counts.push({ resolvedOnTime: Number(row.on_time), resolvedLate: Number(row.late), openWithinDeadline: within, openOverdue: overdue });
-    next = idx + 1;
+    if (idx === 0) continue;
+    counts[idx - 1] = { resolvedOnTime: Number(row.on_time), resolvedLate: Number(row.late), openWithinDeadline: open - overdue, openOverdue: overdue };
+    next = idx;
   }
-  if (unit !== undefined) fillTo(p);
+  if (unit !== undefined) carryTo(begun.length);
+
+  for (let i = 0; i < begun.length; i++) {
+    const at = begun[i].at;
+    if (at === endOfLocalDay(days[i].to) - 1) continue;
+    await judgeAtInstant(sql, at, days[i].to, i, p, result, unitCodes);
+  }
   return result;
+}
+
+/** Period `i` ends at `at`, mid-day `day`: its figures as of that instant, not of the day's end. */
+async function judgeAtInstant(
+  sql: Sql,
+  at: number,
+  day: LocalDate,
+  i: number,
+  p: number,
+  result: Map<string, Progress766Counts[]>,
+  unitCodes?: readonly string[],
+): Promise<void> {
+  const params: unknown[] = [toIso(at), toIso(startOfLocalDay(addDays(day, 1)))];
+  let unitFilter = '';
+  if (unitCodes) {
+    params.push(unitCodes);
+    unitFilter = `AND unit_code = ANY($3::text[])`;
+  }
+  const rows: { unit_code: string; on_time_after: number; late_after: number; open: number; overdue: number }[] = await sql.query(
+    `SELECT unit_code,
+            count(*) FILTER (WHERE resolved_at < $2 AND resolved_at <= resolution_due_at)::int AS on_time_after,
+            count(*) FILTER (WHERE resolved_at < $2 AND resolved_at > resolution_due_at)::int AS late_after,
+            count(*) FILTER (WHERE COALESCE(received_at, late_flagged_at) <= $1)::int AS open,
+            count(*) FILTER (WHERE COALESCE(received_at, late_flagged_at) <= $1
+                               AND (late_flagged_at <= $1 OR COALESCE(receipt_due_at, late_due_at) < $1))::int AS overdue
+       FROM dossiers
+      WHERE (resolved_at IS NULL OR resolved_at > $1) ${unitFilter}
+      GROUP BY unit_code`,
+    params,
+  );
+  const atInstant = new Map(rows.map((r) => [r.unit_code, r]));
+  for (const code of new Set([...result.keys(), ...atInstant.keys()])) {
+    let counts = result.get(code);
+    if (!counts) result.set(code, (counts = Array.from({ length: p }, zeroProgress766)));
+    const r = atInstant.get(code);
+    const c = counts[i];
+    const open = Number(r?.open ?? 0);
+    const overdue = Number(r?.overdue ?? 0);
+    counts[i] = {
+      resolvedOnTime: c.resolvedOnTime - Number(r?.on_time_after ?? 0),
+      resolvedLate: c.resolvedLate - Number(r?.late_after ?? 0),
+      openWithinDeadline: open - overdue,
+      openOverdue: overdue,
+    };
+  }
 }

@@ -69,20 +69,25 @@ export async function recordNewRejections(sql: Sql, rejected: RejectedMessage[])
   return new Set(rows.map((r) => `${r.source_partition}:${r.source_offset}`));
 }
 
-/** Units with at least one raw event in [fromMs, toMs). */
+/** Events whose deadline passes in [from, to) (SQL parameters): overdue starts 1 ms after it. */
+const deadlinePassesIn = (from: string, to: string) =>
+  `due_at >= ${from}::timestamptz - interval '1 millisecond' AND due_at < ${to}::timestamptz - interval '1 millisecond'`;
+
+/** Units with a raw event in [fromMs, toMs), or a deadline passing in it. */
 export async function unitsWithEventsBetween(sql: Sql, fromMs: number, toMs: number, unitCodes?: string[]): Promise<string[]> {
   const rows: { unit_code: string }[] = await sql.query(
-    `SELECT DISTINCT unit_code FROM raw_events WHERE occurred_at >= $1 AND occurred_at < $2
-       ${unitCodes ? 'AND unit_code = ANY($3::text[])' : ''}`,
+    `SELECT unit_code FROM raw_events WHERE occurred_at >= $1 AND occurred_at < $2 ${unitCodes ? 'AND unit_code = ANY($3::text[])' : ''}
+     UNION
+     SELECT unit_code FROM raw_events WHERE ${deadlinePassesIn('$1', '$2')} ${unitCodes ? 'AND unit_code = ANY($3::text[])' : ''}`,
     unitCodes ? [new Date(fromMs), new Date(toMs), unitCodes] : [new Date(fromMs), new Date(toMs)],
   );
   return rows.map((r) => r.unit_code);
 }
 
 /**
- * Every raw event of every dossier of `unitCode` that has an event in [fromMs, toMs): the
- * dossiers a period's facts can come from, with their whole history. One statement, so one
- * consistent snapshot of the log.
+ * Every raw event of every dossier of `unitCode` that has an event in [fromMs, toMs) or whose
+ * deadline passes in it: the dossiers a period's day rows can come from (counters and gauge
+ * changes), with their whole history. One statement, so one consistent snapshot of the log.
  */
 export async function rawEventsOfDossiersActiveBetween(sql: Sql, unitCode: string, fromMs: number, toMs: number): Promise<DossierEvent[]> {
   const rows: {
@@ -92,7 +97,9 @@ export async function rawEventsOfDossiersActiveBetween(sql: Sql, unitCode: strin
     `SELECT event_id, type, dossier_id, unit_code, procedure_code, occurred_at, channel, due_at
        FROM raw_events
       WHERE unit_code = $1
-        AND dossier_id IN (SELECT dossier_id FROM raw_events WHERE unit_code = $1 AND occurred_at >= $2 AND occurred_at < $3)`,
+        AND dossier_id IN (SELECT dossier_id FROM raw_events WHERE unit_code = $1 AND occurred_at >= $2 AND occurred_at < $3
+                           UNION
+                           SELECT dossier_id FROM raw_events WHERE unit_code = $1 AND ${deadlinePassesIn('$2', '$3')})`,
     [unitCode, new Date(fromMs), new Date(toMs)],
   );
   return rows.map((r) => ({

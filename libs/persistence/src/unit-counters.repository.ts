@@ -1,13 +1,13 @@
 import { type CounterDelta, type DayCounters, type LocalDate, zeroCounters } from '@tthc/domain';
 import type { Sql } from './sql';
 
-/** Adds a batch's deltas to the day counters: one upsert, whatever the batch size. */
+/** Adds a batch's deltas to the day rows (counters and gauge changes): one upsert, whatever the batch size. */
 export async function applyCounterDeltas(sql: Sql, deltas: CounterDelta[]): Promise<void> {
   if (deltas.length === 0) return;
   await sql.query(
     `INSERT INTO unit_daily_counters AS c (unit_code, day, received_total, received_online, received_direct,
-                                          resolved_total, resolved_on_time, resolved_late)
-     SELECT * FROM unnest($1::text[], $2::date[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[])
+                                          resolved_total, resolved_on_time, resolved_late, open_change, overdue_change)
+     SELECT * FROM unnest($1::text[], $2::date[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[], $10::int[])
      ON CONFLICT (unit_code, day) DO UPDATE SET
        received_total   = c.received_total   + EXCLUDED.received_total,
        received_online  = c.received_online  + EXCLUDED.received_online,
@@ -15,6 +15,8 @@ export async function applyCounterDeltas(sql: Sql, deltas: CounterDelta[]): Prom
        resolved_total   = c.resolved_total   + EXCLUDED.resolved_total,
        resolved_on_time = c.resolved_on_time + EXCLUDED.resolved_on_time,
        resolved_late    = c.resolved_late    + EXCLUDED.resolved_late,
+       open_change      = c.open_change      + EXCLUDED.open_change,
+       overdue_change   = c.overdue_change   + EXCLUDED.overdue_change,
        updated_at = now()`,
     [
       deltas.map((d) => d.unitCode),
@@ -25,6 +27,8 @@ export async function applyCounterDeltas(sql: Sql, deltas: CounterDelta[]): Prom
       deltas.map((d) => d.counters.resolvedTotal),
       deltas.map((d) => d.counters.resolvedOnTime),
       deltas.map((d) => d.counters.resolvedLate),
+      deltas.map((d) => d.counters.openChange),
+      deltas.map((d) => d.counters.overdueChange),
     ],
   );
 }
