@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { type DossierState, type ProgressPeriod, endOfLocalDay, progress766Counts, seriesPeriods, startOfLocalDay } from '@tthc/domain';
-import { REBUILD_GAUGE_CHANGES_FROM_DOSSIERS, type Sql, loadDossiers, progress766ByUnit } from '@tthc/persistence';
+import { REBUILD_GAUGE_CHANGES_FROM_DOSSIERS, type Sql, loadDossiers, progress766ByUnit, progress766Total } from '@tthc/persistence';
 import { PipelineHarness, eventually, fixedClock } from './support/pipeline-harness';
 import { type V1Event, asMessage, late, received, resolved } from './support/dossier-events';
 
@@ -233,6 +233,8 @@ describe('query API (real Kafka, PostgreSQL, Redis)', () => {
           expect(fromSql.get(unit)).toEqual(periods.map((p) => progress766Counts(mine, p)));
         }
         expect([...fromSql.keys()].sort()).toEqual([A, B]);
+        // Summed in SQL for the province's series: the pure counts over both units' dossiers.
+        expect(await progress766Total(sql, periods)).toEqual(periods.map((p) => progress766Counts(states, p)));
       }
     });
   });

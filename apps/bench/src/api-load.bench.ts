@@ -129,6 +129,15 @@ async function startApi(): Promise<ChildProcess> {
   throw new Error('the api did not become healthy within 20 s');
 }
 
+async function drained(): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    const started = Date.now();
+    await fetch(`http://127.0.0.1:${PORT}/api/v1/health`).catch(() => undefined);
+    if (Date.now() - started < 50) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 interface Scenario {
   name: string;
   path: string;
@@ -176,6 +185,9 @@ async function main(): Promise<void> {
     for (const s of scenarios) await fetch(`http://127.0.0.1:${PORT}${s.path}`, { headers: { 'X-API-Key': KEY } });
     const rows = [];
     for (const s of scenarios) {
+      // Let the server drain what the previous scenario left queued (autocannon stops sending,
+      // the api does not stop answering), so each row measures only its own load.
+      await drained();
       const r = await run(s);
       console.error(`${r.name} @${r.connections}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}`);
       rows.push(r);

@@ -31,10 +31,30 @@ import { type Sql, toIso } from './sql';
  * Periods must be consecutive (each starts 1 ms after the previous one's `at`) and start at a
  * local midnight, as `seriesPeriods` makes them; one period is the plain range case.
  */
-export async function progress766ByUnit(
+export function progress766ByUnit(
   sql: Sql,
   periods: readonly ProgressPeriod[],
   unitCodes?: readonly string[],
+): Promise<Map<string, Progress766Counts[]>> {
+  return progress766Grouped(sql, periods, unitCodes, 'unit_code');
+}
+
+/** The same counts summed over the units (the province's series): grouped in SQL, one row per period. */
+export async function progress766Total(
+  sql: Sql,
+  periods: readonly ProgressPeriod[],
+  unitCodes?: readonly string[],
+): Promise<Progress766Counts[]> {
+  const total = await progress766Grouped(sql, periods, unitCodes, `'*'::text`);
+  return total.get('*') ?? periods.map(() => zeroProgress766());
+}
+
+/** `groupBy`: `unit_code` for per-unit counts, a constant for their sum. */
+async function progress766Grouped(
+  sql: Sql,
+  periods: readonly ProgressPeriod[],
+  unitCodes: readonly string[] | undefined,
+  groupBy: string,
 ): Promise<Map<string, Progress766Counts[]>> {
   const result = new Map<string, Progress766Counts[]>();
   const p = periods.length;
@@ -54,13 +74,13 @@ export async function progress766ByUnit(
     unitFilter = `AND unit_code = ANY($3::text[])`;
   }
   const rows: { unit_code: string; idx: number; on_time: number; late: number; open: number; overdue: number }[] = await sql.query(
-    `SELECT unit_code, width_bucket(day, $1::date[]) AS idx,
+    `SELECT ${groupBy} AS unit_code, width_bucket(day, $1::date[]) AS idx,
             SUM(resolved_on_time)::int AS on_time, SUM(resolved_late)::int AS late,
             SUM(open_change)::int AS open, SUM(overdue_change)::int AS overdue
        FROM unit_daily_counters
       WHERE day <= $2::date ${unitFilter}
-      GROUP BY unit_code, idx
-      ORDER BY unit_code, idx`,
+      GROUP BY 1, 2
+      ORDER BY 1, 2`,
     params,
   );
 
@@ -95,7 +115,7 @@ export async function progress766ByUnit(
   for (let i = 0; i < begun.length; i++) {
     const at = begun[i].at;
     if (at === endOfLocalDay(days[i].to) - 1) continue;
-    await judgeAtInstant(sql, at, days[i].to, i, p, result, unitCodes);
+    await judgeAtInstant(sql, at, days[i].to, i, p, result, unitCodes, groupBy);
   }
   return result;
 }
@@ -108,7 +128,8 @@ async function judgeAtInstant(
   i: number,
   p: number,
   result: Map<string, Progress766Counts[]>,
-  unitCodes?: readonly string[],
+  unitCodes: readonly string[] | undefined,
+  groupBy: string,
 ): Promise<void> {
   const params: unknown[] = [toIso(at), toIso(startOfLocalDay(addDays(day, 1)))];
   let unitFilter = '';
@@ -117,7 +138,7 @@ async function judgeAtInstant(
     unitFilter = `AND unit_code = ANY($3::text[])`;
   }
   const rows: { unit_code: string; on_time_after: number; late_after: number; open: number; overdue: number }[] = await sql.query(
-    `SELECT unit_code,
+    `SELECT ${groupBy} AS unit_code,
             count(*) FILTER (WHERE resolved_at < $2 AND resolved_at <= resolution_due_at)::int AS on_time_after,
             count(*) FILTER (WHERE resolved_at < $2 AND resolved_at > resolution_due_at)::int AS late_after,
             count(*) FILTER (WHERE COALESCE(received_at, late_flagged_at) <= $1)::int AS open,
@@ -125,7 +146,7 @@ async function judgeAtInstant(
                                AND (late_flagged_at <= $1 OR COALESCE(receipt_due_at, late_due_at) < $1))::int AS overdue
        FROM dossiers
       WHERE (resolved_at IS NULL OR resolved_at > $1) ${unitFilter}
-      GROUP BY unit_code`,
+      GROUP BY 1`,
     params,
   );
   const atInstant = new Map(rows.map((r) => [r.unit_code, r]));

@@ -19,7 +19,7 @@ import {
   zeroProgress766,
 } from '@tthc/domain';
 import { CLOCK, type Clock, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
-import { progress766ByUnit, sumCountersByPeriod, sumCountersByUnit } from '@tthc/persistence';
+import { progress766ByUnit, progress766Total, sumCountersByPeriod, sumCountersByUnit } from '@tthc/persistence';
 import type { ApiSettings } from '../api.settings';
 
 /** A metrics object of PRODUCT.md plus the 766 progress figures. */
@@ -119,13 +119,9 @@ export class MetricsService {
     const unitCodes = unitCode === undefined ? undefined : [unitCode];
     const [counters, progress] = await Promise.all([
       sumCountersByPeriod(this.dataSource, periods, unitCodes),
-      progress766ByUnit(this.dataSource, periods, unitCodes),
+      progress766Total(this.dataSource, periods, unitCodes),
     ]);
-    const points = periods.map((p, i) => {
-      const c = zeroProgress766();
-      for (const perUnit of progress.values()) addProgress766(c, perUnit[i]);
-      return { period: p.label, ...figures(p.from, p.to, counters[i], c) };
-    });
+    const points = periods.map((p, i) => ({ period: p.label, ...figures(p.from, p.to, counters[i], progress[i]) }));
     const owner = unitCode === undefined ? { provinceCode: this.provinceCode } : { unitCode };
     return { ...owner, name, from, to, granularity, points };
   }
