@@ -43,20 +43,15 @@ export function isOnTime(resolution: DossierFact): boolean {
 }
 
 function countReceipt(acc: CounterDeltaAccumulator, unit: string, r: ReceiptFact, sign: 1 | -1): void {
-  acc.add(unit, localDayOf(r.occurredAt), {
-    receivedTotal: sign,
-    receivedOnline: r.channel === 'ONLINE' ? sign : 0,
-    receivedDirect: r.channel === 'DIRECT' ? sign : 0,
-  });
+  const day = localDayOf(r.occurredAt);
+  acc.bump(unit, day, 'receivedTotal', sign);
+  acc.bump(unit, day, r.channel === 'ONLINE' ? 'receivedOnline' : 'receivedDirect', sign);
 }
 
 function countResolution(acc: CounterDeltaAccumulator, unit: string, r: DossierFact, sign: 1 | -1): void {
-  const onTime = isOnTime(r);
-  acc.add(unit, localDayOf(r.occurredAt), {
-    resolvedTotal: sign,
-    resolvedOnTime: onTime ? sign : 0,
-    resolvedLate: onTime ? 0 : sign,
-  });
+  const day = localDayOf(r.occurredAt);
+  acc.bump(unit, day, 'resolvedTotal', sign);
+  acc.bump(unit, day, isOnTime(r) ? 'resolvedOnTime' : 'resolvedLate', sign);
 }
 
 function candidate<T extends DossierFact>(current: T | undefined, offered: T): T {
@@ -80,12 +75,32 @@ export function applyDossierEvent(
   };
   const next = withEvent(prev, event);
   if (next === prev) return prev;
-  // Every counted fact is a function of the whole state (the open/overdue intervals depend on
-  // receipt, LATE flag and resolution together), so a change retracts the old state's facts and
-  // adds the new one's; the accumulator nets out whatever stays the same.
-  if (state) countDossierFacts(acc, state, -1);
-  countDossierFacts(acc, next, 1);
+  // Only what changed is retracted and re-added: the fact the event replaced, and the open and
+  // overdue intervals (they depend on receipt, LATE flag and resolution together).
+  const unit = prev.unitCode;
+  if (next.receipt !== prev.receipt) {
+    if (prev.receipt) countReceipt(acc, unit, prev.receipt, -1);
+    countReceipt(acc, unit, next.receipt!, 1);
+  }
+  if (next.resolution !== prev.resolution) {
+    if (prev.resolution) countResolution(acc, unit, prev.resolution, -1);
+    countResolution(acc, unit, next.resolution!, 1);
+  }
+  const before = openIntervals(prev);
+  const after = openIntervals(next);
+  if (!sameInterval(before.open, after.open)) {
+    countInterval(acc, unit, before.open, 'openChange', -1);
+    countInterval(acc, unit, after.open, 'openChange', 1);
+  }
+  if (!sameInterval(before.overdue, after.overdue)) {
+    countInterval(acc, unit, before.overdue, 'overdueChange', -1);
+    countInterval(acc, unit, after.overdue, 'overdueChange', 1);
+  }
   return next;
+}
+
+function sameInterval(a: Interval | undefined, b: Interval | undefined): boolean {
+  return a === b || (!!a && !!b && a.from === b.from && a.until === b.until);
 }
 
 /** The state with `event` folded in, or `prev` itself when the event establishes no new fact. */
@@ -116,9 +131,14 @@ function withEvent(prev: DossierState, event: DossierEvent): DossierState {
  * `until` is undefined while unresolved; an interval is absent when it would be empty (a
  * resolution at or before the dossier opened or fell overdue).
  */
+export interface Interval {
+  from: number;
+  until?: number;
+}
+
 export interface OpenIntervals {
-  open?: { from: number; until?: number };
-  overdue?: { from: number; until?: number };
+  open?: Interval;
+  overdue?: Interval;
 }
 
 export function openIntervals(state: DossierState): OpenIntervals {
@@ -134,13 +154,13 @@ export function openIntervals(state: DossierState): OpenIntervals {
 function countInterval(
   acc: CounterDeltaAccumulator,
   unit: string,
-  interval: { from: number; until?: number } | undefined,
+  interval: Interval | undefined,
   field: 'openChange' | 'overdueChange',
   sign: 1 | -1,
 ): void {
   if (!interval) return;
-  acc.add(unit, localDayOf(interval.from), { [field]: sign });
-  if (interval.until !== undefined) acc.add(unit, localDayOf(interval.until), { [field]: -sign });
+  acc.bump(unit, localDayOf(interval.from), field, sign);
+  if (interval.until !== undefined) acc.bump(unit, localDayOf(interval.until), field, -sign);
 }
 
 /**

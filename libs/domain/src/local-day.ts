@@ -14,9 +14,20 @@ export type LocalDate = string;
 
 const LOCAL_DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** Day number → its `YYYY-MM-DD`: formatting a Date per call was a hot spot of the fold. */
+const dayNames = new Map<number, LocalDate>();
+const MAX_CACHED_DAYS = 20_000; // ~55 years of distinct days; cleared past that, never unbounded
+
 /** The local date on which the instant `epochMs` falls. */
 export function localDayOf(epochMs: number): LocalDate {
-  return new Date(epochMs + LOCAL_UTC_OFFSET_MS).toISOString().slice(0, 10);
+  const dayNumber = Math.floor((epochMs + LOCAL_UTC_OFFSET_MS) / DAY_MS);
+  let name = dayNames.get(dayNumber);
+  if (name === undefined) {
+    name = new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+    if (dayNames.size >= MAX_CACHED_DAYS) dayNames.clear();
+    dayNames.set(dayNumber, name);
+  }
+  return name;
 }
 
 /** True for a real calendar date written `YYYY-MM-DD` (rejects 2025-02-30). */
