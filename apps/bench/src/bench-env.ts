@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { Client } from 'pg';
+import { dropDatabase } from '@tthc/persistence';
 import { AppProcess } from './app-process';
 
 const run = promisify(execFile);
@@ -92,10 +93,8 @@ export class BenchEnv {
     await admin.connect();
     await admin.deleteTopics({ topics: [...this.topics, ...extraTopics] }).catch(() => undefined);
     await admin.disconnect();
-    const client = new Client({ connectionString: BASE_DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`).catch(() => undefined);
-    await client.end();
+    // Through the server's maintenance database: the base database need not exist (a fresh machine).
+    await dropDatabase(this.env.DATABASE_URL!).catch(() => undefined);
     const redis = new Redis(this.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     const keys = await redis.keys(`${this.env.REDIS_KEY_PREFIX}:*`);
     if (keys.length) await redis.del(...keys);
