@@ -7,12 +7,13 @@ import type { NotifierSettings } from './notifier.settings';
 /**
  * The clock side of evaluation (issue 3): every ALERT_TICK_MS all units and the province rules
  * are evaluated, so a quiet unit still fires or recovers when its window slides past midnight,
- * a "for" duration elapses, or a silence ends; and acknowledgements reach `tthc.alerts` even
- * when no metric changes. A failed tick is logged and the next one tries again.
+ * a "for" duration elapses, or a silence ends. Every ALERT_BACKLOG_POLL_MS it publishes what the
+ * API wrote (acknowledgements), so they reach `tthc.alerts` and the webhooks within a poll, not
+ * a tick. A failed round is logged and the next one tries again.
  */
 @Injectable()
 export class AlertClockTicker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer?: NodeJS.Timeout;
+  private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
 
   constructor(
@@ -22,22 +23,24 @@ export class AlertClockTicker implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    this.schedule();
+    this.repeat(this.settings.ALERT_TICK_MS, () => this.handler.evaluateAll(), 'alert evaluation tick failed; the next tick retries');
+    this.repeat(this.settings.ALERT_BACKLOG_POLL_MS, () => this.handler.publishBacklog(), 'publishing acknowledgements failed; the next poll retries');
   }
 
   onApplicationShutdown(): void {
     this.stopped = true;
-    clearTimeout(this.timer);
+    for (const t of this.timers) clearTimeout(t);
   }
 
-  /** A timeout re-armed after each tick, not an interval: a slow tick never overlaps the next. */
-  private schedule(): void {
+  /** A timeout re-armed after each round, not an interval: a slow round never overlaps the next. */
+  private repeat(everyMs: number, round: () => Promise<unknown>, failure: string): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.handler
-        .evaluateAll()
-        .catch((err) => this.logger.warn({ err }, 'alert evaluation tick failed; the next tick retries'))
-        .finally(() => this.schedule());
-    }, this.settings.ALERT_TICK_MS);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      round()
+        .catch((err) => this.logger.warn({ err }, failure))
+        .finally(() => this.repeat(everyMs, round, failure));
+    }, everyMs);
+    this.timers.add(timer);
   }
 }

@@ -10,7 +10,7 @@ import {
 import { CLOCK, type Clock, LOGGER, PRODUCER, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
 import {
   type AlertWrite, type StoredAlert, type StoredTransitionMessage, type TransitionWrite, activeSilences, claimUnpublishedTransitions,
-  countOverdueOpenNow, enqueueDeliveries, insertTransitions, loadLiveAlertsForUpdate, lockAlertLog, markTransitionsPublished, saveAlerts,
+  countOverdueOpenNow, enqueueDeliveries, hasUnpublishedTransitions, insertTransitions, loadLiveAlertsForUpdate, lockAlertLog, markTransitionsPublished, saveAlerts,
   sumCountersForWindows, transitionMessagesByIds,
 } from '@tthc/persistence';
 import type { Logger } from '@tthc/platform';
@@ -76,6 +76,15 @@ export class AlertEvaluationHandler {
   /** On the clock tick: every unit and the province rules. */
   evaluateAll(): Promise<AlertMessage[]> {
     return this.serialised(() => this.evaluate(this.units.all().map((u) => u.code), true));
+  }
+
+  /**
+   * Publishes transitions written elsewhere (acknowledgements from the API) when there are any:
+   * an evaluation of no unit still claims and publishes the backlog, in log order.
+   */
+  async publishBacklog(): Promise<AlertMessage[]> {
+    if (!(await hasUnpublishedTransitions(this.dataSource))) return [];
+    return this.serialised(() => this.evaluate([], false));
   }
 
   /** One evaluation at a time in this process; across instances the alert-log lock serialises. */

@@ -19,6 +19,14 @@ export class NotifierSettings extends CommonSettings {
   @IntSetting() @IsInt() @Min(200) @Max(3_600_000)
   ALERT_TICK_MS = 15_000;
 
+  /**
+   * How often the notifier looks for transitions another process wrote (an operator's
+   * acknowledgement, through the API) and publishes them to `tthc.alerts` and the webhooks,
+   * instead of waiting for the next tick. One indexed probe per poll.
+   */
+  @IntSetting() @IsInt() @Min(50) @Max(60_000)
+  ALERT_BACKLOG_POLL_MS = 500;
+
   /** Webhook receivers, comma-separated; empty: no webhooks. */
   @Matches(/^$|^https?:\/\/[^\s,]+(,https?:\/\/[^\s,]+)*$/, { message: 'must be http(s) URLs separated by commas' })
   ALERT_WEBHOOK_URLS = '';

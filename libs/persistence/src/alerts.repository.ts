@@ -205,6 +205,12 @@ export async function claimUnpublishedTransitions(sql: Sql, limit: number): Prom
   return transitionMessagesByIds(sql, ids.map((r) => Number(r.id)));
 }
 
+/** Whether any transition waits to be published (the partial index on unpublished ids makes this a probe). */
+export async function hasUnpublishedTransitions(sql: Sql): Promise<boolean> {
+  const rows: unknown[] = await sql.query(`SELECT 1 FROM alert_transitions WHERE published_at IS NULL LIMIT 1`);
+  return rows.length > 0;
+}
+
 export async function markTransitionsPublished(sql: Sql, ids: number[], at: number): Promise<void> {
   if (ids.length === 0) return;
   await sql.query(`UPDATE alert_transitions SET published_at = $2 WHERE id = ANY($1::bigint[])`, [ids, new Date(at).toISOString()]);
