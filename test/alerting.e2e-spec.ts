@@ -253,6 +253,24 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
       });
       expect(dead.every((r) => r.attempts === 3 && r.last_status === 503 && r.last_error === 'HTTP 503')).toBe(true);
       expect(brokenCalls).toBeGreaterThanOrEqual(9);
+
+      // Operators see them through the API, without the webhook body or query string.
+      const listed = await request(h.http()).get(`/api/v1/alerts/deliveries?state=DEAD&unitCode=${A}`).set(OPERATOR);
+      expect(listed.status).toBe(200);
+      const mine = listed.body.filter((d: { alertId: string }) => d.alertId === opened.data.alertId);
+      expect(mine).toHaveLength(3);
+      for (const d of mine) {
+        expect(d).toMatchObject({ unitCode: A, state: 'DEAD', attempts: 3, lastStatus: 503, lastError: 'HTTP 503', nextAttemptAt: null, deliveredAt: null });
+        expect(d.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/broken$/);
+        expect(d).not.toHaveProperty('body');
+      }
+      expect(mine.map((d: { kind: string }) => d.kind).sort()).toEqual(['ACKNOWLEDGED', 'FIRED', 'RESOLVED']);
+      const delivered = await request(h.http()).get(`/api/v1/alerts/deliveries?state=DELIVERED&unitCode=${A}`).set(AUDITOR);
+      expect(delivered.body.filter((d: { alertId: string }) => d.alertId === opened.data.alertId)).toHaveLength(3);
+      expect((await request(h.http()).get('/api/v1/alerts/deliveries').set(IOC)).status).toBe(403);
+      const bad = await request(h.http()).get('/api/v1/alerts/deliveries?state=LOST').set(OPERATOR);
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.body.message)).toContain('state must be one of: PENDING, DELIVERED, DEAD');
     });
 
     it('lists the alert with its full history for auditors', async () => {

@@ -66,25 +66,50 @@ export async function markFailed(sql: Sql, id: number, status: number | null, er
   );
 }
 
+export const DELIVERY_STATES = ['PENDING', 'DELIVERED', 'DEAD'] as const;
+
 export interface DeliveryRow {
   id: number;
   transitionId: number;
+  alertId: string;
+  unitCode: string;
+  kind: string;
+  /** The receiver's URL without its query string (which may carry a token). */
   url: string;
-  state: 'PENDING' | 'DELIVERED' | 'DEAD';
+  state: (typeof DELIVERY_STATES)[number];
   attempts: number;
   lastStatus: number | null;
   lastError: string | null;
+  createdAt: string;
+  nextAttemptAt: string | null;
   deliveredAt: string | null;
 }
 
-export async function listDeliveries(sql: Sql, filter: { state?: string; transitionIds?: number[] } = {}): Promise<DeliveryRow[]> {
+/** Webhook deliveries, newest first: what operators check when a receiver stops answering. */
+export async function listDeliveries(
+  sql: Sql,
+  filter: { state?: DeliveryRow['state']; unitCode?: string; limit?: number } = {},
+): Promise<DeliveryRow[]> {
   const rows: (Omit<DeliveryRow, 'id' | 'transitionId'> & { id: string; transitionId: string })[] = await sql.query(
-    `SELECT id::text, transition_id::text AS "transitionId", url, state, attempts, last_status AS "lastStatus",
-            last_error AS "lastError", delivered_at AS "deliveredAt"
-       FROM alert_deliveries
-      WHERE ($1::text IS NULL OR state = $1) AND ($2::bigint[] IS NULL OR transition_id = ANY($2::bigint[]))
-      ORDER BY id DESC LIMIT 1000`,
-    [filter.state ?? null, filter.transitionIds ?? null],
+    `SELECT d.id::text, d.transition_id::text AS "transitionId", t.alert_id::text AS "alertId", a.unit_code AS "unitCode", t.kind,
+            split_part(d.url, '?', 1) AS url, d.state, d.attempts, d.last_status AS "lastStatus", d.last_error AS "lastError",
+            d.created_at AS "createdAt", CASE WHEN d.state = 'PENDING' THEN d.next_attempt_at END AS "nextAttemptAt",
+            d.delivered_at AS "deliveredAt"
+       FROM alert_deliveries d
+       JOIN alert_transitions t ON t.id = d.transition_id
+       JOIN alerts a ON a.id = t.alert_id
+      WHERE ($1::text IS NULL OR d.state = $1) AND ($2::text IS NULL OR a.unit_code = $2)
+      ORDER BY d.id DESC
+      LIMIT $3`,
+    [filter.state ?? null, filter.unitCode ?? null, filter.limit ?? 500],
   );
-  return rows.map((r) => ({ ...r, id: Number(r.id), transitionId: Number(r.transitionId) }));
+  const iso = (v: unknown) => (v === null ? null : new Date(v as string).toISOString());
+  return rows.map((r) => ({
+    ...r,
+    id: Number(r.id),
+    transitionId: Number(r.transitionId),
+    createdAt: iso(r.createdAt)!,
+    nextAttemptAt: iso(r.nextAttemptAt),
+    deliveredAt: iso(r.deliveredAt),
+  }));
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Roles } from '../auth/roles';
 import { AlertStreamFeed } from './alert-stream.feed';
-import { AckBody, AlertsQuery } from './alerts.dto';
+import { AckBody, AlertsQuery, DeliveriesQuery } from './alerts.dto';
 import { AlertsService } from './alerts.service';
 
 const HEARTBEAT_MS = 15_000;
@@ -25,6 +25,13 @@ export class AlertsController {
   @Roles('operator', 'ioc', 'auditor')
   summary() {
     return this.alerts.summary();
+  }
+
+  /** Webhook deliveries (newest first): a receiver that stopped answering shows up as DEAD records. */
+  @Get('deliveries')
+  @Roles('operator', 'auditor')
+  deliveries(@Query() q: DeliveriesQuery) {
+    return this.alerts.deliveries(q);
   }
 
   /**

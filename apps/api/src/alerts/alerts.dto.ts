@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsInstantWithOffset, IsLocalDateString } from '@tthc/contracts';
 import { ALERT_STATES, SEVERITIES } from '@tthc/domain';
+import { DELIVERY_STATES } from '@tthc/persistence';
 
 
 
@@ -27,6 +28,18 @@ export class AlertsQuery {
 
   @IsOptional() @IsLocalDateString()
   to?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'limit must be an integer' }) @Min(1) @Max(5000)
+  limit?: number;
+}
+
+/** `GET /alerts/deliveries?state&unitCode&limit`: webhook deliveries, newest first. */
+export class DeliveriesQuery {
+  @IsOptional() @IsIn(DELIVERY_STATES, { message: `state must be one of: ${DELIVERY_STATES.join(', ')}` })
+  state?: (typeof DELIVERY_STATES)[number];
+
+  @IsOptional() @Matches(CODE, { message: 'unitCode must be a unit code such as 28756' })
+  unitCode?: string;
 
   @IsOptional() @Type(() => Number) @IsInt({ message: 'limit must be an integer' }) @Min(1) @Max(5000)
   limit?: number;

@@ -7,9 +7,9 @@ import {
 import { CLOCK, type Clock, UnitDirectory } from '@tthc/infrastructure';
 import {
   type AlertView, type SilenceRow, activeSilences, alertHistory, expireSilence, findAlert, insertSilence, insertTransitions, listAlertRules, listAlerts,
-  listSilences, liveAlertViews, loadAlertForUpdate, lockAlertLog, saveAcknowledgement, worseningCounts,
+  listDeliveries, listSilences, liveAlertViews, loadAlertForUpdate, lockAlertLog, saveAcknowledgement, worseningCounts,
 } from '@tthc/persistence';
-import type { AckBody, AlertsQuery, CreateSilenceBody, SilencesQuery } from './alerts.dto';
+import type { AckBody, AlertsQuery, CreateSilenceBody, DeliveriesQuery, SilencesQuery } from './alerts.dto';
 
 type RuleDefinition = Pick<AlertRule, 'id' | 'metric' | 'comparison' | 'target' | 'severity' | 'scope'> & { window: string };
 
@@ -153,6 +153,10 @@ export class AlertsService {
       }),
       now,
     );
+  }
+
+  deliveries(q: DeliveriesQuery) {
+    return listDeliveries(this.dataSource, q);
   }
 
   async listSilences(q: SilencesQuery) {
