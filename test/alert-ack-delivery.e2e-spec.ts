@@ -51,4 +51,22 @@ describe('acknowledgements reach tthc.alerts without waiting for a tick (real Ka
     );
     expect(row.published).toBe(true);
   });
+
+  it('after a crash between the Kafka send and the commit, publishes the same transitions again under the same ids', async () => {
+    const stored = await h.sql<{ id: string; state: string }>(
+      `SELECT t.id::text AS id, t.to_state AS state FROM alert_transitions t JOIN alerts a ON a.id = t.alert_id WHERE a.unit_code = $1 ORDER BY t.id`,
+      [UNIT],
+    );
+    expect(stored.map((r) => r.state)).toEqual(['OPEN', 'ACKNOWLEDGED']);
+    // What a crash after Kafka acknowledged the send, before the commit, leaves behind.
+    await h.sql(`UPDATE alert_transitions SET published_at = NULL WHERE id = $1::bigint`, [stored[1].id]);
+
+    const ofUnit = (seen: { key: Buffer | null; value: Buffer | null }[]) =>
+      seen.filter((m) => m.key?.toString() === UNIT).map((m) => m.value!.toString());
+    const onTopic = ofUnit(await h.readTopic(h.env.TOPIC_ALERTS!, (seen) => ofUnit(seen).length >= 3, 20_000));
+    const parsed = onTopic.map((v) => JSON.parse(v) as AlertMessage);
+    // Every message carries the id of its committed transition; the repeat is byte for byte the same.
+    expect(parsed.map((m) => String(m.transitionId))).toEqual([stored[0].id, stored[1].id, stored[1].id]);
+    expect(onTopic[2]).toBe(onTopic[1]);
+  });
 });

@@ -11,7 +11,7 @@ import { CLOCK, type Clock, LOGGER, PRODUCER, SETTINGS, UnitDirectory } from '@t
 import {
   type AlertWrite, type StoredAlert, type StoredTransitionMessage, type TransitionWrite, activeSilences, claimUnpublishedTransitions,
   countOverdueOpenNow, enqueueDeliveries, hasUnpublishedTransitions, insertTransitions, loadLiveAlertsForUpdate, lockAlertLog, markTransitionsPublished, saveAlerts,
-  sumCountersForWindows, transitionMessagesByIds,
+  sumCountersForWindows,
 } from '@tthc/persistence';
 import type { Logger } from '@tthc/platform';
 import { ALERT_RULES } from './alert-rules.token';
@@ -45,11 +45,10 @@ const stateText = (state: LiveAlert['state'] | 'RESOLVED'): TransitionKind => (s
  *
  * Figures come from the day counters in PostgreSQL, for every window the rules use, in one query
  * per evaluation (the snapshot only carries rolling 30 days and month-to-date). One transaction
- * per evaluation holds the alert-log lock, writes alerts, transitions and their webhook outbox
- * rows, and publishes to `tthc.alerts` before committing: a crash can repeat a publication (the
- * message carries its transitionId, so receivers can drop repeats) but never lose one.
- * Acknowledgements written by the API wait in the log unpublished; each evaluation publishes
- * them first, so `tthc.alerts` keeps the order of the log.
+ * per evaluation holds the alert-log lock and writes alerts and transitions; the transitions are
+ * then published from the log (`publishPending`, an outbox), together with the acknowledgements
+ * the API wrote, in log order: a crash can repeat a publication under the same transitionId, so
+ * receivers can drop repeats, but never lose one.
  */
 @Injectable()
 export class AlertEvaluationHandler {
@@ -78,13 +77,10 @@ export class AlertEvaluationHandler {
     return this.serialised(() => this.evaluate(this.units.all().map((u) => u.code), true));
   }
 
-  /**
-   * Publishes transitions written elsewhere (acknowledgements from the API) when there are any:
-   * an evaluation of no unit still claims and publishes the backlog, in log order.
-   */
+  /** Publishes transitions written elsewhere (acknowledgements from the API) when there are any. */
   async publishBacklog(): Promise<AlertMessage[]> {
     if (!(await hasUnpublishedTransitions(this.dataSource))) return [];
-    return this.serialised(() => this.evaluate([], false));
+    return this.serialised(() => this.publishPending());
   }
 
   /** One evaluation at a time in this process; across instances the alert-log lock serialises. */
@@ -142,9 +138,8 @@ export class AlertEvaluationHandler {
   private async evaluate(unitCodes: string[], withProvince: boolean): Promise<AlertMessage[]> {
     const now = this.clock.now();
     const subjects = await this.subjects(unitCodes, withProvince, now);
-    return this.dataSource.transaction(async (tx) => {
+    const written = await this.dataSource.transaction(async (tx) => {
       await lockAlertLog(tx);
-      const backlog = await claimUnpublishedTransitions(tx, 1000);
       const ruleIds = [...new Set(subjects.map((s) => s.rule.id))];
       const live = ruleIds.length === 0 ? [] : await loadLiveAlertsForUpdate(tx, ruleIds, withProvince ? undefined : unitCodes);
       const liveByKey = new Map(live.map((a) => [`${a.unitCode}|${a.ruleId}`, a]));
@@ -169,21 +164,40 @@ export class AlertEvaluationHandler {
       }
 
       await saveAlerts(tx, alertWrites);
-      const ids = await insertTransitions(tx, transitionWrites, now);
-      const mine = await transitionMessagesByIds(tx, ids);
-      const messages = [...backlog, ...mine];
-      await markTransitionsPublished(tx, backlog.map((m) => m.transitionId), now);
-      await this.enqueueWebhooks(tx, messages);
-      if (messages.length > 0) {
+      // Unpublished: publishPending sends them once this transaction has committed.
+      return (await insertTransitions(tx, transitionWrites, null)).length;
+    });
+    if (written === 0 && !(await hasUnpublishedTransitions(this.dataSource))) return [];
+    return this.publishPending();
+  }
+
+  /**
+   * The outbox step: every committed, unpublished transition (this process's and the API's
+   * acknowledgements), in log order, gets its webhook deliveries and goes to `tthc.alerts`, then
+   * is marked published — in one transaction under the alert-log lock. A crash after Kafka took
+   * the batch but before the commit publishes the same transitions again, with the same
+   * transitionId, which is what receivers deduplicate on; deliveries are unique per transition.
+   */
+  private async publishPending(): Promise<AlertMessage[]> {
+    const published: AlertMessage[] = [];
+    for (;;) {
+      const batch = await this.dataSource.transaction(async (tx) => {
+        await lockAlertLog(tx);
+        const pending = await claimUnpublishedTransitions(tx, 1000);
+        if (pending.length === 0) return [];
+        await this.enqueueWebhooks(tx, pending);
         await this.producer.send({
           topic: this.settings.TOPIC_ALERTS,
           acks: -1,
-          messages: messages.map((m) => ({ key: m.unitCode, value: JSON.stringify(publicMessage(m)) })),
+          messages: pending.map((m) => ({ key: m.unitCode, value: JSON.stringify(publicMessage(m)) })),
         });
-        this.logger.info({ transitions: messages.length, units: unitCodes.length }, 'alert transitions published');
-      }
-      return messages.map(publicMessage);
-    });
+        await markTransitionsPublished(tx, pending.map((m) => m.transitionId), this.clock.now());
+        return pending.map(publicMessage);
+      });
+      if (batch.length === 0) return published;
+      published.push(...batch);
+      this.logger.info({ transitions: batch.length }, 'alert transitions published');
+    }
   }
 
   private alertWrite(s: Subject, before: StoredAlert | undefined, after: LiveAlert | undefined, state: string | undefined, silenced: boolean, now: number): AlertWrite | undefined {
