@@ -86,6 +86,13 @@ export class PipelineHarness {
     this.apps.delete(name);
   }
 
+  /** A running app's Nest context, to reach one of its providers. */
+  app(name: AppName): INestApplicationContext {
+    const app = this.apps.get(name);
+    if (!app) throw new Error(`start ${name} first`);
+    return app;
+  }
+
   http() {
     const api = this.apps.get('api') as INestApplication | undefined;
     if (!api) throw new Error('start the api first');

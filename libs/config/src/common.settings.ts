@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 export const IntSetting = () => Transform(toInt);
@@ -47,4 +47,15 @@ export class CommonSettings {
   /** Partitions per topic when topics are provisioned; more partitions, more parallel consumers. */
   @IntSetting() @IsInt() @Min(1) @Max(1024)
   TOPIC_PARTITIONS = 6;
+
+  /**
+   * Worker apps (ingest, aggregator, notifier): serve `GET /health` on this port (0: any free
+   * port). Unset: no health server. The api has its own `/api/v1/health` on API_PORT.
+   */
+  @IsOptional() @IntSetting() @IsInt() @Min(0) @Max(65535)
+  HEALTH_PORT?: number;
+
+  /** Where the worker health server listens. */
+  @IsString() @IsNotEmpty()
+  HEALTH_HOST = '0.0.0.0';
 }

@@ -3,3 +3,4 @@ export * from './infrastructure.module';
 export * from './unit-directory';
 export * from './exit-on-fatal';
 export * from './managed-batch-consumer';
+export * from './worker-health';

@@ -1,4 +1,5 @@
 import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { CommonSettings } from '@tthc/config';
@@ -7,6 +8,7 @@ import { dataSourceOptions } from '@tthc/persistence';
 import { createLogger, type Logger } from '@tthc/platform';
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 import { UnitDirectory } from './unit-directory';
+import { WorkerHealthServer } from './worker-health';
 import { CLOCK, type Clock, KAFKA, LOGGER, PRODUCER, REDIS, SETTINGS, systemClock } from './tokens';
 
 export interface InfrastructureOptions {
@@ -47,6 +49,7 @@ export class InfrastructureModule {
     const { settings } = options;
     return {
       module: InfrastructureModule,
+      imports: [DiscoveryModule],
       providers: [
         { provide: SETTINGS, useValue: settings },
         { provide: LOGGER, useFactory: () => createLogger(options.appName, settings.LOG_LEVEL) },
@@ -86,8 +89,9 @@ export class InfrastructureModule {
         { provide: CLOCK, useValue: options.clock ?? systemClock },
         InfrastructureShutdown,
         UnitDirectory,
+        WorkerHealthServer,
       ],
-      exports: [SETTINGS, LOGGER, DataSource, KAFKA, REDIS, PRODUCER, CLOCK, UnitDirectory],
+      exports: [SETTINGS, LOGGER, DataSource, KAFKA, REDIS, PRODUCER, CLOCK, UnitDirectory, WorkerHealthServer],
     };
   }
 }

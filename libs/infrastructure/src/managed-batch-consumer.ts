@@ -1,5 +1,5 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { BatchConsumer, type BatchConsumerOptions } from '@tthc/messaging';
+import { BatchConsumer, type BatchConsumerOptions, type ConsumerHealth } from '@tthc/messaging';
 import { exitOnFatal } from './exit-on-fatal';
 
 /**
@@ -12,6 +12,10 @@ export abstract class ManagedBatchConsumer implements OnApplicationBootstrap, On
 
   protected constructor(options: Omit<BatchConsumerOptions, 'onFatal'>) {
     this.consumer = new BatchConsumer({ ...options, onFatal: exitOnFatal(options.logger) });
+  }
+
+  health(): ConsumerHealth {
+    return this.consumer.health();
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -43,9 +43,33 @@ export interface BatchConsumerOptions {
  * Transient failures (database or broker down) retry the same batch with backoff and jitter,
  * for as long as it takes; a programmer error stops the consumer and reports it through onFatal.
  */
+/** What a health check needs to know about one consumer. */
+export interface ConsumerHealth {
+  topic: string;
+  groupId: string;
+  /** In its group with partitions assigned (kafkajs GROUP_JOIN), and not stopped since. */
+  joined: boolean;
+  /** Stopped for good by an error kafkajs will not restart from. */
+  crashed: boolean;
+  /** When a batch was last applied (ISO), or null before the first. */
+  lastBatchAt: string | null;
+  /** Consecutive failed attempts of the batch in hand (the database or broker is down). */
+  failingAttempts: number;
+}
+
 export class BatchConsumer {
   private consumer?: Consumer;
   private stopping = false;
+  private joined = false;
+  private crashed = false;
+  private lastBatchAt: number | null = null;
+  private failingAttempts = 0;
+
+  health(): ConsumerHealth {
+    const { topic, groupId } = this.opts;
+    const lastBatchAt = this.lastBatchAt === null ? null : new Date(this.lastBatchAt).toISOString();
+    return { topic, groupId, joined: this.joined, crashed: this.crashed, lastBatchAt, failingAttempts: this.failingAttempts };
+  }
 
   constructor(private readonly opts: BatchConsumerOptions) {}
 
@@ -78,7 +102,15 @@ export class BatchConsumer {
         }
       });
     }
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.joined = true;
+    });
+    consumer.on(consumer.events.STOP, () => {
+      this.joined = false;
+    });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.joined = false;
+      if (!payload.restart) this.crashed = true;
       if (!payload.restart && !this.stopping) o.onFatal(payload.error);
     });
 
@@ -106,8 +138,11 @@ export class BatchConsumer {
       if (!isRunning() || isStale()) return;
       try {
         await this.opts.handleBatch(partitionBatch, { heartbeat, isStale });
+        this.failingAttempts = 0;
+        this.lastBatchAt = Date.now();
         break;
       } catch (error) {
+        this.failingAttempts = attempt + 1;
         const where = { topic: batch.topic, partition: batch.partition, offset: batch.messages[0].offset, attempt };
         if (!isRetriable(error)) {
           this.opts.logger.error({ err: error, ...where }, 'batch handler failed with a non-retriable error; stopping');

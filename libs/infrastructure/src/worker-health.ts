@@ -1,0 +1,106 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import type Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import type { CommonSettings } from '@tthc/config';
+import type { ConsumerHealth } from '@tthc/messaging';
+import type { Logger } from '@tthc/platform';
+import { ManagedBatchConsumer } from './managed-batch-consumer';
+import { LOGGER, REDIS, SETTINGS } from './tokens';
+
+export type Probe = { ok: true } | { ok: false; error: string };
+
+export interface WorkerHealthReport {
+  status: 'ok' | 'unavailable';
+  postgres: Probe;
+  redis: Probe;
+  consumers: (ConsumerHealth & { ok: boolean })[];
+}
+
+/**
+ * A worker is healthy when it reaches PostgreSQL and Redis and every consumer is in its group and
+ * has not crashed. A consumer retrying a batch because a dependency is down shows its attempts;
+ * the dependency's own probe is what turns the report unavailable.
+ */
+export function workerHealthReport(postgres: Probe, redis: Probe, consumers: ConsumerHealth[]): WorkerHealthReport {
+  const judged = consumers.map((c) => ({ ...c, ok: c.joined && !c.crashed }));
+  const ok = postgres.ok && redis.ok && judged.every((c) => c.ok);
+  return { status: ok ? 'ok' : 'unavailable', postgres, redis, consumers: judged };
+}
+
+const PROBE_TIMEOUT_MS = 2_000;
+
+async function probe(check: () => Promise<unknown>): Promise<Probe> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+      }),
+    ]);
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error: (error as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * `GET /health` for the worker apps (no HTTP framework of their own): 200 with the report when
+ * healthy, 503 otherwise — for container health checks and orchestrator probes. Started only when
+ * HEALTH_PORT is set; finds the app's Kafka consumers itself.
+ */
+@Injectable()
+export class WorkerHealthServer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private server?: Server;
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly dataSource: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(SETTINGS) private readonly settings: CommonSettings,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async report(): Promise<WorkerHealthReport> {
+    const consumers = this.discovery
+      .getProviders()
+      .map((w) => w.instance as unknown)
+      .filter((i): i is ManagedBatchConsumer => i instanceof ManagedBatchConsumer);
+    const [postgres, redis] = await Promise.all([probe(() => this.dataSource.query('SELECT 1')), probe(() => this.redis.ping())]);
+    return workerHealthReport(postgres, redis, consumers.map((c) => c.health()));
+  }
+
+  /** The port it listens on (HEALTH_PORT, or the one picked for 0), or undefined when off. */
+  port(): number | undefined {
+    return (this.server?.address() as AddressInfo | null)?.port;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.settings.HEALTH_PORT === undefined) return;
+    const server = createServer((req, res) => {
+      if (req.method !== 'GET' || req.url?.split('?')[0] !== '/health') {
+        res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ statusCode: 404, message: 'only GET /health here' }));
+        return;
+      }
+      this.report().then(
+        (r) => res.writeHead(r.status === 'ok' ? 200 : 503, { 'Content-Type': 'application/json' }).end(JSON.stringify(r)),
+        (error) => res.writeHead(503, { 'Content-Type': 'application/json' }).end(JSON.stringify({ status: 'unavailable', error: String(error) })),
+      );
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.settings.HEALTH_PORT, this.settings.HEALTH_HOST, () => resolve());
+    });
+    this.server = server;
+    this.logger.info({ port: this.port(), host: this.settings.HEALTH_HOST }, 'health endpoint listening on /health');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
