@@ -1,6 +1,7 @@
 /** Two projects: pure specs beside the source, and end-to-end tests against real Kafka/PostgreSQL/Redis. */
 const moduleNameMapper = { '^@tthc/(.*)$': '<rootDir>/libs/$1/src' };
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tsconfig.json' }] };
+// Type-checking is `npm run typecheck`'s job; tsconfig's isolatedModules makes ts-jest transpile only.
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
 
 module.exports = {
   // Per-project testTimeout is ignored by Jest 30; e2e tests wait on a real pipeline.
