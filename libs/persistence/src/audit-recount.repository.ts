@@ -1,5 +1,5 @@
 import { type DayFacts, type LocalDate, addDays, startOfLocalDay } from '@tthc/domain';
-import { gaugeEdgesSql } from './gauge-changes.sql';
+import { deadlinePassesIn, gaugeEdgesSql } from './gauge-changes.sql';
 import type { Sql } from './sql';
 
 export interface DayCounterRow extends DayFacts {
@@ -32,9 +32,7 @@ export async function recountFromRawEvents(sql: Sql, from: LocalDate, to: LocalD
     `WITH touched AS (
        SELECT unit_code, dossier_id FROM raw_events WHERE occurred_at >= $1 AND occurred_at < $2 ${unitFilter}
        UNION
-       -- Overdue starts 1 ms after the deadline: deadlines in [start − 1 ms, end − 1 ms).
-       SELECT unit_code, dossier_id FROM raw_events
-        WHERE due_at >= $1::timestamptz - interval '1 millisecond' AND due_at < $2::timestamptz - interval '1 millisecond' ${unitFilter}
+       SELECT unit_code, dossier_id FROM raw_events WHERE ${deadlinePassesIn('$1', '$2')} ${unitFilter}
      ), events AS (
        SELECT r.* FROM raw_events r JOIN touched t USING (unit_code, dossier_id)
      ), receipts AS (

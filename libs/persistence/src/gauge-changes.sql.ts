@@ -29,6 +29,13 @@ export function gaugeEdgesSql(source: string): string {
     )`;
 }
 
+/**
+ * Events whose deadline passes in [from, to) — SQL parameter names — since overdue starts 1 ms
+ * after the deadline: the dossiers that can change a period's overdue gauge with no event in it.
+ */
+export const deadlinePassesIn = (from: string, to: string): string =>
+  `due_at >= ${from}::timestamptz - interval '1 millisecond' AND due_at < ${to}::timestamptz - interval '1 millisecond'`;
+
 /** `dossiers` rows in the shape `gaugeEdgesSql` reads. */
 export const DOSSIER_GAUGE_SOURCE = `(
   SELECT unit_code,

@@ -1,4 +1,5 @@
 import type { DossierEvent, Rejection } from '@tthc/domain';
+import { deadlinePassesIn } from './gauge-changes.sql';
 import { type Sql, toIso } from './sql';
 
 export interface SourcedEvent {
@@ -68,10 +69,6 @@ export async function recordNewRejections(sql: Sql, rejected: RejectedMessage[])
   );
   return new Set(rows.map((r) => `${r.source_partition}:${r.source_offset}`));
 }
-
-/** Events whose deadline passes in [from, to) (SQL parameters): overdue starts 1 ms after it. */
-const deadlinePassesIn = (from: string, to: string) =>
-  `due_at >= ${from}::timestamptz - interval '1 millisecond' AND due_at < ${to}::timestamptz - interval '1 millisecond'`;
 
 /** Units with a raw event in [fromMs, toMs), or a deadline passing in it. */
 export async function unitsWithEventsBetween(sql: Sql, fromMs: number, toMs: number, unitCodes?: string[]): Promise<string[]> {
