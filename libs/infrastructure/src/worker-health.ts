@@ -57,6 +57,7 @@ async function probe(check: () => Promise<unknown>): Promise<Probe> {
 @Injectable()
 export class WorkerHealthServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private server?: Server;
+  private consumers: ManagedBatchConsumer[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -67,12 +68,8 @@ export class WorkerHealthServer implements OnApplicationBootstrap, OnApplication
   ) {}
 
   async report(): Promise<WorkerHealthReport> {
-    const consumers = this.discovery
-      .getProviders()
-      .map((w) => w.instance as unknown)
-      .filter((i): i is ManagedBatchConsumer => i instanceof ManagedBatchConsumer);
     const [postgres, redis] = await Promise.all([probe(() => this.dataSource.query('SELECT 1')), probe(() => this.redis.ping())]);
-    return workerHealthReport(postgres, redis, consumers.map((c) => c.health()));
+    return workerHealthReport(postgres, redis, this.consumers.map((c) => c.health()));
   }
 
   /** The port it listens on (HEALTH_PORT, or the one picked for 0), or undefined when off. */
@@ -82,6 +79,11 @@ export class WorkerHealthServer implements OnApplicationBootstrap, OnApplication
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.settings.HEALTH_PORT === undefined) return;
+    // The app's providers are fixed once it is wired: look its consumers up once, not per request.
+    this.consumers = this.discovery
+      .getProviders()
+      .map((w) => w.instance as unknown)
+      .filter((i): i is ManagedBatchConsumer => i instanceof ManagedBatchConsumer);
     const server = createServer((req, res) => {
       if (req.method !== 'GET' || req.url?.split('?')[0] !== '/health') {
         res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ statusCode: 404, message: 'only GET /health here' }));
