@@ -37,9 +37,8 @@ describe('acknowledgements reach tthc.alerts without waiting for a tick (real Ka
     const acked = await request(h.http()).post(`/api/v1/alerts/${alert.id}/ack`).set(OPERATOR).send({ by: 'Trần Thị B', note: 'Đã liên hệ' });
     expect(acked.status).toBe(200);
 
-    const ofUnit = (seen: { key: Buffer | null; value: Buffer | null }[]) =>
-      seen.filter((m) => m.key?.toString() === UNIT).map((m) => JSON.parse(m.value!.toString()) as AlertMessage & { kind: string });
-    const onTopic = ofUnit(await h.readTopic(h.env.TOPIC_ALERTS!, (seen) => ofUnit(seen).some((m) => m.state === 'ACKNOWLEDGED'), 20_000));
+    const parse = (values: string[]) => values.map((v) => JSON.parse(v) as AlertMessage & { kind: string });
+    const onTopic = parse(await h.readKeyed(h.env.TOPIC_ALERTS!, UNIT, (values) => parse(values).some((m) => m.state === 'ACKNOWLEDGED'), 20_000));
     expect(onTopic.map((m) => [m.alertId, m.state, m.kind])).toEqual([
       [alert.id, 'OPEN', 'FIRED'],
       [alert.id, 'ACKNOWLEDGED', 'ACKNOWLEDGED'],
@@ -61,9 +60,7 @@ describe('acknowledgements reach tthc.alerts without waiting for a tick (real Ka
     // What a crash after Kafka acknowledged the send, before the commit, leaves behind.
     await h.sql(`UPDATE alert_transitions SET published_at = NULL WHERE id = $1::bigint`, [stored[1].id]);
 
-    const ofUnit = (seen: { key: Buffer | null; value: Buffer | null }[]) =>
-      seen.filter((m) => m.key?.toString() === UNIT).map((m) => m.value!.toString());
-    const onTopic = ofUnit(await h.readTopic(h.env.TOPIC_ALERTS!, (seen) => ofUnit(seen).length >= 3, 20_000));
+    const onTopic = await h.readKeyed(h.env.TOPIC_ALERTS!, UNIT, (values) => values.length >= 3, 20_000);
     const parsed = onTopic.map((v) => JSON.parse(v) as AlertMessage);
     // Every message carries the id of its committed transition; the repeat is byte for byte the same.
     expect(parsed.map((m) => String(m.transitionId))).toEqual([stored[0].id, stored[1].id, stored[1].id]);

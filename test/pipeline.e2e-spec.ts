@@ -274,10 +274,8 @@ describe('pipeline (real Kafka, PostgreSQL, Redis)', () => {
         expect(resolved.value).toBeCloseTo((resolved.sampleSize - 20) / resolved.sampleSize, 9);
       });
 
-      const ofUnit = (seen: { key: Buffer | null; value: Buffer | null }[]) =>
-        seen.filter((m) => m.key?.toString() === unit).map((m) => JSON.parse(m.value!.toString()));
-      const onTopic = await h.readTopic(h.env.TOPIC_ALERTS!, (seen) => ofUnit(seen).some((m) => m.state === 'RESOLVED'));
-      const mine = ofUnit(onTopic);
+      const parse = (values: string[]) => values.map((v) => JSON.parse(v));
+      const mine = parse(await h.readKeyed(h.env.TOPIC_ALERTS!, unit, (values) => parse(values).some((m) => m.state === 'RESOLVED')));
       // The 40 receipts may reach the notifier in more than one batch (say 20 of 31 online, then
       // 20 of 40): a further 5-point drop then adds a WORSENED notice, still OPEN, in between.
       expect(mine[0]).toMatchObject({ alertId: open.id, state: 'OPEN', kind: 'FIRED', ruleId: 'online-rate-30d' });

@@ -107,6 +107,12 @@ export class PipelineHarness {
     await this.producer.send({ topic, acks: -1, messages });
   }
 
+  /** The values (UTF-8) of the messages keyed `key`, read from the beginning until `until` holds for them. */
+  async readKeyed(topic: string, key: string, until: (values: string[]) => boolean, timeoutMs = 30_000): Promise<string[]> {
+    const values = (seen: KafkaMessage[]) => seen.filter((m) => m.key?.toString() === key).map((m) => m.value!.toString());
+    return values(await this.readTopic(topic, (seen) => until(values(seen)), timeoutMs));
+  }
+
   /** Reads a topic from the beginning until `count` messages arrived, or `until` holds (or the timeout). */
   async readTopic(topic: string, until: number | ((seen: KafkaMessage[]) => boolean), timeoutMs = 30_000): Promise<KafkaMessage[]> {
     const done = typeof until === 'number' ? (seen: KafkaMessage[]) => seen.length >= until : until;
