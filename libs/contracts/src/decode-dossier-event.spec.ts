@@ -9,6 +9,8 @@ const DECODER_CODES = [
   'MISSING_FIELD',
   'INVALID_FIELD',
   'VALUE_TOO_LONG',
+  'CONTROL_CHARACTER',
+  'INVALID_UNICODE',
 ] as const;
 
 const VALID_RECEIVED = {
@@ -117,12 +119,52 @@ describe('decodeDossierEvent', () => {
     ['occurredAt 30 February', 'INVALID_FIELD', withFields({ occurredAt: '2025-02-30T08:30:00Z' }), /occurredAt/],
     ['occurredAt as epoch number', 'INVALID_FIELD', withFields({ occurredAt: 1751333400000 }), /occurredAt/],
     ['dueAt without offset', 'INVALID_FIELD', withFields({ dueAt: '2025-07-05T17:00:00' }), /dueAt/],
+    // Issue 9: what PostgreSQL would refuse is refused here, with its own code, naming the field.
+    ['NUL inside dossierId', 'CONTROL_CHARACTER', withFields({ dossierId: 'H59\u0000-0001' }), /dossierId/],
+    ['NUL inside procedureCode', 'CONTROL_CHARACTER', withFields({ procedureCode: '1.0016\u000012' }), /procedureCode/],
+    ['NUL inside unitCode', 'CONTROL_CHARACTER', withFields({ unitCode: '28756\u0000' }), /unitCode/],
+    ['NUL inside eventId', 'CONTROL_CHARACTER', withFields({ eventId: '\u00003f1c2b9e-8d4a-4c6f-9e21-5a7b8c9d0e1f' }), /eventId/],
+    ['NUL inside occurredAt', 'CONTROL_CHARACTER', withFields({ occurredAt: '2025-07-01T08:30:00+07:00\u0000' }), /occurredAt/],
+    ['NUL inside type', 'CONTROL_CHARACTER', withFields({ type: 'RECEIVED\u0000' }), /type/],
+    ['a tab inside dossierId', 'CONTROL_CHARACTER', withFields({ dossierId: 'H59\t0001' }), /dossierId/],
+    ['DEL inside dossierId', 'CONTROL_CHARACTER', withFields({ dossierId: 'H59\u007f0001' }), /dossierId/],
+    ['a C1 control (U+0085) inside procedureCode', 'CONTROL_CHARACTER', withFields({ procedureCode: '1.001\u0085' }), /procedureCode/],
+    ['a lone high surrogate in dossierId', 'INVALID_UNICODE', withFields({ dossierId: 'H59-\ud800-0001' }), /dossierId/],
+    ['a lone low surrogate in procedureCode', 'INVALID_UNICODE', withFields({ procedureCode: '\udc00' }), /procedureCode/],
   ])('rejects %s → %s', (_name, code, input, detail) => {
     const rejection = rejectionOf(decodeDossierEvent(input));
     expect(rejection.code).toBe(code);
     expect(typeof rejection.detail).toBe('string');
     expect(rejection.detail.length).toBeGreaterThan(0);
     if (detail) expect(rejection.detail).toMatch(detail);
+  });
+
+  it('accepts a dossierId with a real surrogate pair (an emoji is odd, but storable)', () => {
+    expect(decodeDossierEvent(withFields({ dossierId: 'HS-\ud83d\ude00-1' })).ok).toBe(true);
+  });
+
+  it('never puts a raw control character or lone surrogate into a rejection detail', () => {
+    const inputs = [
+      Buffer.from('{"dossierId":"\u0000abc'),
+      Buffer.from('{\u0000}'),
+      Buffer.from([0x7b, 0x00, 0x22, 0x61]),
+      withFields({ dossierId: '\u0000'.repeat(10) }),
+      withFields({ unitCode: 'x\u0000y', dossierId: 'x'.repeat(70) }),
+      Buffer.from(`{"a": "${'\u0000'.repeat(3)}", "b": [\u0001]}`),
+    ];
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (arr) => {
+        inputs.push(Buffer.concat([Buffer.from('{"x":"'), Buffer.from(arr)]));
+      }),
+      { numRuns: 200 },
+    );
+    for (const input of inputs) {
+      const decoded = decodeDossierEvent(input);
+      expect(decoded.ok).toBe(false);
+      const detail = rejectionOf(decoded).detail;
+      expect(detail).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+      expect(detail.isWellFormed()).toBe(true);
+    }
   });
 
   describe('size limit', () => {

@@ -1,5 +1,5 @@
 import { validateSync, type ValidationError } from 'class-validator';
-import { type DossierEvent, type Rejection, parseInstant } from '@tthc/domain';
+import { type DossierEvent, type Rejection, parseInstant, rejection, textFault } from '@tthc/domain';
 import { DossierEventV1Dto } from './dossier-event-v1.dto';
 
 export type Decoded = { ok: true; event: DossierEvent } | { ok: false; rejection: Rejection };
@@ -13,11 +13,11 @@ const LENGTH_CONSTRAINTS = new Set(['maxLength', 'isLength']);
 function rejectionFrom(errors: ValidationError[]): Rejection {
   const missing = errors.filter((e) => e.value === undefined || e.value === null);
   if (missing.length > 0) {
-    return { code: 'MISSING_FIELD', detail: missing.map((e) => `${e.property} is required`).join('; ') };
+    return rejection('MISSING_FIELD', missing.map((e) => `${e.property} is required`).join('; '));
   }
   const version = errors.find((e) => e.property === 'schemaVersion');
   if (version) {
-    return { code: 'UNSUPPORTED_SCHEMA_VERSION', detail: `schemaVersion ${JSON.stringify(version.value)} is not 1` };
+    return rejection('UNSUPPORTED_SCHEMA_VERSION', `schemaVersion ${JSON.stringify(version.value)} is not 1`);
   }
   const detail = errors
     .map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`)
@@ -25,7 +25,7 @@ function rejectionFrom(errors: ValidationError[]): Rejection {
   const tooLong = errors.some(
     (e) => typeof e.value === 'string' && Object.keys(e.constraints ?? {}).some((c) => LENGTH_CONSTRAINTS.has(c)) && e.value.length > 0,
   );
-  return { code: tooLong ? 'VALUE_TOO_LONG' : 'INVALID_FIELD', detail };
+  return rejection(tooLong ? 'VALUE_TOO_LONG' : 'INVALID_FIELD', detail);
 }
 
 /**
@@ -34,19 +34,19 @@ function rejectionFrom(errors: ValidationError[]): Rejection {
  */
 export function decodeDossierEvent(bytes: Buffer | null, maxBytes = DEFAULT_MAX_EVENT_BYTES): Decoded {
   if (!bytes || bytes.length === 0) {
-    return { ok: false, rejection: { code: 'MALFORMED_JSON', detail: 'empty message' } };
+    return { ok: false, rejection: rejection('MALFORMED_JSON', 'empty message') };
   }
   if (bytes.length > maxBytes) {
-    return { ok: false, rejection: { code: 'PAYLOAD_TOO_LARGE', detail: `${bytes.length} bytes > ${maxBytes}` } };
+    return { ok: false, rejection: rejection('PAYLOAD_TOO_LARGE', `${bytes.length} bytes > ${maxBytes}`) };
   }
   let plain: unknown;
   try {
     plain = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (e) {
-    return { ok: false, rejection: { code: 'MALFORMED_JSON', detail: (e as Error).message.slice(0, 200) } };
+    return { ok: false, rejection: rejection('MALFORMED_JSON', (e as Error).message) };
   }
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
-    return { ok: false, rejection: { code: 'MALFORMED_JSON', detail: 'the message is not a JSON object' } };
+    return { ok: false, rejection: rejection('MALFORMED_JSON', 'the message is not a JSON object') };
   }
   // Copying the contract's fields onto a fresh DTO is what plainToInstance does for a flat DTO,
   // at a fraction of its cost on the hot path (~2x ingest decode throughput). Only known fields
@@ -54,7 +54,13 @@ export function decodeDossierEvent(bytes: Buffer | null, maxBytes = DEFAULT_MAX_
   const source = plain as Record<string, unknown>;
   const dto = new DossierEventV1Dto() as unknown as Record<string, unknown>;
   for (const field of CONTRACT_FIELDS) {
-    if (Object.prototype.hasOwnProperty.call(source, field)) dto[field] = source[field];
+    if (!Object.prototype.hasOwnProperty.call(source, field)) continue;
+    const value = source[field];
+    // Before the shape: a NUL inside an otherwise valid dossierId would pass every length and
+    // format rule, then make PostgreSQL refuse the whole batch (SQLSTATE 22021).
+    const fault = typeof value === 'string' ? textFault(value) : undefined;
+    if (fault) return { ok: false, rejection: rejection(fault, `${field} contains a character that cannot be stored as text`) };
+    dto[field] = value;
   }
   const errors = validateSync(dto, { stopAtFirstError: true });
   if (errors.length > 0) return { ok: false, rejection: rejectionFrom(errors) };

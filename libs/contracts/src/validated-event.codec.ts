@@ -1,19 +1,35 @@
-import type { DossierEvent } from '@tthc/domain';
+import { type DossierEvent, type Rejection, checkDossierEventShape, rejection } from '@tthc/domain';
 
 /**
  * The wire form of `tthc.dossier.validated`: the already-validated event with its instants as
- * epoch milliseconds, so the aggregator does no second validation and no date parsing.
- * Only ingest writes this topic; the aggregator trusts it.
+ * epoch milliseconds, so the aggregator does no date parsing.
  */
 export function encodeValidatedEvent(e: DossierEvent): string {
   return JSON.stringify(e);
 }
 
-export function decodeValidatedEvent(bytes: Buffer): DossierEvent {
-  const e = JSON.parse(bytes.toString('utf8')) as DossierEvent;
-  if (typeof e.eventId !== 'string' || typeof e.occurredAt !== 'number' || typeof e.dueAt !== 'number') {
-    // Only a bug in ingest (or a foreign producer on our topic) gets here.
-    throw new TypeError(`not a validated dossier event: ${bytes.toString('utf8').slice(0, 200)}`);
+export type DecodedValidated = { ok: true; event: DossierEvent } | { ok: false; rejection: Rejection };
+
+const EVENT_FIELDS = ['eventId', 'type', 'dossierId', 'unitCode', 'procedureCode', 'occurredAt', 'channel', 'dueAt'] as const;
+
+/**
+ * Only ingest should write this topic, but the aggregator does not trust that: every record is
+ * checked with the same limits as the contract (checkDossierEventShape), and one that fails is
+ * dead-lettered with its reason instead of reaching the database. Never throws.
+ */
+export function decodeValidatedEvent(bytes: Buffer | null): DecodedValidated {
+  if (!bytes || bytes.length === 0) return { ok: false, rejection: rejection('MALFORMED_JSON', 'validated topic: empty record') };
+  let plain: unknown;
+  try {
+    plain = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (e) {
+    return { ok: false, rejection: rejection('MALFORMED_JSON', `validated topic: ${(e as Error).message}`) };
   }
-  return e;
+  const problem = checkDossierEventShape(plain);
+  if (problem) return { ok: false, rejection: rejection(problem.code, `validated topic: ${problem.detail}`) };
+  // Only the contract's fields, so nothing else the record carries reaches storage.
+  const source = plain as Record<string, unknown>;
+  const event = {} as Record<string, unknown>;
+  for (const f of EVENT_FIELDS) if (source[f] !== undefined) event[f] = source[f];
+  return { ok: true, event: event as unknown as DossierEvent };
 }

@@ -6,6 +6,7 @@ const NOW = Date.UTC(2025, 6, 10, 3, 0, 0); // 2025-07-10T10:00:00+07:00
 const SKEW = 5 * 60_000;
 const HOUR = 3_600_000;
 const KNOWN = new Set(['28756', '28777', 'STTTT']);
+const YEAR_0 = new Date(Date.UTC(2000, 0, 1)).setUTCFullYear(0);
 
 const ctx: EventRuleContext = { isKnownUnit: (u) => KNOWN.has(u), now: NOW, maxFutureSkewMs: SKEW };
 
@@ -43,6 +44,14 @@ describe('checkEventRules', () => {
     ['occurredAt a day in the future', { occurredAt: NOW + 24 * HOUR }, 'OCCURRED_IN_FUTURE'],
     ['RESOLVED in the future', { type: 'RESOLVED', channel: undefined, occurredAt: NOW + HOUR }, 'OCCURRED_IN_FUTURE'],
     ['occurredAt long in the past (late arrival is fine)', { occurredAt: NOW - 400 * 24 * HOUR, dueAt: NOW - 390 * 24 * HOUR }, undefined],
+    // Issue 9: instants PostgreSQL cannot store (year 0) or no dossier can have are refused before storage.
+    ['occurredAt in year 0', { occurredAt: YEAR_0, dueAt: NOW }, 'INSTANT_OUT_OF_RANGE'],
+    ['dueAt in year 0 (before the receipt too: the window is checked first)', { dueAt: YEAR_0 }, 'INSTANT_OUT_OF_RANGE'],
+    ['occurredAt 1 ms before 2000-01-01 local time', { occurredAt: Date.UTC(1999, 11, 31, 17) - 1, dueAt: NOW }, 'INSTANT_OUT_OF_RANGE'],
+    ['occurredAt at 2000-01-01 00:00 local time', { occurredAt: Date.UTC(1999, 11, 31, 17), dueAt: NOW }, undefined],
+    ['dueAt at 2100-01-01 00:00 local time', { dueAt: Date.UTC(2099, 11, 31, 17) }, 'INSTANT_OUT_OF_RANGE'],
+    ['dueAt 1 ms before 2100-01-01 local time', { dueAt: Date.UTC(2099, 11, 31, 17) - 1 }, undefined],
+    ['dueAt in year 9999', { dueAt: Date.UTC(9999, 11, 31) }, 'INSTANT_OUT_OF_RANGE'],
   ])('%s → %s', (_name, overrides, expected) => {
     expect(checkEventRules(event(overrides), ctx)?.code).toBe(expected);
   });

@@ -1,5 +1,6 @@
 import type { DossierEvent } from './dossier-event';
-import type { Rejection } from './rejection';
+import { instantOutOfRange } from './event-shape';
+import { type Rejection, rejection } from './rejection';
 
 export interface EventRuleContext {
   /** Whether `unitCode` is in the unit catalogue. */
@@ -11,25 +12,27 @@ export interface EventRuleContext {
 }
 
 /**
- * Business rules an event must meet beyond its shape (PRODUCT.md, event contract): the unit
- * exists, a receipt's deadline is not before the receipt, and the event did not happen in the
- * future. Returns the first rule broken, or undefined.
+ * Business rules an event must meet beyond its shape (PRODUCT.md, event contract): its instants
+ * are storable, the unit exists, a receipt's deadline is not before the receipt, and the event
+ * did not happen in the future. Returns the first rule broken, or undefined.
  */
 export function checkEventRules(event: DossierEvent, ctx: EventRuleContext): Rejection | undefined {
+  const outOfRange = instantOutOfRange(event);
+  if (outOfRange) return outOfRange;
   if (!ctx.isKnownUnit(event.unitCode)) {
-    return { code: 'UNKNOWN_UNIT', detail: `unitCode "${event.unitCode}" is not in the unit catalogue` };
+    return rejection('UNKNOWN_UNIT', `unitCode "${event.unitCode}" is not in the unit catalogue`);
   }
   if (event.type === 'RECEIVED' && event.dueAt < event.occurredAt) {
-    return {
-      code: 'DUE_BEFORE_RECEIPT',
-      detail: `dueAt ${new Date(event.dueAt).toISOString()} is before occurredAt ${new Date(event.occurredAt).toISOString()}`,
-    };
+    return rejection(
+      'DUE_BEFORE_RECEIPT',
+      `dueAt ${new Date(event.dueAt).toISOString()} is before occurredAt ${new Date(event.occurredAt).toISOString()}`,
+    );
   }
   if (event.occurredAt > ctx.now + ctx.maxFutureSkewMs) {
-    return {
-      code: 'OCCURRED_IN_FUTURE',
-      detail: `occurredAt ${new Date(event.occurredAt).toISOString()} is more than ${Math.round(ctx.maxFutureSkewMs / 1000)} s ahead of now`,
-    };
+    return rejection(
+      'OCCURRED_IN_FUTURE',
+      `occurredAt ${new Date(event.occurredAt).toISOString()} is more than ${Math.round(ctx.maxFutureSkewMs / 1000)} s ahead of now`,
+    );
   }
   return undefined;
 }

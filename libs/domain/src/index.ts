@@ -6,6 +6,8 @@ export * from './rates';
 export * from './dossier-fold';
 export * from './rejection';
 export * from './event-rules';
+export * from './event-shape';
+export * from './text-rules';
 export * from './unit-metrics';
 export * from './alert-rule';
 export * from './alert-lifecycle';

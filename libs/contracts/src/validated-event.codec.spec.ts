@@ -1,0 +1,61 @@
+import fc from 'fast-check';
+import { checkEventRules } from '@tthc/domain';
+import { decodeDossierEvent } from './decode-dossier-event';
+import { decodeValidatedEvent, encodeValidatedEvent } from './validated-event.codec';
+
+const NOW = Date.UTC(2025, 6, 10, 3);
+const rules = { isKnownUnit: () => true, now: NOW, maxFutureSkewMs: 300_000 };
+
+/** Any code point, lone surrogates and controls included: what a source system might send. */
+const anyText = (maxLength: number) =>
+  fc.oneof(
+    fc.string({ maxLength }),
+    fc.string({ unit: 'binary', maxLength }),
+    fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength }).map((codes) => String.fromCharCode(...codes)),
+  );
+
+const wireEvent = fc.record({
+  eventId: fc.uuid(),
+  schemaVersion: fc.constant(1),
+  type: fc.constantFrom('RECEIVED', 'RESOLVED', 'LATE'),
+  dossierId: anyText(70),
+  unitCode: fc.oneof(fc.constantFrom('28756', 'STTTT.VLG'), anyText(34)),
+  procedureCode: anyText(70),
+  occurredAt: fc.date({ min: new Date(Date.UTC(1990, 0, 1)), max: new Date(Date.UTC(2110, 0, 1)), noInvalidDate: true }).map((d) => d.toISOString()),
+  channel: fc.constantFrom('ONLINE', 'DIRECT'),
+  dueAt: fc.date({ min: new Date(Date.UTC(1990, 0, 1)), max: new Date(Date.UTC(2110, 0, 1)), noInvalidDate: true }).map((d) => d.toISOString()),
+});
+
+describe('the validated topic codec', () => {
+  it('what ingest accepts, the aggregator decodes to the same event (no event ingest forwards can fail downstream)', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(wireEvent, (wire) => {
+        const decoded = decodeDossierEvent(Buffer.from(JSON.stringify(wire)));
+        if (!decoded.ok || checkEventRules(decoded.event, rules)) return;
+        accepted++;
+        const again = decodeValidatedEvent(Buffer.from(encodeValidatedEvent(decoded.event)));
+        expect(again).toEqual({ ok: true, event: decoded.event });
+      }),
+      { numRuns: 3000 },
+    );
+    // The generator must reach the accepting side often enough for the property to mean something.
+    expect(accepted).toBeGreaterThan(100);
+  });
+
+  it('what the aggregator refuses carries a reason and never throws', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)), fc.anything().map((v) => Buffer.from(JSON.stringify(v) ?? 'x'))), (bytes) => {
+        const decoded = decodeValidatedEvent(bytes);
+        if (!decoded.ok) expect(decoded.rejection.detail).toMatch(/^validated topic: /);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('keeps only the contract fields of a record', () => {
+    const event = { eventId: '3f1c2b9e-8d4a-4c6f-9e21-5a7b8c9d0e1f', type: 'LATE', dossierId: 'd', unitCode: '28756', procedureCode: 'p', occurredAt: NOW, dueAt: NOW };
+    const decoded = decodeValidatedEvent(Buffer.from(JSON.stringify({ ...event, injected: 'x' })));
+    expect(decoded).toEqual({ ok: true, event });
+  });
+});
