@@ -1,21 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { decodeValidatedEvent } from '@tthc/contracts';
+import { type DeadLetter, decodeValidatedEvent, storageRejection } from '@tthc/contracts';
 import { CounterDeltaAccumulator, type DossierEvent, type DossierState, applyDossierEvent } from '@tthc/domain';
-import { LOGGER, SETTINGS } from '@tthc/infrastructure';
+import { DeadLetterWriter, LOGGER, SETTINGS } from '@tthc/infrastructure';
 import type { PartitionBatch } from '@tthc/messaging';
-import {
-  type RejectedMessage,
-  applyCounterDeltas,
-  dossierKey,
-  enterBatchGate,
-  loadDossiers,
-  lockNextOffset,
-  recordNewRejections,
-  saveDossiers,
-  saveNextOffset,
-} from '@tthc/persistence';
-import type { Logger } from '@tthc/platform';
+import { applyCounterDeltas, dossierKey, enterBatchGate, loadDossiers, lockNextOffset, saveDossiers, saveNextOffset } from '@tthc/persistence';
+import type { Failure, Logger } from '@tthc/platform';
 import type { AggregatorSettings } from './aggregator.settings';
 
 /**
@@ -31,6 +21,7 @@ import type { AggregatorSettings } from './aggregator.settings';
 export class DossierBatchHandler {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly deadLetters: DeadLetterWriter,
     @Inject(SETTINGS) private readonly settings: AggregatorSettings,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -44,15 +35,11 @@ export class DossierBatchHandler {
       if (pending.length === 0) return new Set<string>();
 
       const events: DossierEvent[] = [];
-      const undecodable: RejectedMessage[] = [];
+      const refused: DeadLetter[] = [];
       for (const m of pending) {
-        try {
-          events.push(decodeValidatedEvent(m.value!));
-        } catch (error) {
-          // Only ingest writes this topic; anything else on it is kept for inspection, not applied.
-          const rejection = { code: 'MALFORMED_JSON' as const, detail: `validated topic: ${(error as Error).message.slice(0, 200)}` };
-          undecodable.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, rejection, key: m.key, payload: m.value });
-        }
+        const decoded = decodeValidatedEvent(m.value);
+        if (decoded.ok) events.push(decoded.event);
+        else refused.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, rejection: decoded.rejection, key: m.key ?? null, payload: m.value ?? null });
       }
 
       const states = await loadDossiers(tx, events);
@@ -70,12 +57,31 @@ export class DossierBatchHandler {
 
       await saveDossiers(tx, [...changed.values()]);
       await applyCounterDeltas(tx, acc.deltas());
-      if (undecodable.length) {
-        await recordNewRejections(tx, undecodable);
-        this.logger.error({ partition: batch.partition, count: undecodable.length }, 'undecodable messages on the validated topic');
+      if (refused.length) {
+        // Only ingest should write this topic: a record it would not have written is a defect upstream.
+        this.logger.error({ partition: batch.partition, count: refused.length, reasons: [...new Set(refused.map((r) => r.rejection.code))] }, 'invalid records on the validated topic; dead-lettered');
+        await this.deadLetters.write(tx, refused);
       }
       await saveNextOffset(tx, group, batch.topic, batch.partition, batch.nextOffset);
       return new Set([...changed.values()].map((s) => s.unitCode));
+    });
+  }
+
+  /**
+   * One record the database refused although it decoded (the batch consumer isolated it):
+   * dead-lettered as STORAGE_REJECTED and the stored offset moved past it, in one transaction,
+   * so the partition carries on and a redelivery finds it already handled.
+   */
+  async deadLetter(batch: PartitionBatch, failure: Failure): Promise<void> {
+    const group = this.settings.AGGREGATOR_GROUP_ID;
+    const m = batch.messages[0];
+    await this.dataSource.transaction(async (tx) => {
+      await enterBatchGate(tx, group);
+      const stored = await lockNextOffset(tx, group, batch.topic, batch.partition);
+      if (stored !== undefined && BigInt(stored) > BigInt(m.offset)) return;
+      const dead: DeadLetter = { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key ?? null, payload: m.value ?? null, ...storageRejection(failure) };
+      await this.deadLetters.write(tx, [dead]);
+      await saveNextOffset(tx, group, batch.topic, batch.partition, batch.nextOffset);
     });
   }
 }

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Message, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { decodeDossierEvent, dlqHeaders, encodeValidatedEvent } from '@tthc/contracts';
+import { type DeadLetter, decodeDossierEvent, encodeValidatedEvent, storageRejection } from '@tthc/contracts';
 import { checkEventRules } from '@tthc/domain';
-import { CLOCK, type Clock, LOGGER, PRODUCER, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
-import type { PartitionBatch } from '@tthc/messaging';
-import { appendNewRawEvents, recordNewRejections, type RejectedMessage, type SourcedEvent } from '@tthc/persistence';
-import type { Logger } from '@tthc/platform';
+import { CLOCK, type Clock, DeadLetterWriter, LOGGER, PRODUCER, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
+import { type PartitionBatch, sendSized } from '@tthc/messaging';
+import { appendNewRawEvents, type SourcedEvent } from '@tthc/persistence';
+import type { Failure, Logger } from '@tthc/platform';
 import type { IngestSettings } from './ingest.settings';
 
 export interface IngestBatchResult {
@@ -30,6 +30,7 @@ export class IngestBatchHandler {
   constructor(
     private readonly dataSource: DataSource,
     private readonly units: UnitDirectory,
+    private readonly deadLetters: DeadLetterWriter,
     @Inject(PRODUCER) private readonly producer: Producer,
     @Inject(SETTINGS) private readonly settings: IngestSettings,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -38,10 +39,9 @@ export class IngestBatchHandler {
 
   async handle(batch: PartitionBatch): Promise<IngestBatchResult> {
     const s = this.settings;
-    const now = this.clock.now();
-    const ruleContext = { isKnownUnit: (c: string) => this.units.has(c), now, maxFutureSkewMs: s.MAX_FUTURE_SKEW_SECONDS * 1000 };
+    const ruleContext = { isKnownUnit: (c: string) => this.units.has(c), now: this.clock.now(), maxFutureSkewMs: s.MAX_FUTURE_SKEW_SECONDS * 1000 };
     const accepted: SourcedEvent[] = [];
-    const rejected: RejectedMessage[] = [];
+    const rejected: DeadLetter[] = [];
     for (const m of batch.messages) {
       const decoded = decodeDossierEvent(m.value, s.MAX_EVENT_BYTES);
       const rejection = decoded.ok ? checkEventRules(decoded.event, ruleContext) : decoded.rejection;
@@ -55,26 +55,13 @@ export class IngestBatchHandler {
 
     return this.dataSource.transaction(async (tx) => {
       const fresh = await appendNewRawEvents(tx, accepted);
-      const newlyRejected = await recordNewRejections(tx, rejected);
-
       const forward: Message[] = [];
       for (const a of accepted) {
         // `fresh` holds each new eventId once; deleting it forwards only the first copy in a batch.
         if (fresh.delete(a.event.eventId)) forward.push({ key: a.event.unitCode, value: encodeValidatedEvent(a.event) });
       }
-      const rejectedAt = new Date(now);
-      const dead: Message[] = rejected
-        .filter((r) => newlyRejected.has(`${r.partition}:${r.offset}`))
-        .map((r) => ({
-          key: r.key,
-          value: r.payload,
-          headers: dlqHeaders(r.rejection, r, rejectedAt),
-        }));
-      const topicMessages = [
-        ...(forward.length ? [{ topic: s.TOPIC_VALIDATED, messages: forward }] : []),
-        ...(dead.length ? [{ topic: s.TOPIC_DLQ, messages: dead }] : []),
-      ];
-      if (topicMessages.length) await this.producer.sendBatch({ topicMessages, acks: -1 });
+      await sendSized(this.producer, [{ topic: s.TOPIC_VALIDATED, messages: forward }], s.KAFKA_MAX_SEND_BYTES);
+      await this.deadLetters.write(tx, rejected);
 
       const result = { forwarded: forward.length, duplicates: accepted.length - forward.length, rejected: rejected.length };
       if (rejected.length) {
@@ -83,6 +70,17 @@ export class IngestBatchHandler {
       this.logger.debug({ partition: batch.partition, ...result }, 'ingest batch');
       return result;
     });
+  }
+
+  /**
+   * One message that storage refused (the batch consumer isolated it): recorded and sent to the
+   * DLQ as STORAGE_REJECTED, once per source position; the source offset moves past it when the
+   * consumer commits. Nothing of it reaches the raw log or the validated topic.
+   */
+  async deadLetter(batch: PartitionBatch, failure: Failure): Promise<void> {
+    const m = batch.messages[0];
+    const dead: DeadLetter = { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key ?? null, payload: m.value ?? null, ...storageRejection(failure) };
+    await this.dataSource.transaction((tx) => this.deadLetters.write(tx, [dead]));
   }
 }
 

@@ -15,6 +15,10 @@ export class CommonSettings {
   @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/tthc';
 
+  /** PostgreSQL schema every query runs in (its search_path); unset: the database's default (`public`). */
+  @IsOptional() @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'must be a lower-case SQL identifier' })
+  DATABASE_SCHEMA?: string;
+
   @Matches(/^rediss?:\/\//, { message: 'must be a redis:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -54,6 +58,23 @@ export class CommonSettings {
    */
   @IsOptional() @IntSetting() @IsInt() @Min(0) @Max(65535)
   HEALTH_PORT?: number;
+
+  /** A partition with lag that has not advanced for this long makes `GET /health` answer 503 (a stuck consumer). */
+  @IntSetting() @IsInt() @Min(1_000) @Max(86_400_000)
+  HEALTH_STALL_AFTER_MS = 120_000;
+
+  /** This many failed attempts in a row at one partition's batch make `GET /health` answer 503, with the error. */
+  @IntSetting() @IsInt() @Min(1) @Max(1_000_000)
+  HEALTH_MAX_FAILED_ATTEMPTS = 5;
+
+  /**
+   * The most bytes one produce request carries: sends are split below it. The broker refuses a
+   * partition's record batch above its `message.max.bytes` (1,048,588 by default), so keep this
+   * under the smallest `max.message.bytes` of the topics written; a dead letter larger than this
+   * is cut to fit, with its original size in a header (the whole of it stays in PostgreSQL).
+   */
+  @IntSetting() @IsInt() @Min(4_096) @Max(100_000_000)
+  KAFKA_MAX_SEND_BYTES = 900_000;
 
   /** Where the worker health server listens. */
   @IsString() @IsNotEmpty()

@@ -4,3 +4,4 @@ export * from './unit-directory';
 export * from './exit-on-fatal';
 export * from './managed-batch-consumer';
 export * from './worker-health';
+export * from './dead-letter.writer';

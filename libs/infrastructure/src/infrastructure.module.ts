@@ -7,6 +7,7 @@ import { createKafka } from '@tthc/messaging';
 import { dataSourceOptions } from '@tthc/persistence';
 import { createLogger, type Logger } from '@tthc/platform';
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
+import { DeadLetterWriter } from './dead-letter.writer';
 import { UnitDirectory } from './unit-directory';
 import { WorkerHealthServer } from './worker-health';
 import { CLOCK, type Clock, KAFKA, LOGGER, PRODUCER, REDIS, SETTINGS, systemClock } from './tokens';
@@ -14,7 +15,7 @@ import { CLOCK, type Clock, KAFKA, LOGGER, PRODUCER, REDIS, SETTINGS, systemCloc
 export interface InfrastructureOptions {
   appName: string;
   settings: CommonSettings;
-  /** PostgreSQL schema (tests isolate themselves in one); the default search_path otherwise. */
+  /** PostgreSQL schema (tests isolate themselves in one); DATABASE_SCHEMA, or the default search_path, otherwise. */
   databaseSchema?: string;
   poolSize?: number;
   /** Connect a producer at start-up (apps that write to Kafka). */
@@ -58,7 +59,7 @@ export class InfrastructureModule {
           useFactory: async () =>
             new DataSource(
               dataSourceOptions(settings.DATABASE_URL, {
-                schema: options.databaseSchema,
+                schema: options.databaseSchema ?? settings.DATABASE_SCHEMA,
                 poolSize: options.poolSize,
                 appName: `tthc-${options.appName}`,
               }),
@@ -90,8 +91,9 @@ export class InfrastructureModule {
         InfrastructureShutdown,
         UnitDirectory,
         WorkerHealthServer,
+        DeadLetterWriter,
       ],
-      exports: [SETTINGS, LOGGER, DataSource, KAFKA, REDIS, PRODUCER, CLOCK, UnitDirectory, WorkerHealthServer],
+      exports: [SETTINGS, LOGGER, DataSource, KAFKA, REDIS, PRODUCER, CLOCK, UnitDirectory, WorkerHealthServer, DeadLetterWriter],
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { CommonSettings } from '@tthc/config';
 import { BatchConsumer, type BatchConsumerOptions, type ConsumerHealth } from '@tthc/messaging';
 import { exitOnFatal } from './exit-on-fatal';
 
@@ -10,8 +11,13 @@ import { exitOnFatal } from './exit-on-fatal';
 export abstract class ManagedBatchConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly consumer: BatchConsumer;
 
-  protected constructor(options: Omit<BatchConsumerOptions, 'onFatal'>) {
-    this.consumer = new BatchConsumer({ ...options, onFatal: exitOnFatal(options.logger) });
+  protected constructor(options: Omit<BatchConsumerOptions, 'onFatal' | 'stallAfterMs' | 'maxFailedAttempts'>, settings: CommonSettings) {
+    this.consumer = new BatchConsumer({
+      ...options,
+      onFatal: exitOnFatal(options.logger),
+      stallAfterMs: settings.HEALTH_STALL_AFTER_MS,
+      maxFailedAttempts: settings.HEALTH_MAX_FAILED_ATTEMPTS,
+    });
   }
 
   health(): ConsumerHealth {

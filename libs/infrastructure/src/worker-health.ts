@@ -20,12 +20,13 @@ export interface WorkerHealthReport {
 }
 
 /**
- * A worker is healthy when it reaches PostgreSQL and Redis and every consumer is in its group and
- * has not crashed. A consumer retrying a batch because a dependency is down shows its attempts;
- * the dependency's own probe is what turns the report unavailable.
+ * A worker is healthy when it reaches PostgreSQL and Redis and every consumer is in its group,
+ * has not crashed, and has no stuck partition (lag without progress for HEALTH_STALL_AFTER_MS, or
+ * HEALTH_MAX_FAILED_ATTEMPTS failures in a row): then the report names the partition and its
+ * last error, so a supervisor restarts the worker and an operator sees why.
  */
 export function workerHealthReport(postgres: Probe, redis: Probe, consumers: ConsumerHealth[]): WorkerHealthReport {
-  const judged = consumers.map((c) => ({ ...c, ok: c.joined && !c.crashed }));
+  const judged = consumers.map((c) => ({ ...c, ok: c.joined && !c.crashed && !c.partitions.some((p) => p.stuck) }));
   const ok = postgres.ok && redis.ok && judged.every((c) => c.ok);
   return { status: ok ? 'ok' : 'unavailable', postgres, redis, consumers: judged };
 }

@@ -1,3 +1,5 @@
 export * from './kafka-client';
 export * from './topics';
 export * from './batch-consumer';
+export * from './sized-send';
+export * from './partition-health';

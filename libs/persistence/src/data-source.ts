@@ -3,8 +3,12 @@ import { InitialSchema1763900000000 } from './migrations/1763900000000-initial-s
 import { Alerting1763900000001 } from './migrations/1763900000001-alerting';
 import { QueryIndexes1763900000002 } from './migrations/1763900000002-query-indexes';
 import { DayGaugeChanges1763900000003 } from './migrations/1763900000003-day-gauge-changes';
+import { StorageRejections1764400000000 } from './migrations/1764400000000-storage-rejections';
 
-export const MIGRATIONS = [InitialSchema1763900000000, Alerting1763900000001, QueryIndexes1763900000002, DayGaugeChanges1763900000003];
+export const MIGRATIONS = [
+  InitialSchema1763900000000, Alerting1763900000001, QueryIndexes1763900000002, DayGaugeChanges1763900000003,
+  StorageRejections1764400000000,
+];
 
 /**
  * TypeORM options for every app. Schema changes go through migrations only; `synchronize` is

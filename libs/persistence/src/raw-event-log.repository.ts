@@ -1,4 +1,5 @@
-import type { DossierEvent, Rejection } from '@tthc/domain';
+import type { DeadLetter } from '@tthc/contracts';
+import type { DossierEvent } from '@tthc/domain';
 import { deadlinePassesIn } from './gauge-changes.sql';
 import { type Sql, toIso } from './sql';
 
@@ -40,21 +41,13 @@ export async function appendNewRawEvents(sql: Sql, batch: SourcedEvent[]): Promi
   return new Set(rows.map((r) => r.event_id));
 }
 
-export interface RejectedMessage {
-  topic: string;
-  partition: number;
-  offset: string;
-  rejection: Rejection;
-  key: Buffer | null;
-  payload: Buffer | null;
-}
-
 /** Records rejected messages once per source position; returns the positions newly recorded. */
-export async function recordNewRejections(sql: Sql, rejected: RejectedMessage[]): Promise<Set<string>> {
+export async function recordNewRejections(sql: Sql, rejected: DeadLetter[]): Promise<Set<string>> {
   if (rejected.length === 0) return new Set();
   const rows: { source_partition: number; source_offset: string }[] = await sql.query(
-    `INSERT INTO rejected_events (source_topic, source_partition, source_offset, reason_code, reason_detail, message_key, payload)
-     SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::bytea[], $7::bytea[])
+    `INSERT INTO rejected_events (source_topic, source_partition, source_offset, reason_code, reason_detail, message_key, payload,
+                                  error_source, error_code)
+     SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::bytea[], $7::bytea[], $8::text[], $9::text[])
      ON CONFLICT DO NOTHING
      RETURNING source_partition, source_offset`,
     [
@@ -65,6 +58,8 @@ export async function recordNewRejections(sql: Sql, rejected: RejectedMessage[])
       rejected.map((r) => r.rejection.detail),
       rejected.map((r) => r.key),
       rejected.map((r) => r.payload),
+      rejected.map((r) => r.storageError?.source ?? null),
+      rejected.map((r) => r.storageError?.code ?? null),
     ],
   );
   return new Set(rows.map((r) => `${r.source_partition}:${r.source_offset}`));

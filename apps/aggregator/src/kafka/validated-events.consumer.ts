@@ -19,14 +19,18 @@ export class ValidatedEventsConsumer extends ManagedBatchConsumer {
     @Inject(SETTINGS) settings: AggregatorSettings,
     @Inject(LOGGER) logger: Logger,
   ) {
-    super({
-      kafka,
-      logger,
-      groupId: settings.AGGREGATOR_GROUP_ID,
-      topic: settings.TOPIC_VALIDATED,
-      partitionsConsumedConcurrently: settings.AGGREGATOR_PARTITIONS_CONCURRENTLY,
-      readStoredOffsets: () => readNextOffsets(dataSource, settings.AGGREGATOR_GROUP_ID, settings.TOPIC_VALIDATED),
-      handleBatch: async (batch) => live.markDirty(await handler.handle(batch)),
-    });
+    super(
+      {
+        kafka,
+        logger,
+        groupId: settings.AGGREGATOR_GROUP_ID,
+        topic: settings.TOPIC_VALIDATED,
+        partitionsConsumedConcurrently: settings.AGGREGATOR_PARTITIONS_CONCURRENTLY,
+        readStoredOffsets: () => readNextOffsets(dataSource, settings.AGGREGATOR_GROUP_ID, settings.TOPIC_VALIDATED),
+        handleBatch: async (batch) => live.markDirty(await handler.handle(batch)),
+        deadLetter: (batch, failure) => handler.deadLetter(batch, failure),
+      },
+      settings,
+    );
   }
 }

@@ -9,15 +9,19 @@ import type { IngestSettings } from '../ingest.settings';
 @Injectable()
 export class DossierEventsConsumer extends ManagedBatchConsumer {
   constructor(handler: IngestBatchHandler, @Inject(KAFKA) kafka: Kafka, @Inject(SETTINGS) settings: IngestSettings, @Inject(LOGGER) logger: Logger) {
-    super({
-      kafka,
-      logger,
-      groupId: settings.INGEST_GROUP_ID,
-      topic: settings.TOPIC_EVENTS,
-      partitionsConsumedConcurrently: settings.INGEST_PARTITIONS_CONCURRENTLY,
-      handleBatch: async (batch) => {
-        await handler.handle(batch);
+    super(
+      {
+        kafka,
+        logger,
+        groupId: settings.INGEST_GROUP_ID,
+        topic: settings.TOPIC_EVENTS,
+        partitionsConsumedConcurrently: settings.INGEST_PARTITIONS_CONCURRENTLY,
+        handleBatch: async (batch) => {
+          await handler.handle(batch);
+        },
+        deadLetter: (batch, failure) => handler.deadLetter(batch, failure),
       },
-    });
+      settings,
+    );
   }
 }

@@ -19,7 +19,8 @@ export class UnitMetricsConsumer extends ManagedBatchConsumer {
     @Inject(SETTINGS) settings: NotifierSettings,
     @Inject(LOGGER) logger: Logger,
   ) {
-    super({
+    super(
+      {
       kafka,
       logger,
       groupId: settings.NOTIFIER_GROUP_ID,
@@ -38,6 +39,13 @@ export class UnitMetricsConsumer extends ManagedBatchConsumer {
         }
         if (units.size > 0) await handler.evaluateUnits([...units]);
       },
-    });
+      // A snapshot is only a trigger, derived from the day counters: when storage refuses what
+      // evaluating one unit writes, skipping that trigger loses nothing the next tick does not redo.
+      deadLetter: async (batch, failure) => {
+        logger.error({ partition: batch.partition, offset: batch.messages[0].offset, errorCode: failure.code, err: failure.message }, 'evaluation refused by storage; snapshot skipped');
+      },
+      },
+      settings,
+    );
   }
 }
