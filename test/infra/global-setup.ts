@@ -68,6 +68,8 @@ export default async function globalSetup(): Promise<void> {
   if (missing && dockerAvailable()) await withTestcontainers(started);
   else withLocalServices(started);
   await ensureDatabase(process.env.DATABASE_URL!);
+  // Some suites run the apps as users do, `node dist/apps/*/src/main.js`: build them from this source.
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   // The browser test drives Debian's Chromium; a fresh machine does not have it yet.
   execFileSync('bash', [join(ROOT, 'deploy/local/chromium.sh'), 'ensure'], { stdio: ['ignore', 'inherit', 'inherit'] });
 }

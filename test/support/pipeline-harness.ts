@@ -56,6 +56,11 @@ export class PipelineHarness {
     this.kafka = createKafka(this.env.KAFKA_BROKERS!, `e2e-${this.id}`, createLogger('e2e', 'error'));
   }
 
+  /** The environment for this pipeline's apps run as their own processes (test/support/worker-process.ts). */
+  processEnv(overrides: Record<string, string> = {}): Record<string, string | undefined> {
+    return { ...this.env, DATABASE_SCHEMA: this.schema, ...overrides };
+  }
+
   get settings(): CommonSettings {
     return loadSettings(CommonSettings, this.env);
   }
