@@ -316,24 +316,6 @@ describe('applyDossierEvent', () => {
       // Whatever the arrival order.
       expect(gaugesByDay(fold([...events].reverse()).acc.deltas())).toEqual(expected);
     });
-
-    it('agrees with isOverdueOpenAt at every millisecond around each interval edge', () => {
-      const receipt = { eventId: ID.r1, occurredAt: at('2025-07-01T08:00:00+07:00'), dueAt: at('2025-07-05T17:00:00+07:00'), channel: 'ONLINE' as const };
-      const states: DossierState[] = [
-        { unitCode: UNIT, dossierId: DOSSIER, procedureCode: 'p', receipt },
-        { unitCode: UNIT, dossierId: DOSSIER, procedureCode: 'p', receipt, resolution: { eventId: ID.s1, occurredAt: receipt.dueAt + 5, dueAt: receipt.dueAt } },
-        { unitCode: UNIT, dossierId: DOSSIER, procedureCode: 'p', receipt, lateFlag: { eventId: ID.l1, occurredAt: receipt.occurredAt + 7, dueAt: receipt.dueAt } },
-        { unitCode: UNIT, dossierId: DOSSIER, procedureCode: 'p', lateFlag: { eventId: ID.l1, occurredAt: receipt.occurredAt, dueAt: receipt.dueAt } },
-      ];
-      const inside = (i: { from: number; until?: number } | undefined, t: number) => !!i && t >= i.from && (i.until === undefined || t < i.until);
-      for (const state of states) {
-        const { overdue } = openIntervals(state);
-        const edges = [receipt.occurredAt, receipt.occurredAt + 7, receipt.dueAt, receipt.dueAt + 5];
-        for (const edge of edges) {
-          for (let t = edge - 2; t <= edge + 2; t++) expect([state, t, inside(overdue, t)]).toEqual([state, t, isOverdueOpenAt(state, t)]);
-        }
-      }
-    });
   });
 });
 

@@ -187,12 +187,12 @@ export function foldDossier(events: Iterable<DossierEvent>): DossierState | unde
 
 /**
  * Overdue open at instant `at` (PRODUCT.md): known to be open (received, or flagged LATE by
- * the source), not resolved by `at`, and either past its deadline or flagged LATE by `at`.
+ * the source), not resolved by `at`, and either past its deadline or flagged LATE by `at` — that
+ * is, `at` falls in the dossier's overdue interval. The rule itself lives in `openIntervals`;
+ * the SQL form (libs/persistence `overdueOpenAtSql`) is pinned to this function by a test on the
+ * real database.
  */
 export function isOverdueOpenAt(state: DossierState, at: number): boolean {
-  const opened = state.receipt ?? state.lateFlag;
-  if (!opened || opened.occurredAt > at) return false;
-  if (state.resolution && state.resolution.occurredAt <= at) return false;
-  if (state.lateFlag && state.lateFlag.occurredAt <= at) return true;
-  return at > opened.dueAt;
+  const { overdue } = openIntervals(state);
+  return !!overdue && overdue.from <= at && (overdue.until === undefined || at < overdue.until);
 }

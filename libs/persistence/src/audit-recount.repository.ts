@@ -1,5 +1,6 @@
 import { type DayFacts, type LocalDate, addDays, startOfLocalDay } from '@tthc/domain';
-import { deadlinePassesIn, gaugeEdgesSql } from './gauge-changes.sql';
+import { gaugeEdgesSql } from './gauge-changes.sql';
+import { deadlinePassesIn, localDaySql } from './overdue-rule.sql';
 import type { Sql } from './sql';
 
 export interface DayCounterRow extends DayFacts {
@@ -56,15 +57,15 @@ export async function recountFromRawEvents(sql: Sql, from: LocalDate, to: LocalD
          LEFT JOIN resolutions rs USING (unit_code, dossier_id)
      ), ${gaugeEdgesSql('dossier_facts')},
      facts AS (
-       SELECT unit_code, (occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day,
+       SELECT unit_code, ${localDaySql('occurred_at')} AS day,
               1 AS rt, (channel = 'ONLINE')::int AS ro, (channel = 'DIRECT')::int AS rd, 0 AS st, 0 AS so, 0 AS sl, 0 AS oc, 0 AS vc
          FROM receipts
        UNION ALL
-       SELECT unit_code, (occurred_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
+       SELECT unit_code, ${localDaySql('occurred_at')},
               0, 0, 0, 1, (occurred_at <= due_at)::int, (occurred_at > due_at)::int, 0, 0
          FROM resolutions
        UNION ALL
-       SELECT unit_code, (at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, 0, 0, 0, 0, 0, 0, open_change, overdue_change
+       SELECT unit_code, ${localDaySql('at')}, 0, 0, 0, 0, 0, 0, open_change, overdue_change
          FROM gauge_edges
      )
      SELECT unit_code AS "unitCode", to_char(day, 'YYYY-MM-DD') AS day, ${COUNTER_COLUMNS}

@@ -1,3 +1,5 @@
+import { DOSSIERS_TABLE, TIMES_COLUMNS, localDaySql, overdueFrom } from './overdue-rule.sql';
+
 /**
  * The open/overdue gauge changes of PRODUCT.md's overdue rule in SQL (libs/domain
  * `openIntervals`, `countDossierFacts`): from a relation `source` with one row per dossier —
@@ -12,9 +14,7 @@
 export function gaugeEdgesSql(source: string): string {
   return `
     gauge_intervals AS (
-      SELECT unit_code, opened_at, resolved_at,
-             -- Instants are whole milliseconds: "past the deadline" starts 1 ms after it.
-             GREATEST(opened_at, LEAST(COALESCE(late_at, 'infinity'::timestamptz), due_at + interval '1 millisecond')) AS overdue_at
+      SELECT unit_code, opened_at, resolved_at, ${overdueFrom(TIMES_COLUMNS)} AS overdue_at
         FROM ${source}
        WHERE opened_at IS NOT NULL
     ), gauge_edges AS (
@@ -29,20 +29,13 @@ export function gaugeEdgesSql(source: string): string {
     )`;
 }
 
-/**
- * Events whose deadline passes in [from, to) — SQL parameter names — since overdue starts 1 ms
- * after the deadline: the dossiers that can change a period's overdue gauge with no event in it.
- */
-export const deadlinePassesIn = (from: string, to: string): string =>
-  `due_at >= ${from}::timestamptz - interval '1 millisecond' AND due_at < ${to}::timestamptz - interval '1 millisecond'`;
-
 /** `dossiers` rows in the shape `gaugeEdgesSql` reads. */
 export const DOSSIER_GAUGE_SOURCE = `(
   SELECT unit_code,
-         COALESCE(received_at, late_flagged_at) AS opened_at,
-         COALESCE(receipt_due_at, late_due_at) AS due_at,
-         late_flagged_at AS late_at,
-         resolved_at
+         ${DOSSIERS_TABLE.openedAt} AS opened_at,
+         ${DOSSIERS_TABLE.dueAt} AS due_at,
+         ${DOSSIERS_TABLE.lateAt} AS late_at,
+         ${DOSSIERS_TABLE.resolvedAt} AS resolved_at
     FROM dossiers
 ) AS dossier_facts`;
 
@@ -53,7 +46,7 @@ export const DOSSIER_GAUGE_SOURCE = `(
 export const REBUILD_GAUGE_CHANGES_FROM_DOSSIERS = `
   WITH ${gaugeEdgesSql(DOSSIER_GAUGE_SOURCE)},
   per_day AS (
-    SELECT unit_code, (at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day,
+    SELECT unit_code, ${localDaySql('at')} AS day,
            SUM(open_change)::int AS open_change, SUM(overdue_change)::int AS overdue_change
       FROM gauge_edges GROUP BY 1, 2
   ), cleared AS (

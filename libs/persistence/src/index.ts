@@ -10,4 +10,5 @@ export * from './progress-766.repository';
 export * from './counter-series.repository';
 export * from './audit-recount.repository';
 export * from './gauge-changes.sql';
+export * from './overdue-rule.sql';
 export * from './alerts.repository';

@@ -8,6 +8,7 @@ import {
   startOfLocalDay,
   zeroProgress766,
 } from '@tthc/domain';
+import { DOSSIERS_TABLE, openAtSql, overdueOpenAtSql } from './overdue-rule.sql';
 import { type Sql, toIso } from './sql';
 
 /**
@@ -141,9 +142,8 @@ async function judgeAtInstant(
     `SELECT ${groupBy} AS unit_code,
             count(*) FILTER (WHERE resolved_at < $2 AND resolved_at <= resolution_due_at)::int AS on_time_after,
             count(*) FILTER (WHERE resolved_at < $2 AND resolved_at > resolution_due_at)::int AS late_after,
-            count(*) FILTER (WHERE COALESCE(received_at, late_flagged_at) <= $1)::int AS open,
-            count(*) FILTER (WHERE COALESCE(received_at, late_flagged_at) <= $1
-                               AND (late_flagged_at <= $1 OR COALESCE(receipt_due_at, late_due_at) < $1))::int AS overdue
+            count(*) FILTER (WHERE ${openAtSql(DOSSIERS_TABLE, '$1::timestamptz')})::int AS open,
+            count(*) FILTER (WHERE ${overdueOpenAtSql(DOSSIERS_TABLE, '$1::timestamptz')})::int AS overdue
        FROM dossiers
       WHERE (resolved_at IS NULL OR resolved_at > $1) ${unitFilter}
       GROUP BY 1`,

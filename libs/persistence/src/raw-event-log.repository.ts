@@ -1,6 +1,6 @@
 import type { DeadLetter } from '@tthc/contracts';
 import type { DossierEvent } from '@tthc/domain';
-import { deadlinePassesIn } from './gauge-changes.sql';
+import { deadlinePassesIn } from './overdue-rule.sql';
 import { type Sql, toIso } from './sql';
 
 export interface SourcedEvent {

@@ -1,4 +1,5 @@
 import { type CounterDelta, type DayCounters, type LocalDate, zeroCounters } from '@tthc/domain';
+import { DOSSIERS_TABLE, overdueOpenAtSql } from './overdue-rule.sql';
 import type { Sql } from './sql';
 
 /** Adds a batch's deltas to the day rows (counters and gauge changes): one upsert, whatever the batch size. */
@@ -118,13 +119,15 @@ export async function sumCountersForWindows(
   return result;
 }
 
-/** Live overdue-open gauge per unit: open dossiers past their deadline now, or flagged LATE. */
+/**
+ * Live overdue-open gauge per unit at `now` (PRODUCT.md's rule, `overdueOpenAtSql`): a LATE flag
+ * or a receipt stamped slightly ahead of our clock (within the accepted skew) does not count
+ * before its instant.
+ */
 export async function countOverdueOpenNow(sql: Sql, now: Date, unitCodes?: string[]): Promise<Map<string, number>> {
   const rows: { unit_code: string; n: number }[] = await sql.query(
     `SELECT unit_code, count(*)::int AS n FROM dossiers
-      WHERE resolved_at IS NULL
-        AND (received_at IS NOT NULL OR late_flagged_at IS NOT NULL)
-        AND (late_flagged_at IS NOT NULL OR COALESCE(receipt_due_at, late_due_at) < $1)
+      WHERE resolved_at IS NULL AND ${overdueOpenAtSql(DOSSIERS_TABLE, '$1::timestamptz')}
         ${unitCodes ? 'AND unit_code = ANY($2::text[])' : ''}
       GROUP BY unit_code`,
     unitCodes ? [now, unitCodes] : [now],
