@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { Client } from 'pg';
 import { type DossierState, isOverdueOpenAt, openIntervals } from '@tthc/domain';
-import { DOSSIERS_TABLE, countOverdueOpenNow, openAtSql, overdueOpenAtSql, runMigrations, saveDossiers } from '@tthc/persistence';
+import { DOSSIERS_TABLE, type Sql, countOverdueOpenNow, openAtSql, overdueOpenAtSql, runMigrations, saveDossiers } from '@tthc/persistence';
 
 /**
  * Issue 14: the overdue rule has one home in the domain (`openIntervals` / `isOverdueOpenAt`)
@@ -12,7 +12,8 @@ import { DOSSIERS_TABLE, countOverdueOpenNow, openAtSql, overdueOpenAtSql, runMi
 describe('the overdue rule in SQL agrees with the domain (real PostgreSQL)', () => {
   const schema = `e2e_overdue_${randomBytes(4).toString('hex')}`;
   let db: Client;
-  const sql = { query: (text: string, params?: unknown[]) => db.query(text, params as unknown[]).then((r) => r.rows) };
+  // The repositories take anything with TypeORM's `query(text, params)`; a plain pg client is enough.
+  const sql: Sql = { query: <T>(text: string, params?: unknown[]) => db.query(text, params).then((r) => r.rows as T) };
 
   const T0 = Date.parse('2025-07-01T08:00:00+07:00');
   const MIN = 60_000;
@@ -45,7 +46,7 @@ describe('the overdue rule in SQL agrees with the domain (real PostgreSQL)', () 
     const instants = new Set<number>();
     for (const s of states) for (const f of [s.receipt, s.lateFlag, s.resolution]) if (f) for (const t of [f.occurredAt, f.dueAt]) for (const d of [-1, 0, 1]) instants.add(t + d);
     const at = [...instants].sort((a, b) => a - b);
-    const rows: { dossier_id: string; i: number; open: boolean | null; overdue: boolean | null }[] = await sql.query(
+    const rows = await sql.query<{ dossier_id: string; i: number; open: boolean | null; overdue: boolean | null }[]>(
       `SELECT dossier_id, i, ${openAtSql(DOSSIERS_TABLE, 't')} AS open, ${overdueOpenAtSql(DOSSIERS_TABLE, 't')} AS overdue
          FROM dossiers CROSS JOIN unnest($1::timestamptz[]) WITH ORDINALITY AS x(t, i)`,
       [at.map((t) => new Date(t).toISOString())],

@@ -1,5 +1,5 @@
 import { validateSync, type ValidationError } from 'class-validator';
-import { type DossierEvent, type Rejection, parseInstant, rejection, textFault } from '@tthc/domain';
+import { CURRENT_SCHEMA_VERSION, type DossierEvent, type Rejection, parseInstant, rejection, textFault } from '@tthc/domain';
 import { DossierEventV1Dto } from './dossier-event-v1.dto';
 
 export type Decoded = { ok: true; event: DossierEvent } | { ok: false; rejection: Rejection };
@@ -17,7 +17,7 @@ function rejectionFrom(errors: ValidationError[]): Rejection {
   }
   const version = errors.find((e) => e.property === 'schemaVersion');
   if (version) {
-    return rejection('UNSUPPORTED_SCHEMA_VERSION', `schemaVersion ${JSON.stringify(version.value)} is not 1`);
+    return rejection('UNSUPPORTED_SCHEMA_VERSION', `schemaVersion ${JSON.stringify(version.value)} is not ${CURRENT_SCHEMA_VERSION}`);
   }
   const detail = errors
     .map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`)

@@ -10,7 +10,7 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import { CHANNELS, DOSSIER_EVENT_TYPES } from '@tthc/domain';
+import { CHANNELS, CURRENT_SCHEMA_VERSION, DOSSIER_EVENT_TYPES } from '@tthc/domain';
 import { IsInstantWithOffset } from './validators';
 
 
@@ -19,7 +19,7 @@ export class DossierEventV1Dto {
   @IsDefined() @IsUUID('all')
   eventId!: string;
 
-  @IsDefined() @IsInt() @Equals(1)
+  @IsDefined() @IsInt() @Equals(CURRENT_SCHEMA_VERSION)
   schemaVersion!: number;
 
   @IsDefined() @IsIn(DOSSIER_EVENT_TYPES)

@@ -85,12 +85,7 @@ export interface CounterDelta {
 export class CounterDeltaAccumulator {
   private readonly byKey = new Map<string, CounterDelta>();
 
-  add(unitCode: string, day: LocalDate, change: Partial<DayFacts>): void {
-    const counters = this.row(unitCode, day);
-    for (const f of DAY_FACT_FIELDS) counters[f] += change[f] ?? 0;
-  }
-
-  /** One field of one row: the fold's hot path (no change object, no loop over fields). */
+  /** Adds `by` to one field of one row: the fold's hot path (no change object, no loop over fields). */
   bump(unitCode: string, day: LocalDate, field: keyof DayFacts, by: number): void {
     this.row(unitCode, day)[field] += by;
   }
@@ -108,9 +103,5 @@ export class CounterDeltaAccumulator {
   /** Non-zero deltas only: a retraction that cancels an addition writes nothing. */
   deltas(): CounterDelta[] {
     return [...this.byKey.values()].filter((d) => !isZero(d.counters));
-  }
-
-  touchedUnits(): Set<string> {
-    return new Set([...this.byKey.values()].map((d) => d.unitCode));
   }
 }

@@ -10,7 +10,7 @@ export interface SourcedEvent {
 }
 
 /**
- * The append-only log of accepted events. `appendNew` is also the duplicate filter: an eventId
+ * The append-only log of accepted events. `appendNewRawEvents` is also the duplicate filter: an eventId
  * already in the log (or twice in the batch) is not inserted and not returned, in one round trip
  * for the whole batch.
  */
