@@ -11,7 +11,7 @@ import { provision } from '../../apps/cli/src/provision';
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
 import { NotifierModule } from '../../apps/notifier/src/notifier.module';
 import { CommonSettings, loadSettings } from '@tthc/config';
-import type { Clock } from '@tthc/infrastructure';
+import { type Clock, startWorker } from '@tthc/infrastructure';
 import { createKafka } from '@tthc/messaging';
 import { createLogger } from '@tthc/platform';
 
@@ -22,7 +22,8 @@ const MODULES = { ingest: IngestModule, aggregator: AggregatorModule, notifier: 
 /**
  * One isolated pipeline on the real Kafka, PostgreSQL and Redis: its own topics, consumer
  * groups, database schema and Redis key prefix, so suites never see each other's data.
- * The apps run in-process as the same Nest modules main.ts boots.
+ * The apps run in-process, booted as main.ts boots them (workers: `startWorker`, a Nest
+ * microservice on the Kafka batch transport).
  */
 export class PipelineHarness {
   readonly id = randomBytes(4).toString('hex');
@@ -81,7 +82,7 @@ export class PipelineHarness {
         await app.init();
         this.apps.set(name, app);
       } else {
-        this.apps.set(name, await NestFactory.createApplicationContext(MODULES[name].register(options), { logger }));
+        this.apps.set(name, await startWorker(MODULES[name].register, options, { logger }));
       }
     }
   }

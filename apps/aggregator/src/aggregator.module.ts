@@ -3,17 +3,18 @@ import { loadSettings } from '@tthc/config';
 import { type AppModuleOptions, InfrastructureModule } from '@tthc/infrastructure';
 import { AggregatorSettings } from './aggregator.settings';
 import { DossierBatchHandler } from './dossier-batch.handler';
-import { ValidatedEventsConsumer } from './kafka/validated-events.consumer';
+import { ValidatedEventsController } from './kafka/validated-events.controller';
 import { LiveSnapshotPublisher } from './live-snapshot.publisher';
 
 @Module({})
 export class AggregatorModule {
-  static register({ env, databaseSchema, clock }: AppModuleOptions): DynamicModule {
+  static register({ env, databaseSchema, clock, transport }: AppModuleOptions): DynamicModule {
     const settings = loadSettings(AggregatorSettings, env);
     return {
       module: AggregatorModule,
-      imports: [InfrastructureModule.forRoot({ appName: 'aggregator', settings, databaseSchema, producer: true, clock })],
-      providers: [DossierBatchHandler, LiveSnapshotPublisher, ValidatedEventsConsumer],
+      imports: [InfrastructureModule.forRoot({ appName: 'aggregator', settings, databaseSchema, producer: true, clock, transport })],
+      controllers: [ValidatedEventsController],
+      providers: [DossierBatchHandler, LiveSnapshotPublisher],
     };
   }
 }

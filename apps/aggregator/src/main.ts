@@ -1,13 +1,8 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
+import { startWorker } from '@tthc/infrastructure';
 import { AggregatorModule } from './aggregator.module';
 
-async function main(): Promise<void> {
-  const app = await NestFactory.createApplicationContext(AggregatorModule.register({ env: process.env }), { bufferLogs: true });
-  app.enableShutdownHooks();
-}
-
-main().catch((error) => {
+startWorker(AggregatorModule.register, { env: process.env }, { shutdownHooks: true }).catch((error) => {
   console.error(error);
   process.exit(1);
 });

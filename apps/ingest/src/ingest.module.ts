@@ -3,16 +3,17 @@ import { loadSettings } from '@tthc/config';
 import { type AppModuleOptions, InfrastructureModule } from '@tthc/infrastructure';
 import { IngestBatchHandler } from './ingest-batch.handler';
 import { IngestSettings } from './ingest.settings';
-import { DossierEventsConsumer } from './kafka/dossier-events.consumer';
+import { DossierEventsController } from './kafka/dossier-events.controller';
 
 @Module({})
 export class IngestModule {
-  static register({ env, databaseSchema, clock }: AppModuleOptions): DynamicModule {
+  static register({ env, databaseSchema, clock, transport }: AppModuleOptions): DynamicModule {
     const settings = loadSettings(IngestSettings, env);
     return {
       module: IngestModule,
-      imports: [InfrastructureModule.forRoot({ appName: 'ingest', settings, databaseSchema, producer: true, clock })],
-      providers: [IngestBatchHandler, DossierEventsConsumer],
+      imports: [InfrastructureModule.forRoot({ appName: 'ingest', settings, databaseSchema, producer: true, clock, transport })],
+      controllers: [DossierEventsController],
+      providers: [IngestBatchHandler],
     };
   }
 }

@@ -8,7 +8,7 @@ import { AlertClockTicker } from './alert-clock.ticker';
 import { AlertEvaluationHandler } from './alert-evaluation.handler';
 import { AlertRulesError, parseAlertRules, ruleDefinition } from './alert-rules.config';
 import { ALERT_RULES } from './alert-rules.token';
-import { UnitMetricsConsumer } from './kafka/unit-metrics.consumer';
+import { UnitMetricsController } from './kafka/unit-metrics.controller';
 import { NotifierSettings } from './notifier.settings';
 import { WebhookDeliveryWorker } from './webhooks/webhook-delivery.worker';
 
@@ -36,18 +36,18 @@ class AlertRulesRegistrar implements OnModuleInit {
 
 @Module({})
 export class NotifierModule {
-  static register({ env, databaseSchema, clock }: AppModuleOptions): DynamicModule {
+  static register({ env, databaseSchema, clock, transport }: AppModuleOptions): DynamicModule {
     const settings = loadSettings(NotifierSettings, env);
     // Validated here, before anything connects: a bad rule stops start-up with the field named.
     const rules = parseAlertRules(settings.ALERT_RULES);
     return {
       module: NotifierModule,
-      imports: [InfrastructureModule.forRoot({ appName: 'notifier', settings, databaseSchema, producer: true, clock })],
+      imports: [InfrastructureModule.forRoot({ appName: 'notifier', settings, databaseSchema, producer: true, clock, transport })],
+      controllers: [UnitMetricsController],
       providers: [
         { provide: ALERT_RULES, useValue: rules },
         AlertRulesRegistrar,
         AlertEvaluationHandler,
-        UnitMetricsConsumer,
         AlertClockTicker,
         WebhookDeliveryWorker,
       ],

@@ -1,16 +1,15 @@
 import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { CommonSettings } from '@tthc/config';
-import { createKafka } from '@tthc/messaging';
+import { type KafkaBatchServer, createKafka } from '@tthc/messaging';
 import { dataSourceOptions } from '@tthc/persistence';
 import { createLogger, type Logger } from '@tthc/platform';
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 import { DeadLetterWriter } from './dead-letter.writer';
 import { UnitDirectory } from './unit-directory';
 import { WorkerHealthServer } from './worker-health';
-import { CLOCK, type Clock, KAFKA, LOGGER, PRODUCER, REDIS, SETTINGS, systemClock } from './tokens';
+import { BATCH_SERVER, CLOCK, type Clock, KAFKA, LOGGER, PRODUCER, REDIS, SETTINGS, systemClock } from './tokens';
 
 export interface InfrastructureOptions {
   appName: string;
@@ -18,6 +17,8 @@ export interface InfrastructureOptions {
   /** PostgreSQL schema (tests isolate themselves in one); DATABASE_SCHEMA, or the default search_path, otherwise. */
   databaseSchema?: string;
   poolSize?: number;
+  /** A worker's batch transport, provided as BATCH_SERVER. */
+  transport?: KafkaBatchServer;
   /** Connect a producer at start-up (apps that write to Kafka). */
   producer?: boolean;
   clock?: Clock;
@@ -50,7 +51,6 @@ export class InfrastructureModule {
     const { settings } = options;
     return {
       module: InfrastructureModule,
-      imports: [DiscoveryModule],
       providers: [
         { provide: SETTINGS, useValue: settings },
         { provide: LOGGER, useFactory: () => createLogger(options.appName, settings.LOG_LEVEL) },
@@ -88,12 +88,13 @@ export class InfrastructureModule {
           },
         },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
+        { provide: BATCH_SERVER, useValue: options.transport ?? null },
         InfrastructureShutdown,
         UnitDirectory,
         WorkerHealthServer,
         DeadLetterWriter,
       ],
-      exports: [SETTINGS, LOGGER, DataSource, KAFKA, REDIS, PRODUCER, CLOCK, UnitDirectory, WorkerHealthServer, DeadLetterWriter],
+      exports: [SETTINGS, LOGGER, DataSource, KAFKA, REDIS, PRODUCER, CLOCK, BATCH_SERVER, UnitDirectory, WorkerHealthServer, DeadLetterWriter],
     };
   }
 }

@@ -1,3 +1,5 @@
+import type { KafkaBatchServer } from '@tthc/messaging';
+
 /** Injection tokens of the shared infrastructure (see infrastructure.module.ts). */
 export const SETTINGS = Symbol('SETTINGS');
 export const LOGGER = Symbol('LOGGER');
@@ -5,6 +7,8 @@ export const KAFKA = Symbol('KAFKA');
 export const REDIS = Symbol('REDIS');
 export const PRODUCER = Symbol('PRODUCER');
 export const CLOCK = Symbol('CLOCK');
+/** The worker's Kafka batch transport (libs/messaging KafkaBatchServer), or null in the api. */
+export const BATCH_SERVER = Symbol('BATCH_SERVER');
 
 /** The only place the apps read the time; tests substitute their own. */
 export interface Clock {
@@ -18,4 +22,6 @@ export interface AppModuleOptions {
   /** PostgreSQL schema to use (tests run each suite in a fresh one). */
   databaseSchema?: string;
   clock?: Clock;
+  /** A worker's transport (startWorker creates it): its controllers subscribe to it. */
+  transport?: KafkaBatchServer;
 }

@@ -1,14 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DiscoveryService } from '@nestjs/core';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { CommonSettings } from '@tthc/config';
-import type { ConsumerHealth } from '@tthc/messaging';
+import type { ConsumerHealth, KafkaBatchServer } from '@tthc/messaging';
 import type { Logger } from '@tthc/platform';
-import { ManagedBatchConsumer } from './managed-batch-consumer';
-import { LOGGER, REDIS, SETTINGS } from './tokens';
+import { BATCH_SERVER, LOGGER, REDIS, SETTINGS } from './tokens';
 
 export type Probe = { ok: true } | { ok: false; error: string };
 
@@ -53,15 +51,14 @@ async function probe(check: () => Promise<unknown>): Promise<Probe> {
 /**
  * `GET /health` for the worker apps (no HTTP framework of their own): 200 with the report when
  * healthy, 503 otherwise — for container health checks and orchestrator probes. Started only when
- * HEALTH_PORT is set; finds the app's Kafka consumers itself.
+ * HEALTH_PORT is set; reports the consumers of the app's batch transport.
  */
 @Injectable()
 export class WorkerHealthServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private server?: Server;
-  private consumers: ManagedBatchConsumer[] = [];
 
   constructor(
-    private readonly discovery: DiscoveryService,
+    @Inject(BATCH_SERVER) private readonly transport: KafkaBatchServer | null,
     private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(SETTINGS) private readonly settings: CommonSettings,
@@ -70,7 +67,7 @@ export class WorkerHealthServer implements OnApplicationBootstrap, OnApplication
 
   async report(): Promise<WorkerHealthReport> {
     const [postgres, redis] = await Promise.all([probe(() => this.dataSource.query('SELECT 1')), probe(() => this.redis.ping())]);
-    return workerHealthReport(postgres, redis, this.consumers.map((c) => c.health()));
+    return workerHealthReport(postgres, redis, this.transport?.health() ?? []);
   }
 
   /** The port it listens on (HEALTH_PORT, or the one picked for 0), or undefined when off. */
@@ -80,11 +77,6 @@ export class WorkerHealthServer implements OnApplicationBootstrap, OnApplication
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.settings.HEALTH_PORT === undefined) return;
-    // The app's providers are fixed once it is wired: look its consumers up once, not per request.
-    this.consumers = this.discovery
-      .getProviders()
-      .map((w) => w.instance as unknown)
-      .filter((i): i is ManagedBatchConsumer => i instanceof ManagedBatchConsumer);
     const server = createServer((req, res) => {
       if (req.method !== 'GET' || req.url?.split('?')[0] !== '/health') {
         res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ statusCode: 404, message: 'only GET /health here' }));

@@ -1,0 +1,49 @@
+import { Controller, Inject, type OnModuleInit, UseFilters } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import type { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { BATCH_SERVER, KAFKA, LOGGER, RethrowRpcExceptions, SETTINGS, workerSubscription } from '@tthc/infrastructure';
+import { BATCH_PATTERNS, type KafkaBatchContext, type KafkaBatchServer, type PartitionBatch, deadLetterPattern } from '@tthc/messaging';
+import { readNextOffsets } from '@tthc/persistence';
+import type { Logger } from '@tthc/platform';
+import type { AggregatorSettings } from '../aggregator.settings';
+import { DossierBatchHandler } from '../dossier-batch.handler';
+import { LiveSnapshotPublisher } from '../live-snapshot.publisher';
+
+/** Adapter: `tthc.dossier.validated` partition batches → DossierBatchHandler, resuming from the offsets stored in PostgreSQL. */
+@Controller()
+@UseFilters(RethrowRpcExceptions)
+export class ValidatedEventsController implements OnModuleInit {
+  constructor(
+    private readonly handler: DossierBatchHandler,
+    private readonly live: LiveSnapshotPublisher,
+    private readonly dataSource: DataSource,
+    @Inject(BATCH_SERVER) private readonly transport: KafkaBatchServer,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(SETTINGS) private readonly settings: AggregatorSettings,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    const s = this.settings;
+    this.transport.subscribe(
+      BATCH_PATTERNS.validatedEvents,
+      workerSubscription(s, this.kafka, this.logger, {
+        groupId: s.AGGREGATOR_GROUP_ID,
+        topic: s.TOPIC_VALIDATED,
+        partitionsConsumedConcurrently: s.AGGREGATOR_PARTITIONS_CONCURRENTLY,
+        readStoredOffsets: () => readNextOffsets(this.dataSource, s.AGGREGATOR_GROUP_ID, s.TOPIC_VALIDATED),
+      }),
+    );
+  }
+
+  @EventPattern(BATCH_PATTERNS.validatedEvents)
+  async handle(@Payload() batch: PartitionBatch): Promise<void> {
+    this.live.markDirty(await this.handler.handle(batch));
+  }
+
+  @EventPattern(deadLetterPattern(BATCH_PATTERNS.validatedEvents))
+  deadLetter(@Payload() batch: PartitionBatch, @Ctx() ctx: KafkaBatchContext): Promise<void> {
+    return this.handler.deadLetter(batch, ctx.getFailure());
+  }
+}

@@ -1,0 +1,39 @@
+import { Controller, Inject, type OnModuleInit, UseFilters } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import type { Kafka } from 'kafkajs';
+import { BATCH_SERVER, KAFKA, LOGGER, RethrowRpcExceptions, SETTINGS, workerSubscription } from '@tthc/infrastructure';
+import { BATCH_PATTERNS, type KafkaBatchContext, type KafkaBatchServer, type PartitionBatch, deadLetterPattern } from '@tthc/messaging';
+import type { Logger } from '@tthc/platform';
+import { IngestBatchHandler } from '../ingest-batch.handler';
+import type { IngestSettings } from '../ingest.settings';
+
+/** Adapter: `tthc.dossier.events` partition batches → IngestBatchHandler. Offsets live in Kafka (see the handler). */
+@Controller()
+@UseFilters(RethrowRpcExceptions)
+export class DossierEventsController implements OnModuleInit {
+  constructor(
+    private readonly handler: IngestBatchHandler,
+    @Inject(BATCH_SERVER) private readonly transport: KafkaBatchServer,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(SETTINGS) private readonly settings: IngestSettings,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    const s = this.settings;
+    this.transport.subscribe(
+      BATCH_PATTERNS.dossierEvents,
+      workerSubscription(s, this.kafka, this.logger, { groupId: s.INGEST_GROUP_ID, topic: s.TOPIC_EVENTS, partitionsConsumedConcurrently: s.INGEST_PARTITIONS_CONCURRENTLY }),
+    );
+  }
+
+  @EventPattern(BATCH_PATTERNS.dossierEvents)
+  async handle(@Payload() batch: PartitionBatch): Promise<void> {
+    await this.handler.handle(batch);
+  }
+
+  @EventPattern(deadLetterPattern(BATCH_PATTERNS.dossierEvents))
+  deadLetter(@Payload() batch: PartitionBatch, @Ctx() ctx: KafkaBatchContext): Promise<void> {
+    return this.handler.deadLetter(batch, ctx.getFailure());
+  }
+}

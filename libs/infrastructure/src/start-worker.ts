@@ -1,0 +1,24 @@
+import type { DynamicModule, INestMicroservice, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { KafkaBatchServer } from '@tthc/messaging';
+import type { AppModuleOptions } from './tokens';
+
+/**
+ * Boots a worker app (ingest, aggregator, notifier) as a Nest microservice on the Kafka batch
+ * transport and starts consuming: the same path for `main.ts` and the in-process test harness.
+ */
+export async function startWorker(
+  register: (options: AppModuleOptions) => DynamicModule,
+  options: AppModuleOptions,
+  nest: { logger?: LogLevel[] | false; shutdownHooks?: boolean } = {},
+): Promise<INestMicroservice> {
+  const transport = new KafkaBatchServer();
+  const app = await NestFactory.createMicroservice(register({ ...options, transport }), {
+    strategy: transport,
+    bufferLogs: nest.logger === undefined,
+    ...(nest.logger !== undefined ? { logger: nest.logger } : {}),
+  });
+  if (nest.shutdownHooks) app.enableShutdownHooks();
+  await app.listen();
+  return app;
+}
