@@ -20,7 +20,8 @@ module.exports = {
     {
       displayName: 'e2e',
       rootDir: __dirname,
-      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // End-to-end suites, and integration specs kept beside the code they test (handlers, repositories, the batch runner).
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/libs/**/*.int-spec.ts', '<rootDir>/apps/**/*.int-spec.ts'],
       testEnvironment: 'node',
       moduleNameMapper,
       transform,

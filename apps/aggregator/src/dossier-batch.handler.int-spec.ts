@@ -1,0 +1,66 @@
+import { DLQ_HEADERS } from '@tthc/contracts';
+import { classifyFailure } from '@tthc/platform';
+import { batchOf, WorkerContext } from '../../../test/support/worker-context';
+import { AggregatorSettings } from './aggregator.settings';
+import { DossierBatchHandler } from './dossier-batch.handler';
+
+/** DossierBatchHandler on the real PostgreSQL and Kafka, called with batches of the validated wire form. */
+describe('DossierBatchHandler (real PostgreSQL, Kafka)', () => {
+  let ctx: WorkerContext;
+  let handler: DossierBatchHandler;
+  const T = Date.parse('2025-07-15T09:00:00+07:00');
+  const ev = (n: number, over: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, type: 'RECEIVED', dossierId: `d-${n}`, unitCode: '28756',
+      procedureCode: '1.001612', occurredAt: T, channel: 'ONLINE', dueAt: T + 86_400_000, ...over,
+    });
+  const received = async () =>
+    (await ctx.db.query<{ n: number }>(`SELECT coalesce(sum(received_total), 0)::int AS n FROM unit_daily_counters WHERE unit_code = '28756'`))[0].n;
+  const stored = async () =>
+    (await ctx.db.query<{ next_offset: string }>(`SELECT next_offset::text FROM consumer_offsets WHERE topic = $1`, [ctx.env.TOPIC_VALIDATED]))[0]?.next_offset;
+
+  beforeAll(async () => {
+    ctx = await WorkerContext.create('aggregator', AggregatorSettings, [DossierBatchHandler], '2025-07-31T12:00:00+07:00');
+    handler = ctx.app.get(DossierBatchHandler);
+  });
+  afterAll(async () => {
+    await ctx?.close();
+  });
+
+  it('counts a batch once, stores the next offset with it, and skips what is below the stored offset', async () => {
+    const topic = ctx.env.TOPIC_VALIDATED!;
+    expect([...(await handler.handle(batchOf(topic, [ev(1), ev(2), ev(3)], 0)))]).toEqual(['28756']);
+    expect(await received()).toBe(3);
+    expect(await stored()).toBe('3');
+    // Redelivered after a crash, overlapping the next messages: only offsets 3 and 4 are new.
+    await handler.handle(batchOf(topic, [ev(2), ev(3), ev(4), ev(5)], 1));
+    expect(await received()).toBe(5);
+    expect(await stored()).toBe('5');
+  });
+
+  it('dead-letters a record it cannot trust, without failing the batch', async () => {
+    const topic = ctx.env.TOPIC_VALIDATED!;
+    await handler.handle(batchOf(topic, [ev(6), ev(7, { dossierId: 'x\u0000y' }), ev(8)], 5));
+    expect(await received()).toBe(7);
+    const dead = await ctx.read(ctx.env.TOPIC_DLQ!);
+    expect(dead.map((m) => [m.headers![DLQ_HEADERS.reasonCode]!.toString(), m.headers![DLQ_HEADERS.sourceOffset]!.toString()])).toEqual([['CONTROL_CHARACTER', '6']]);
+  });
+
+  it('on a storage refusal: the batch fails whole; the isolated record is dead-lettered and the stored offset moves past it, once', async () => {
+    await ctx.db.query(`ALTER TABLE dossiers ADD CONSTRAINT refuse_x CHECK (dossier_id <> 'd-refused')`);
+    const topic = ctx.env.TOPIC_VALIDATED!;
+    const error = await handler.handle(batchOf(topic, [ev(20), ev(21, { dossierId: 'd-refused' })], 8)).then(() => undefined, (e: unknown) => e);
+    const failure = classifyFailure(error);
+    expect(failure).toMatchObject({ kind: 'data', code: '23514' });
+    expect(await stored()).toBe('8');
+
+    await handler.handle(batchOf(topic, [ev(20)], 8));
+    await handler.deadLetter(batchOf(topic, [ev(21, { dossierId: 'd-refused' })], 9), failure);
+    expect(await stored()).toBe('10');
+    // A repeat (a crash before the consumer moved on) changes nothing.
+    await handler.deadLetter(batchOf(topic, [ev(21, { dossierId: 'd-refused' })], 9), failure);
+    const dead = (await ctx.read(ctx.env.TOPIC_DLQ!)).filter((m) => m.headers![DLQ_HEADERS.reasonCode]!.toString() === 'STORAGE_REJECTED');
+    expect(dead).toHaveLength(1);
+    expect(await received()).toBe(8);
+  });
+});
