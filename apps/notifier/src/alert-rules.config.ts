@@ -1,13 +1,23 @@
 import 'reflect-metadata';
 import { Type, plainToInstance } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Min, ValidateNested, type ValidationError, validateSync,
+  IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Min, ValidateBy, ValidateNested, type ValidationError, validateSync,
 } from 'class-validator';
 import {
-  ALERT_METRICS, type AlertMetric, type AlertRule, type AlertWindow, COMPARISONS, type Comparison, DEFAULT_ALERT_RULES, SEVERITIES, type Severity,
+  ALERT_METRICS, type AlertMetric, type AlertRule, COMPARISONS, type Comparison, DEFAULT_ALERT_RULES, SEVERITIES, type Severity,
+  parseWindowName, ruleDefaults, windowName,
 } from '@tthc/domain';
 
-const WINDOW_RE = /^(rolling([1-9]\d{0,2})d|monthToDate|quarterToDate)$/;
+/** A window name the domain can parse (`rollingNd`, `monthToDate`, `quarterToDate`). */
+const IsWindowName = () =>
+  ValidateBy({
+    name: 'isWindowName',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && parseWindowName(v) !== undefined,
+      defaultMessage: () => 'window must be rollingNd (N = 1..999), monthToDate or quarterToDate',
+    },
+  });
+
 const DURATION_RE = /^(\d{1,7})(ms|s|m|h|d)$/;
 const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -39,7 +49,7 @@ export class AlertRuleDto {
   @IsOptional() @IsNumber() @Min(0)
   target?: number;
 
-  @IsOptional() @IsString() @Matches(WINDOW_RE, { message: 'window must be rollingNd (N = 1..999), monthToDate or quarterToDate' })
+  @IsOptional() @IsString() @IsWindowName()
   window?: string;
 
   @IsOptional() @IsInt() @Min(0)
@@ -79,26 +89,21 @@ function flatten(errors: ValidationError[], path: string): string[] {
   });
 }
 
-function parseWindow(text: string): AlertWindow {
-  const m = WINDOW_RE.exec(text)!;
-  return m[2] ? { kind: 'rolling', days: Number(m[2]) } : { kind: text as 'monthToDate' | 'quarterToDate' };
-}
-
 function toRule(d: AlertRuleDto): AlertRule {
-  const isRate = d.metric !== 'overdueOpen';
-  const duration = DURATION_RE.exec(d.for ?? '0s')!;
+  const defaults = ruleDefaults(d.metric);
+  const duration = d.for === undefined ? undefined : DURATION_RE.exec(d.for)!;
   return {
     id: d.id,
     metric: d.metric,
-    comparison: d.comparison ?? (isRate ? 'below' : 'above'),
-    target: d.target ?? (isRate ? 0.8 : 10),
-    window: parseWindow(d.window ?? 'rolling30d'),
-    minSample: d.minSample ?? (isRate ? 30 : 0),
-    recoveryMargin: d.recoveryMargin ?? (isRate ? 0.02 : 0),
-    forMs: Number(duration[1]) * DURATION_MS[duration[2]],
-    severity: d.severity ?? 'warning',
-    worseningStep: d.worseningStep ?? (isRate ? 0.05 : 5),
-    scope: d.scope ?? 'unit',
+    comparison: d.comparison ?? defaults.comparison,
+    target: d.target ?? defaults.target,
+    window: d.window === undefined ? defaults.window : parseWindowName(d.window)!,
+    minSample: d.minSample ?? defaults.minSample,
+    recoveryMargin: d.recoveryMargin ?? defaults.recoveryMargin,
+    forMs: duration ? Number(duration[1]) * DURATION_MS[duration[2]] : defaults.forMs,
+    severity: d.severity ?? defaults.severity,
+    worseningStep: d.worseningStep ?? defaults.worseningStep,
+    scope: d.scope ?? defaults.scope,
     overrides: (d.overrides ?? []).map((o) => ({ unitCode: o.unitCode, target: o.target, minSample: o.minSample, disabled: o.disabled })),
   };
 }
@@ -158,5 +163,5 @@ export function parseAlertRules(json: string | undefined): AlertRule[] {
 
 /** A rule as stored in alert_rules for the API and auditors (durations in ms, windows by name). */
 export function ruleDefinition(r: AlertRule): Record<string, unknown> {
-  return { ...r, window: r.window.kind === 'rolling' ? `rolling${r.window.days}d` : r.window.kind };
+  return { ...r, window: windowName(r.window) };
 }

@@ -56,25 +56,32 @@ export interface Observation {
   window: { from: LocalDate; to: LocalDate };
 }
 
-/** PRODUCT.md's defaults: rate < 80% over rolling 30 days, ≥ 30 dossiers, 2-point margin, 5-point steps. */
-const defaultRateRule = (id: string, metric: 'onlineRate' | 'onTimeRate'): AlertRule => ({
-  id,
-  metric,
-  comparison: 'below',
-  target: 0.8,
-  window: { kind: 'rolling', days: 30 },
-  minSample: 30,
-  recoveryMargin: 0.02,
-  forMs: 0,
-  severity: 'warning',
-  worseningStep: 0.05,
-  scope: 'unit',
-  overrides: [],
-});
+/** What a rule takes when its configuration leaves a field out. */
+export type RuleDefaults = Omit<AlertRule, 'id' | 'metric' | 'overrides'>;
+
+/**
+ * PRODUCT.md's defaults, per kind of figure: a rate is bad below 80 % over rolling 30 days with
+ * ≥ 30 dossiers, recovers 2 points above, and is notified again every further 5 points; a count
+ * (overdueOpen) is bad above 10, with no minimum sample or margin, and steps of 5.
+ */
+export function ruleDefaults(metric: AlertMetric): RuleDefaults {
+  const isRate = metric !== 'overdueOpen';
+  return {
+    comparison: isRate ? 'below' : 'above',
+    target: isRate ? 0.8 : 10,
+    window: { kind: 'rolling', days: 30 },
+    minSample: isRate ? 30 : 0,
+    recoveryMargin: isRate ? 0.02 : 0,
+    forMs: 0,
+    severity: 'warning',
+    worseningStep: isRate ? 0.05 : 5,
+    scope: 'unit',
+  };
+}
 
 export const DEFAULT_ALERT_RULES: readonly AlertRule[] = [
-  defaultRateRule('online-rate-30d', 'onlineRate'),
-  defaultRateRule('on-time-rate-30d', 'onTimeRate'),
+  { id: 'online-rate-30d', metric: 'onlineRate', ...ruleDefaults('onlineRate'), overrides: [] },
+  { id: 'on-time-rate-30d', metric: 'onTimeRate', ...ruleDefaults('onTimeRate'), overrides: [] },
 ];
 
 /** The rule as it applies to one unit: its override folded in; `undefined` when the unit is left out. */
