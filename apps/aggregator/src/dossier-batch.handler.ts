@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { decodeValidatedEvent } from '@tthc/contracts';
 import { CounterDeltaAccumulator, type DossierEvent, type DossierState, applyDossierEvent } from '@tthc/domain';
 import { LOGGER, SETTINGS } from '@tthc/infrastructure';
-import type { PartitionBatch } from '@tthc/messaging';
+import { type PartitionBatch, recordContext } from '@tthc/messaging';
 import {
   type RejectedMessage,
   applyCounterDeltas,
@@ -72,7 +72,8 @@ export class DossierBatchHandler {
       await applyCounterDeltas(tx, acc.deltas());
       if (undecodable.length) {
         await recordNewRejections(tx, undecodable);
-        this.logger.error({ partition: batch.partition, count: undecodable.length }, 'undecodable messages on the validated topic');
+        const records = undecodable.slice(0, 20).map((u) => recordContext(batch.topic, u.partition, { offset: u.offset, key: u.key, value: u.payload }));
+        this.logger.error({ topic: batch.topic, partition: batch.partition, count: undecodable.length, records }, 'undecodable messages on the validated topic');
       }
       await saveNextOffset(tx, group, batch.topic, batch.partition, batch.nextOffset);
       return new Set([...changed.values()].map((s) => s.unitCode));

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { decodeDossierEvent, dlqHeaders, encodeValidatedEvent } from '@tthc/contracts';
 import { checkEventRules } from '@tthc/domain';
 import { CLOCK, type Clock, LOGGER, PRODUCER, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
-import type { PartitionBatch } from '@tthc/messaging';
+import { type PartitionBatch, recordContext } from '@tthc/messaging';
 import { appendNewRawEvents, recordNewRejections, type RejectedMessage, type SourcedEvent } from '@tthc/persistence';
 import type { Logger } from '@tthc/platform';
 import type { IngestSettings } from './ingest.settings';
@@ -13,6 +13,9 @@ export interface IngestBatchResult {
   forwarded: number;
   duplicates: number;
   rejected: number;
+  /** Rejected events of the batch by reason code, and those of them newly sent to the DLQ (metrics). */
+  rejectedByReason: Record<string, number>;
+  dlqByReason: Record<string, number>;
 }
 
 /**
@@ -76,9 +79,17 @@ export class IngestBatchHandler {
       ];
       if (topicMessages.length) await this.producer.sendBatch({ topicMessages, acks: -1 });
 
-      const result = { forwarded: forward.length, duplicates: accepted.length - forward.length, rejected: rejected.length };
+      const result = {
+        forwarded: forward.length,
+        duplicates: accepted.length - forward.length,
+        rejected: rejected.length,
+        rejectedByReason: countBy(rejected.map((r) => r.rejection.code)),
+        dlqByReason: countBy(rejected.filter((r) => newlyRejected.has(`${r.partition}:${r.offset}`)).map((r) => r.rejection.code)),
+      };
       if (rejected.length) {
-        this.logger.info({ partition: batch.partition, reasons: countBy(rejected.map((r) => r.rejection.code)) }, 'rejected events sent to the DLQ');
+        // Each record named (eventId, dossierId, position) so it can be found in the DLQ; bounded per line.
+        const records = rejected.slice(0, 20).map((r) => ({ ...recordContext(batch.topic, r.partition, { offset: r.offset, key: r.key, value: r.payload }), reason: r.rejection.code }));
+        this.logger.info({ topic: batch.topic, partition: batch.partition, reasons: result.rejectedByReason, records }, 'rejected events sent to the DLQ');
       }
       this.logger.debug({ partition: batch.partition, ...result }, 'ingest batch');
       return result;

@@ -58,4 +58,11 @@ export class CommonSettings {
   /** Where the worker health server listens. */
   @IsString() @IsNotEmpty()
   HEALTH_HOST = '0.0.0.0';
+
+  /**
+   * How often each consumer reads its partitions' log-end and committed offsets from the brokers
+   * for `tthc_consumer_lag` (issue 13). One admin request pair per consumer per poll.
+   */
+  @IntSetting() @IsInt() @Min(1_000) @Max(600_000)
+  CONSUMER_LAG_POLL_MS = 15_000;
 }

@@ -29,4 +29,18 @@ describe('loadSettings', () => {
     expect(problems).toContain('PROVINCE_CODE: must be a 2-digit province code or "all"');
     expect((error as SettingsError).problems).toHaveLength(4);
   });
+
+  it('never shows a secret or a password in the error, which reaches the logs', () => {
+    let error: unknown;
+    try {
+      loadSettings(CommonSettings, { DATABASE_URL: 'mysql://tthc:db-pass-1@db/tthc', REDIS_URL: 'http://:redis-pass-2@r:6379' });
+    } catch (e) {
+      error = e;
+    }
+    const problems = (error as SettingsError).problems.join('\n');
+    expect(problems).toContain('DATABASE_URL: must be a postgres:// URL (got "mysql://tthc:[redacted]@db/tthc")');
+    expect(problems).not.toContain('db-pass-1');
+    expect(problems).toContain('REDIS_URL: must be a redis:// URL (got "http://:[redacted]@r:6379")');
+    expect(problems).not.toContain('redis-pass-2');
+  });
 });

@@ -4,3 +4,6 @@ export * from './unit-directory';
 export * from './exit-on-fatal';
 export * from './managed-batch-consumer';
 export * from './worker-health';
+export * from './consumer-lag.monitor';
+export * from './db-transaction.timer';
+export * from './app-logger';

@@ -5,14 +5,17 @@ import { DataSource } from 'typeorm';
 import type { CommonSettings } from '@tthc/config';
 import { createKafka } from '@tthc/messaging';
 import { dataSourceOptions } from '@tthc/persistence';
-import { createLogger, type Logger } from '@tthc/platform';
+import { AppMetrics, type AppName } from '@tthc/observability';
+import { createLogger, type DestinationStream, type Logger } from '@tthc/platform';
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
+import { appLoggerModule } from './app-logger';
+import { DbTransactionTimer } from './db-transaction.timer';
 import { UnitDirectory } from './unit-directory';
 import { WorkerHealthServer } from './worker-health';
-import { CLOCK, type Clock, KAFKA, LOGGER, PRODUCER, REDIS, SETTINGS, systemClock } from './tokens';
+import { CLOCK, type Clock, KAFKA, LOGGER, METRICS, PRODUCER, REDIS, SETTINGS, systemClock } from './tokens';
 
 export interface InfrastructureOptions {
-  appName: string;
+  appName: AppName;
   settings: CommonSettings;
   /** PostgreSQL schema (tests isolate themselves in one); the default search_path otherwise. */
   databaseSchema?: string;
@@ -20,6 +23,8 @@ export interface InfrastructureOptions {
   /** Connect a producer at start-up (apps that write to Kafka). */
   producer?: boolean;
   clock?: Clock;
+  /** Where the JSON log lines go; stdout otherwise (tests read the lines from a stream). */
+  logDestination?: DestinationStream;
 }
 
 @Injectable()
@@ -47,22 +52,28 @@ class InfrastructureShutdown implements OnApplicationShutdown {
 export class InfrastructureModule {
   static forRoot(options: InfrastructureOptions): DynamicModule {
     const { settings } = options;
+    const logger = createLogger(options.appName, settings.LOG_LEVEL, options.logDestination);
     return {
       module: InfrastructureModule,
-      imports: [DiscoveryModule],
+      imports: [DiscoveryModule, appLoggerModule(logger)],
       providers: [
         { provide: SETTINGS, useValue: settings },
-        { provide: LOGGER, useFactory: () => createLogger(options.appName, settings.LOG_LEVEL) },
+        { provide: LOGGER, useValue: logger },
+        { provide: METRICS, useFactory: () => new AppMetrics(options.appName) },
         {
           provide: DataSource,
-          useFactory: async () =>
-            new DataSource(
+          inject: [METRICS],
+          useFactory: async (metrics: AppMetrics) => {
+            const dataSource = await new DataSource(
               dataSourceOptions(settings.DATABASE_URL, {
                 schema: options.databaseSchema,
                 poolSize: options.poolSize,
                 appName: `tthc-${options.appName}`,
               }),
-            ).initialize(),
+            ).initialize();
+            dataSource.subscribers.push(new DbTransactionTimer(metrics));
+            return dataSource;
+          },
         },
         {
           provide: KAFKA,
@@ -91,7 +102,7 @@ export class InfrastructureModule {
         UnitDirectory,
         WorkerHealthServer,
       ],
-      exports: [SETTINGS, LOGGER, DataSource, KAFKA, REDIS, PRODUCER, CLOCK, UnitDirectory, WorkerHealthServer],
+      exports: [SETTINGS, LOGGER, METRICS, DataSource, KAFKA, REDIS, PRODUCER, CLOCK, UnitDirectory, WorkerHealthServer],
     };
   }
 }

@@ -1,3 +1,5 @@
+import type { DestinationStream } from '@tthc/platform';
+
 /** Injection tokens of the shared infrastructure (see infrastructure.module.ts). */
 export const SETTINGS = Symbol('SETTINGS');
 export const LOGGER = Symbol('LOGGER');
@@ -5,6 +7,8 @@ export const KAFKA = Symbol('KAFKA');
 export const REDIS = Symbol('REDIS');
 export const PRODUCER = Symbol('PRODUCER');
 export const CLOCK = Symbol('CLOCK');
+/** The app's metrics (libs/observability AppMetrics): one Registry per app. */
+export const METRICS = Symbol('METRICS');
 
 /** The only place the apps read the time; tests substitute their own. */
 export interface Clock {
@@ -18,4 +22,6 @@ export interface AppModuleOptions {
   /** PostgreSQL schema to use (tests run each suite in a fresh one). */
   databaseSchema?: string;
   clock?: Clock;
+  /** Where the app's JSON log lines go (tests read them); stdout otherwise. */
+  logDestination?: DestinationStream;
 }

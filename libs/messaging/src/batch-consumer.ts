@@ -29,10 +29,20 @@ export interface BatchConsumerOptions {
   readStoredOffsets?(): Promise<Map<number, string>>;
   /** Called once when a non-retriable error stops the consumer: the app should exit loudly. */
   onFatal(error: unknown): void;
+  /** Instrumentation (metrics): told about every batch attempt and every partition assignment. */
+  observer?: BatchConsumerObserver;
   partitionsConsumedConcurrently?: number;
   maxBytesPerPartition?: number;
   maxWaitTimeInMs?: number;
   fromBeginning?: boolean;
+}
+
+/** What the consumer reports as it works; every hook is optional and must not throw. */
+export interface BatchConsumerObserver {
+  /** One attempt at a batch: its size, how long the handler took, and whether it succeeded. */
+  batch?(attempt: { topic: string; group: string; partition: number; size: number; seconds: number; ok: boolean }): void;
+  /** The partitions this member owns after a group join (empty once stopped). */
+  assigned?(partitions: number[]): void;
 }
 
 /**
@@ -102,11 +112,13 @@ export class BatchConsumer {
         }
       });
     }
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.joined = true;
+      o.observer?.assigned?.(payload.memberAssignment[o.topic] ?? []);
     });
     consumer.on(consumer.events.STOP, () => {
       this.joined = false;
+      o.observer?.assigned?.([]);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.joined = false;
@@ -136,14 +148,25 @@ export class BatchConsumer {
     };
     for (let attempt = 0; ; attempt++) {
       if (!isRunning() || isStale()) return;
+      const started = performance.now();
+      const observe = (ok: boolean) =>
+        this.opts.observer?.batch?.({
+          topic: batch.topic, group: this.opts.groupId, partition: batch.partition, size: batch.messages.length, seconds: (performance.now() - started) / 1000, ok,
+        });
       try {
         await this.opts.handleBatch(partitionBatch, { heartbeat, isStale });
+        observe(true);
         this.failingAttempts = 0;
         this.lastBatchAt = Date.now();
         break;
       } catch (error) {
+        observe(false);
         this.failingAttempts = attempt + 1;
-        const where = { topic: batch.topic, partition: batch.partition, offset: batch.messages[0].offset, attempt };
+        // The batch's range and first key (the dossierId on the events topic), so a failure can be traced to its records.
+        const where = {
+          topic: batch.topic, partition: batch.partition, offset: batch.messages[0].offset, lastOffset: last.offset, size: batch.messages.length,
+          key: batch.messages[0].key?.toString('utf8').slice(0, 128) ?? null, attempt,
+        };
         if (!isRetriable(error)) {
           this.opts.logger.error({ err: error, ...where }, 'batch handler failed with a non-retriable error; stopping');
           this.opts.onFatal(error);

@@ -1,3 +1,4 @@
 export * from './kafka-client';
 export * from './topics';
 export * from './batch-consumer';
+export * from './record-context';

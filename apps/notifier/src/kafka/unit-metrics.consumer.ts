@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { UnitSnapshot } from '@tthc/contracts';
 import { KAFKA, LOGGER, ManagedBatchConsumer, SETTINGS } from '@tthc/infrastructure';
+import { recordContext } from '@tthc/messaging';
 import type { Logger } from '@tthc/platform';
 import { AlertEvaluationHandler } from '../alert-evaluation.handler';
 import type { NotifierSettings } from '../notifier.settings';
@@ -33,7 +34,7 @@ export class UnitMetricsConsumer extends ManagedBatchConsumer {
           try {
             units.add((JSON.parse(m.value.toString('utf8')) as UnitSnapshot).unitCode);
           } catch (err) {
-            logger.error({ err, partition: batch.partition, offset: m.offset }, 'unreadable unit snapshot skipped');
+            logger.error({ err, ...recordContext(batch.topic, batch.partition, m) }, 'unreadable unit snapshot skipped');
           }
         }
         if (units.size > 0) await handler.evaluateUnits([...units]);
