@@ -70,4 +70,6 @@ export default async function globalSetup(): Promise<void> {
   await ensureDatabase(process.env.DATABASE_URL!);
   // The browser test drives Debian's Chromium; a fresh machine does not have it yet.
   execFileSync('bash', [join(ROOT, 'deploy/local/chromium.sh'), 'ensure'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  // The metrics test scrapes the apps with Debian's Prometheus.
+  execFileSync('bash', [join(ROOT, 'deploy/local/prometheus.sh'), 'ensure'], { stdio: ['ignore', 'inherit', 'inherit'] });
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
+import { type DynamicModule, type INestApplicationContext, RequestMethod } from '@nestjs/common';
 import { Logger as NestPinoLogger, LoggerModule } from 'nestjs-pino';
 import { type Logger, createLogger } from '@tthc/platform';
 
@@ -28,6 +28,8 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
  */
 export function appLoggerModule(logger: Logger): DynamicModule {
   return LoggerModule.forRoot({
+    // Every route (path-to-regexp 8 syntax; nestjs-pino's default '*' draws a deprecation warning).
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
     pinoHttp: {
       logger,
       genReqId: requestId,
