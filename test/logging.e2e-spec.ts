@@ -70,6 +70,7 @@ describe('structured logs of the real processes (redaction, request ids)', () =>
     try {
       const base = `http://127.0.0.1:${port}`;
       await eventually(async () => expect((await fetch(`${base}/api/v1/health`)).status).toBe(200), 90_000, 500);
+      expect(await (await fetch(`${base}/api/v1/health/live`)).json()).toEqual({ status: 'ok' });
 
       const named = await fetch(`${base}/api/v1/units`, { headers: { 'X-API-Key': IOC_KEY, 'X-Request-Id': 'req-abc.123' } });
       expect(named.status).toBe(200);
