@@ -59,7 +59,7 @@ function schemaErrors(o: K8sObject): string | undefined {
 
 /** Settings whose values are credentials: only ever from a Secret. */
 const CREDENTIALS = ['DATABASE_URL', 'REDIS_URL', 'API_KEYS', 'ALERT_WEBHOOK_URLS', 'ALERT_WEBHOOK_SECRET', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'];
-const SETTINGS = { ingest: IngestSettings, aggregator: AggregatorSettings, notifier: NotifierSettings, api: ApiSettings } as const;
+const SETTINGS: Record<string, new () => object> = { ingest: IngestSettings, aggregator: AggregatorSettings, notifier: NotifierSettings, api: ApiSettings };
 /** Stand-ins for the Secret's values, so the apps' own validation can judge the rest. */
 const PLACEHOLDER: Record<string, string> = {
   DATABASE_URL: 'postgres://tthc_app:x@db:5432/tthc',
@@ -125,7 +125,7 @@ describe.each(OVERLAYS)('deploy/k8s overlay %s', (overlay) => {
 
   it("gives each app settings it accepts (its own start-up validation)", () => {
     for (const d of deployments) {
-      const app = d.metadata.name.replace('tthc-', '') as keyof typeof SETTINGS;
+      const app = d.metadata.name.replace("tthc-", "");
       const c = d.spec.template.spec.containers[0];
       const env: Record<string, string> = {};
       for (const ref of c.envFrom ?? []) Object.assign(env, configMaps.find((cm) => cm.metadata.name === ref.configMapRef.name)!.data);

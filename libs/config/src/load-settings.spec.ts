@@ -43,4 +43,24 @@ describe('loadSettings', () => {
     expect(problems).toContain('REDIS_URL: must be a redis:// URL (got "http://:[redacted]@r:6379")');
     expect(problems).not.toContain('redis-pass-2');
   });
+
+  it('reads the Kafka security settings, and wants credentials with a SASL mechanism', () => {
+    expect(loadSettings(CommonSettings, {})).toMatchObject({ KAFKA_SSL: false });
+    expect(loadSettings(CommonSettings, { KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' })).toMatchObject({
+      KAFKA_SSL: true,
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+    });
+    let error: unknown;
+    try {
+      loadSettings(CommonSettings, { KAFKA_SSL: 'yes', KAFKA_SASL_MECHANISM: 'scram-sha-512' });
+    } catch (e) {
+      error = e;
+    }
+    const problems = (error as SettingsError).problems;
+    expect(problems).toEqual([
+      'KAFKA_SSL: must be true or false (got "yes")',
+      'KAFKA_SASL_USERNAME: must be set when KAFKA_SASL_MECHANISM is (not set)',
+      'KAFKA_SASL_PASSWORD: must be set when KAFKA_SASL_MECHANISM is (not set)',
+    ]);
+  });
 });

@@ -78,7 +78,7 @@ export class InfrastructureModule {
         {
           provide: KAFKA,
           inject: [LOGGER],
-          useFactory: (logger: Logger) => createKafka(settings.KAFKA_BROKERS, `${settings.KAFKA_CLIENT_ID}-${options.appName}`, logger),
+          useFactory: (logger: Logger) => createKafka(settings.KAFKA_BROKERS, `${settings.KAFKA_CLIENT_ID}-${options.appName}`, logger, settings),
         },
         {
           provide: REDIS,

@@ -20,7 +20,7 @@ export function redactUrl(text: string): string {
 }
 
 /** Keys whose whole value is a secret, wherever they appear (top level or one level down). */
-const SECRET_KEYS = ['apiKey', 'API_KEYS', 'ALERT_WEBHOOK_SECRET', 'secret', 'password', 'authorization'];
+const SECRET_KEYS = ['apiKey', 'API_KEYS', 'ALERT_WEBHOOK_SECRET', 'KAFKA_SASL_PASSWORD', 'secret', 'password', 'authorization'];
 /** Keys that hold URLs: logged with their credentials masked, not dropped. */
 const URL_KEYS = ['url', 'DATABASE_URL', 'REDIS_URL', 'KAFKA_BROKERS', 'ALERT_WEBHOOK_URLS'];
 
