@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { eventually, fixedClock, PipelineHarness } from './support/pipeline-harness';
@@ -71,6 +71,10 @@ describe('structured logs of the real processes (redaction, request ids)', () =>
       const base = `http://127.0.0.1:${port}`;
       await eventually(async () => expect((await fetch(`${base}/api/v1/health`)).status).toBe(200), 90_000, 500);
       expect(await (await fetch(`${base}/api/v1/health/live`)).json()).toEqual({ status: 'ok' });
+      // The image's HEALTHCHECK (deploy/docker/Dockerfile) against this api: healthy here, not on a closed port.
+      const probe = (env: Record<string, string>) => spawnSync(process.execPath, [join(ROOT, 'scripts/container-healthcheck.js')], { env: { ...env, PATH: process.env.PATH } }).status;
+      expect(probe({ API_PORT: String(port) })).toBe(0);
+      expect(probe({ API_PORT: String(await freePort()) })).toBe(1);
 
       const named = await fetch(`${base}/api/v1/units`, { headers: { 'X-API-Key': IOC_KEY, 'X-Request-Id': 'req-abc.123' } });
       expect(named.status).toBe(200);
