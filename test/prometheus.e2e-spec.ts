@@ -1,7 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { INestApplication } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { WorkerHealthServer } from '@tthc/infrastructure';
 import { asMessage, received, resolved } from './support/dossier-events';
@@ -122,6 +123,12 @@ describe('Prometheus scraping the running apps (real Prometheus, Kafka, PostgreS
       expect(rules).toHaveLength(expected);
       expect(rules.filter((r) => r.health !== 'ok')).toEqual([]);
     }, 30_000);
+  });
+
+  it("passes promtool's rule check and the rules' own unit tests (lag, stuck partition, DLQ surge)", () => {
+    const promtool = join(dirname(execFileSync('bash', [join(ROOT, 'deploy/local/prometheus.sh'), 'path'], { encoding: 'utf8' }).trim()), 'promtool');
+    expect(execFileSync(promtool, ['check', 'rules', RULES], { encoding: 'utf8' })).toMatch(/SUCCESS: \d+ rules found/);
+    expect(execFileSync(promtool, ['test', 'rules', join(ROOT, 'deploy/prometheus/tthc-alerts.test.yml')], { encoding: 'utf8' })).toMatch(/SUCCESS/);
   });
 
   it('runs every dashboard query, and every tthc_ metric they name is one the running apps export', async () => {
