@@ -109,6 +109,26 @@ describe('structured logs of the real processes (redaction, request ids)', () =>
     }
   });
 
+  it('a worker logs JSON only too: Nest\'s lines and its own', async () => {
+    const url = new URL(h.env.DATABASE_URL!);
+    url.password = DB_PASSWORD;
+    url.searchParams.set('options', `-c search_path=${h.schema}`);
+    const port = await freePort();
+    const ingest = runApp('ingest', { ...h.env, DATABASE_URL: url.toString(), HEALTH_PORT: String(port), HEALTH_HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+    try {
+      await eventually(async () => expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200), 90_000, 500);
+      ingest.child.kill('SIGTERM');
+      await ingest.exited;
+      const lines = jsonLines(ingest.stdout());
+      expect(lines.every((l) => l.name === 'ingest')).toBe(true);
+      expect(lines.some((l) => l.context === 'InstanceLoader')).toBe(true);
+      expect(lines.some((l) => /health and metrics endpoints listening/.test(l.msg))).toBe(true);
+      expect(ingest.stdout()).not.toContain(DB_PASSWORD);
+    } finally {
+      if (ingest.child.exitCode === null && ingest.child.signalCode === null) ingest.child.kill('SIGKILL');
+    }
+  });
+
   it.each([
     ['api', { DATABASE_URL: `mysql://tthc:${DB_PASSWORD}@db.internal/tthc`, API_KEYS: 'only-one-secret-key' }, ['DATABASE_URL', 'API_KEYS'], [DB_PASSWORD, 'only-one-secret-key']],
     ['notifier', { ALERT_WEBHOOK_URLS: 'http://127.0.0.1:9/hook', ALERT_WEBHOOK_SECRET: 'short-secret' }, ['ALERT_WEBHOOK_SECRET'], ['short-secret']],
