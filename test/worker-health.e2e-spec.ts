@@ -49,7 +49,25 @@ describe('worker health endpoints (real Kafka, PostgreSQL, Redis)', () => {
     }
   });
 
-  it('answers 404 for anything but GET /health', async () => {
-    expect((await get('ingest', '/metrics')).status).toBe(404);
+  it('answers liveness on /health/live and 404 for anything else', async () => {
+    expect(await get('aggregator', '/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
+    expect((await get('ingest', '/healthz')).status).toBe(404);
+  });
+
+  it('serves each worker\'s Prometheus metrics on /metrics, labelled with the app', async () => {
+    for (const name of WORKERS) {
+      const port = h.app(name).get(WorkerHealthServer).port();
+      const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      const text = await res.text();
+      expect(text).toContain('# TYPE tthc_consumer_lag gauge');
+      expect(text).toMatch(new RegExp(`^process_start_time_seconds\\{app="${name}"\\} \\d+`, 'm'));
+    }
+    // The ingest batch of the test above went through the consumer and its transaction.
+    const ingest = await (await fetch(`http://127.0.0.1:${h.app('ingest').get(WorkerHealthServer).port()}/metrics`)).text();
+    expect(ingest).toMatch(new RegExp(`^tthc_consumer_messages_total\\{topic="${h.env.TOPIC_EVENTS}",group="${h.env.INGEST_GROUP_ID}",app="ingest"\\} 1$`, 'm'));
+    expect(ingest).toMatch(/^tthc_events_accepted_total\{app="ingest"\} 1$/m);
+    expect(ingest).toMatch(/^tthc_db_transaction_duration_seconds_count\{app="ingest",outcome="commit"\} [1-9]/m);
   });
 });

@@ -38,7 +38,7 @@ start_app() {
   echo $! >"$APPS_DIR/$name.pid"
   log "started $name (pid $!, log $APPS_DIR/$name.log)"
 }
-# Each worker serves GET /health (HEALTH_PORT); the api has /api/v1/health on API_PORT.
+# Each worker serves GET /health and /metrics (HEALTH_PORT); the api has /api/v1/health and /metrics on API_PORT.
 HEALTH_PORT=3101 start_app ingest node dist/apps/ingest/src/main.js
 HEALTH_PORT=3102 start_app aggregator node dist/apps/aggregator/src/main.js
 HEALTH_PORT=3103 start_app notifier node dist/apps/notifier/src/main.js
@@ -58,6 +58,7 @@ cat >&2 <<MSG
   Dashboard (IOC):  http://127.0.0.1:$API_PORT/#key=local-ioc-key
   API:              http://127.0.0.1:$API_PORT/api/v1/metrics/province   (header X-API-Key: local-ioc-key)
   Worker health:    http://127.0.0.1:3101/health (ingest), :3102 (aggregator), :3103 (notifier)
+  Metrics:          http://127.0.0.1:$API_PORT/metrics and :3101/metrics, :3102/metrics, :3103/metrics
   Logs:             $APPS_DIR/*.log
   Stop everything:  npm run down
 

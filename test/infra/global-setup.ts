@@ -72,4 +72,6 @@ export default async function globalSetup(): Promise<void> {
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   // The browser test drives Debian's Chromium; a fresh machine does not have it yet.
   execFileSync('bash', [join(ROOT, 'deploy/local/chromium.sh'), 'ensure'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  // The metrics test scrapes the apps with Debian's Prometheus.
+  execFileSync('bash', [join(ROOT, 'deploy/local/prometheus.sh'), 'ensure'], { stdio: ['ignore', 'inherit', 'inherit'] });
 }

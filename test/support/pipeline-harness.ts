@@ -73,17 +73,20 @@ export class PipelineHarness {
   }
 
   async start(...names: AppName[]): Promise<void> {
-    for (const name of names) {
-      if (this.apps.has(name)) continue;
-      const options = { env: this.env, databaseSchema: this.schema, clock: this.clock };
-      const logger = ['error', 'warn'] as ('error' | 'warn')[];
-      if (name === 'api') {
-        const app = configureApiApp(await NestFactory.create(ApiModule.register(options), { logger }));
-        await app.init();
-        this.apps.set(name, app);
-      } else {
-        this.apps.set(name, await startWorker(MODULES[name].register, options, { logger }));
-      }
+    for (const name of names) await this.startWith(name, {});
+  }
+
+  /** Starts one app with settings of its own over the suite's (another database role, say). */
+  async startWith(name: AppName, overrides: Record<string, string>): Promise<void> {
+    if (this.apps.has(name)) return;
+    const options = { env: { ...this.env, ...overrides }, databaseSchema: this.schema, clock: this.clock };
+    const logger = ['error', 'warn'] as ('error' | 'warn')[];
+    if (name === 'api') {
+      const app = configureApiApp(await NestFactory.create(ApiModule.register(options), { logger }));
+      await app.init();
+      this.apps.set(name, app);
+    } else {
+      this.apps.set(name, await startWorker(MODULES[name].register, options, { logger }));
     }
   }
 

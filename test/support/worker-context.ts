@@ -5,6 +5,7 @@ import { type Kafka, type KafkaMessage } from 'kafkajs';
 import { loadUnitCatalogue } from '@tthc/catalogue';
 import { type CommonSettings, loadSettings } from '@tthc/config';
 import { InfrastructureModule } from '@tthc/infrastructure';
+import type { AppName } from '@tthc/observability';
 import { createKafka } from '@tthc/messaging';
 import { upsertUnits } from '@tthc/persistence';
 import { createLogger } from '@tthc/platform';
@@ -24,7 +25,7 @@ export class WorkerContext {
     readonly app: INestApplicationContext,
   ) {}
 
-  static async create<S extends CommonSettings>(appName: string, settingsClass: Type<S>, providers: Type<unknown>[], now: string): Promise<WorkerContext> {
+  static async create<S extends CommonSettings>(appName: AppName, settingsClass: Type<S>, providers: Type<unknown>[], now: string): Promise<WorkerContext> {
     const id = randomBytes(4).toString('hex');
     const db = await ScratchDatabase.create();
     await upsertUnits(db.dataSource, loadUnitCatalogue());

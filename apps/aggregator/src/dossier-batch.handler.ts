@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { type DeadLetter, decodeValidatedEvent, storageRejection } from '@tthc/contracts';
 import { CounterDeltaAccumulator, type DossierEvent, type DossierState, applyDossierEvent } from '@tthc/domain';
 import { DeadLetterWriter, LOGGER, SETTINGS } from '@tthc/infrastructure';
-import type { PartitionBatch } from '@tthc/messaging';
+import { type PartitionBatch, recordContext } from '@tthc/messaging';
 import { applyCounterDeltas, dossierKey, enterBatchGate, loadDossiers, lockNextOffset, saveDossiers, saveNextOffset } from '@tthc/persistence';
 import type { Failure, Logger } from '@tthc/platform';
 import type { AggregatorSettings } from './aggregator.settings';
@@ -59,7 +59,8 @@ export class DossierBatchHandler {
       await applyCounterDeltas(tx, acc.deltas());
       if (refused.length) {
         // Only ingest should write this topic: a record it would not have written is a defect upstream.
-        this.logger.error({ partition: batch.partition, count: refused.length, reasons: [...new Set(refused.map((r) => r.rejection.code))] }, 'invalid records on the validated topic; dead-lettered');
+        const records = refused.slice(0, 20).map((r) => ({ ...recordContext(batch.topic, r.partition, { offset: r.offset, key: r.key, value: r.payload }), reason: r.rejection.code }));
+        this.logger.error({ topic: batch.topic, partition: batch.partition, count: refused.length, records }, 'invalid records on the validated topic; dead-lettered');
         await this.deadLetters.write(tx, refused);
       }
       await saveNextOffset(tx, group, batch.topic, batch.partition, batch.nextOffset);

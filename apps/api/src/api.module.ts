@@ -14,6 +14,7 @@ import { HealthController } from './health/health.controller';
 import { LiveMetricsService } from './metrics/live-metrics.service';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
+import { ObservabilityModule } from './observability/observability.module';
 import { UnitsController } from './units/units.controller';
 
 @Module({})
@@ -35,6 +36,7 @@ export class ApiModule {
           errorMessage: `too many requests for this API key: at most ${settings.RATE_LIMIT_MAX} per ${settings.RATE_LIMIT_WINDOW_SECONDS} s; retry later`,
         }),
         AlertsApiModule,
+        ObservabilityModule,
       ],
       controllers: [UnitsController, MetricsController, ExportsController, HealthController, DashboardController],
       providers: [

@@ -1,4 +1,4 @@
-import { IsInt, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { CommonSettings, IntSetting } from '@tthc/config';
 
 export class ApiSettings extends CommonSettings {
@@ -24,4 +24,11 @@ export class ApiSettings extends CommonSettings {
 
   @IntSetting() @IsInt() @Min(1) @Max(86_400)
   RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  /**
+   * Serve `GET /metrics` (Prometheus) on this port only, not on API_PORT: for a deployment whose
+   * API port is reachable from outside and whose metrics should not be. Unset: on API_PORT.
+   */
+  @IsOptional() @IntSetting() @IsInt() @Min(0) @Max(65535)
+  METRICS_PORT?: number;
 }

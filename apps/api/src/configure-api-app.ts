@@ -3,6 +3,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
 /** The pages and their script, served outside `/api/v1`. */
 const PAGES = ['/', '/auditor', '/assets/chart.umd.js'];
+/** Prometheus' conventional scrape path, outside `/api/v1` too (issue 13). */
+const SCRAPE = ['/metrics'];
 
 /**
  * What main.ts and the e2e tests both apply, so tests exercise the app as it is served: the
@@ -10,7 +12,7 @@ const PAGES = ['/', '/auditor', '/assets/chart.umd.js'];
  * (Swagger UI at `/api/docs`, JSON at `/api/docs-json`).
  */
 export function configureApiApp(app: INestApplication): INestApplication {
-  app.setGlobalPrefix('api/v1', { exclude: PAGES.map((path) => ({ path, method: RequestMethod.GET })) });
+  app.setGlobalPrefix('api/v1', { exclude: [...PAGES, ...SCRAPE].map((path) => ({ path, method: RequestMethod.GET })) });
   const config = new DocumentBuilder()
     .setTitle('TTHC dossier-flow monitor API')
     .setDescription(

@@ -46,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
     parseArgs({ args: rest, options: { from: { type: 'string' }, to: { type: 'string' }, unit: { type: 'string', multiple: true } } }).values;
   switch (command) {
     case 'provision': {
-      const report = await provision(settings, createKafka(settings.KAFKA_BROKERS, `${settings.KAFKA_CLIENT_ID}-cli`, logger));
+      const report = await provision(settings, createKafka(settings.KAFKA_BROKERS, `${settings.KAFKA_CLIENT_ID}-cli`, logger, settings));
       logger.info(report, 'provisioned: database schema, unit catalogue and topics are in place');
       return 0;
     }

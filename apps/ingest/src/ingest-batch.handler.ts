@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { type DeadLetter, decodeDossierEvent, encodeValidatedEvent, storageRejection } from '@tthc/contracts';
 import { checkEventRules } from '@tthc/domain';
 import { CLOCK, type Clock, DeadLetterWriter, LOGGER, PRODUCER, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
-import { type PartitionBatch, sendSized } from '@tthc/messaging';
+import { type PartitionBatch, recordContext, sendSized } from '@tthc/messaging';
 import { appendNewRawEvents, type SourcedEvent } from '@tthc/persistence';
 import type { Failure, Logger } from '@tthc/platform';
 import type { IngestSettings } from './ingest.settings';
@@ -13,6 +13,8 @@ export interface IngestBatchResult {
   forwarded: number;
   duplicates: number;
   rejected: number;
+  /** Rejected events of the batch by reason code (metrics; the DLQ sends are counted by DeadLetterWriter). */
+  rejectedByReason: Record<string, number>;
 }
 
 /**
@@ -63,9 +65,16 @@ export class IngestBatchHandler {
       await sendSized(this.producer, [{ topic: s.TOPIC_VALIDATED, messages: forward }], s.KAFKA_MAX_SEND_BYTES);
       await this.deadLetters.write(tx, rejected);
 
-      const result = { forwarded: forward.length, duplicates: accepted.length - forward.length, rejected: rejected.length };
+      const result = {
+        forwarded: forward.length,
+        duplicates: accepted.length - forward.length,
+        rejected: rejected.length,
+        rejectedByReason: countBy(rejected.map((r) => r.rejection.code)),
+      };
       if (rejected.length) {
-        this.logger.info({ partition: batch.partition, reasons: countBy(rejected.map((r) => r.rejection.code)) }, 'rejected events sent to the DLQ');
+        // Each record named (eventId, dossierId, position) so it can be found in the DLQ; bounded per line.
+        const records = rejected.slice(0, 20).map((r) => ({ ...recordContext(batch.topic, r.partition, { offset: r.offset, key: r.key, value: r.payload }), reason: r.rejection.code }));
+        this.logger.info({ topic: batch.topic, partition: batch.partition, reasons: result.rejectedByReason, records }, 'rejected events sent to the DLQ');
       }
       this.logger.debug({ partition: batch.partition, ...result }, 'ingest batch');
       return result;

@@ -7,7 +7,8 @@ import {
   type AlertRule, type DayCounters, type LiveAlert, type Observation, type TransitionKind, addInto, alertText, decide, findSilence,
   gapOf, onTimeRate, onlineRate, ruleForUnit, windowBounds, windowName, zeroCounters,
 } from '@tthc/domain';
-import { CLOCK, type Clock, LOGGER, PRODUCER, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
+import { CLOCK, type Clock, LOGGER, METRICS, PRODUCER, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
+import type { AppMetrics } from '@tthc/observability';
 import {
   type AlertWrite, type StoredAlert, type StoredTransitionMessage, type TransitionWrite, activeSilences, claimUnpublishedTransitions,
   countOverdueOpenNow, enqueueDeliveries, hasUnpublishedTransitions, insertTransitions, loadLiveAlertsForUpdate, lockAlertLog, markTransitionsPublished, saveAlerts,
@@ -54,6 +55,8 @@ const stateText = (state: LiveAlert['state'] | 'RESOLVED'): TransitionKind => (s
 export class AlertEvaluationHandler {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly webhookUrls: string[];
+  // Property injection keeps the constructor as it was (issue 13 instrumentation).
+  @Inject(METRICS) private readonly metrics?: AppMetrics;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -196,6 +199,7 @@ export class AlertEvaluationHandler {
       });
       if (batch.length === 0) return published;
       published.push(...batch);
+      for (const m of batch) this.metrics?.alertTransitions.inc({ state: m.state });
       this.logger.info({ transitions: batch.length }, 'alert transitions published');
     }
   }

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 export const IntSetting = () => Transform(toInt);
@@ -79,4 +79,32 @@ export class CommonSettings {
   /** Where the worker health server listens. */
   @IsString() @IsNotEmpty()
   HEALTH_HOST = '0.0.0.0';
+
+  /**
+   * How often each consumer reads its partitions' log-end and committed offsets from the brokers
+   * for `tthc_consumer_lag` (issue 13). One admin request pair per consumer per poll.
+   */
+  @IntSetting() @IsInt() @Min(1_000) @Max(600_000)
+  CONSUMER_LAG_POLL_MS = 15_000;
+
+  /** TLS to the brokers (kafkajs `ssl`); the system CAs, plus KAFKA_SSL_CA_FILE when set. */
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' || value === '' ? false : value))
+  @IsBoolean({ message: 'must be true or false' })
+  KAFKA_SSL = false;
+
+  /** A PEM file with the CA that signed the brokers' certificates (a province's own CA). */
+  @IsOptional() @IsString() @IsNotEmpty()
+  KAFKA_SSL_CA_FILE?: string;
+
+  /** SASL to the brokers: one principal per app, so Kafka ACLs can be per service (deploy/README.md). */
+  @IsOptional() @IsIn(['plain', 'scram-sha-256', 'scram-sha-512'])
+  KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+
+  @ValidateIf((s: CommonSettings) => s.KAFKA_SASL_MECHANISM !== undefined)
+  @IsNotEmpty({ message: 'must be set when KAFKA_SASL_MECHANISM is' })
+  KAFKA_SASL_USERNAME?: string;
+
+  @ValidateIf((s: CommonSettings) => s.KAFKA_SASL_MECHANISM !== undefined)
+  @IsNotEmpty({ message: 'must be set when KAFKA_SASL_MECHANISM is' })
+  KAFKA_SASL_PASSWORD?: string;
 }

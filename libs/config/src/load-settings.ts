@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { redactUrl } from '@tthc/platform';
 
 export class SettingsError extends Error {
   constructor(readonly problems: string[]) {
@@ -9,11 +10,16 @@ export class SettingsError extends Error {
   }
 }
 
+/** Settings whose values are credentials through and through. */
+const SECRET_SETTING = /(KEYS?|SECRET|PASSWORD|TOKEN)$/;
+
+
 /** One line per bad setting, showing the value as it was written (not as converted). */
 function describe(errors: ValidationError[], env: Record<string, string | undefined>): string[] {
   return errors.map((e) => {
     const raw = env[e.property];
-    const shown = raw === undefined ? 'not set' : `got ${JSON.stringify(raw)}`;
+    // A bad value is shown so it can be fixed, but never a secret: these lines reach the logs.
+    const shown = raw === undefined ? 'not set' : SECRET_SETTING.test(e.property) ? 'set; value hidden' : `got ${JSON.stringify(redactUrl(raw))}`;
     const rules = Object.values(e.constraints ?? {}).map((msg) => msg.replace(new RegExp(`^${e.property} `), ''));
     return `${e.property}: ${rules.join('; ')} (${shown})`;
   });

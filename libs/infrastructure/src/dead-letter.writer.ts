@@ -4,7 +4,8 @@ import type { CommonSettings } from '@tthc/config';
 import { type DeadLetter, deadLetterMessage } from '@tthc/contracts';
 import { fitDeadLetter, sendSized } from '@tthc/messaging';
 import { type Sql, recordNewRejections } from '@tthc/persistence';
-import { CLOCK, type Clock, PRODUCER, SETTINGS } from './tokens';
+import type { AppMetrics } from '@tthc/observability';
+import { CLOCK, type Clock, METRICS, PRODUCER, SETTINGS } from './tokens';
 
 /**
  * Takes messages out of the stream, for ingest and the aggregator alike: each is recorded once
@@ -20,6 +21,7 @@ export class DeadLetterWriter {
     @Inject(PRODUCER) private readonly producer: Producer,
     @Inject(SETTINGS) private readonly settings: CommonSettings,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(METRICS) private readonly metrics: AppMetrics,
   ) {}
 
   /** Records and sends `dead`; returns how many were new. */
@@ -28,8 +30,9 @@ export class DeadLetterWriter {
     const fresh = await recordNewRejections(tx, dead);
     const at = new Date(this.clock.now());
     const max = this.settings.KAFKA_MAX_SEND_BYTES;
-    const messages = dead.filter((d) => fresh.has(`${d.partition}:${d.offset}`)).map((d) => fitDeadLetter(deadLetterMessage(d, at), max));
-    await sendSized(this.producer, [{ topic: this.settings.TOPIC_DLQ, messages }], max);
-    return messages.length;
+    const sent = dead.filter((d) => fresh.has(`${d.partition}:${d.offset}`));
+    await sendSized(this.producer, [{ topic: this.settings.TOPIC_DLQ, messages: sent.map((d) => fitDeadLetter(deadLetterMessage(d, at), max)) }], max);
+    this.metrics.observeDeadLetters(sent.map((d) => d.rejection.code));
+    return sent.length;
   }
 }

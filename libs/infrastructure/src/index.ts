@@ -7,3 +7,6 @@ export * from './worker-subscription';
 export * from './start-worker';
 export * from './worker-health';
 export * from './dead-letter.writer';
+export * from './consumer-lag.monitor';
+export * from './db-transaction.timer';
+export * from './app-logger';

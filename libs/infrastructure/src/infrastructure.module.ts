@@ -4,15 +4,18 @@ import { DataSource } from 'typeorm';
 import type { CommonSettings } from '@tthc/config';
 import { type KafkaBatchServer, createKafka } from '@tthc/messaging';
 import { dataSourceOptions } from '@tthc/persistence';
-import { createLogger, type Logger } from '@tthc/platform';
+import { AppMetrics, type AppName } from '@tthc/observability';
+import { createLogger, type DestinationStream, type Logger } from '@tthc/platform';
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
+import { appLoggerModule } from './app-logger';
+import { DbTransactionTimer } from './db-transaction.timer';
 import { DeadLetterWriter } from './dead-letter.writer';
 import { UnitDirectory } from './unit-directory';
 import { WorkerHealthServer } from './worker-health';
-import { BATCH_SERVER, CLOCK, type Clock, KAFKA, LOGGER, PRODUCER, REDIS, SETTINGS, systemClock } from './tokens';
+import { BATCH_SERVER, CLOCK, type Clock, KAFKA, LOGGER, METRICS, PRODUCER, REDIS, SETTINGS, systemClock } from './tokens';
 
 export interface InfrastructureOptions {
-  appName: string;
+  appName: AppName;
   settings: CommonSettings;
   /** PostgreSQL schema (tests isolate themselves in one); DATABASE_SCHEMA, or the default search_path, otherwise. */
   databaseSchema?: string;
@@ -22,6 +25,8 @@ export interface InfrastructureOptions {
   /** Connect a producer at start-up (apps that write to Kafka). */
   producer?: boolean;
   clock?: Clock;
+  /** Where the JSON log lines go; stdout otherwise (tests read the lines from a stream). */
+  logDestination?: DestinationStream;
 }
 
 @Injectable()
@@ -49,26 +54,33 @@ class InfrastructureShutdown implements OnApplicationShutdown {
 export class InfrastructureModule {
   static forRoot(options: InfrastructureOptions): DynamicModule {
     const { settings } = options;
+    const logger = createLogger(options.appName, settings.LOG_LEVEL, options.logDestination);
     return {
       module: InfrastructureModule,
+      imports: [appLoggerModule(logger)],
       providers: [
         { provide: SETTINGS, useValue: settings },
-        { provide: LOGGER, useFactory: () => createLogger(options.appName, settings.LOG_LEVEL) },
+        { provide: LOGGER, useValue: logger },
+        { provide: METRICS, useFactory: () => new AppMetrics(options.appName) },
         {
           provide: DataSource,
-          useFactory: async () =>
-            new DataSource(
+          inject: [METRICS],
+          useFactory: async (metrics: AppMetrics) => {
+            const dataSource = await new DataSource(
               dataSourceOptions(settings.DATABASE_URL, {
                 schema: options.databaseSchema ?? settings.DATABASE_SCHEMA,
                 poolSize: options.poolSize,
                 appName: `tthc-${options.appName}`,
               }),
-            ).initialize(),
+            ).initialize();
+            dataSource.subscribers.push(new DbTransactionTimer(metrics));
+            return dataSource;
+          },
         },
         {
           provide: KAFKA,
           inject: [LOGGER],
-          useFactory: (logger: Logger) => createKafka(settings.KAFKA_BROKERS, `${settings.KAFKA_CLIENT_ID}-${options.appName}`, logger),
+          useFactory: (logger: Logger) => createKafka(settings.KAFKA_BROKERS, `${settings.KAFKA_CLIENT_ID}-${options.appName}`, logger, settings),
         },
         {
           provide: REDIS,
@@ -94,7 +106,7 @@ export class InfrastructureModule {
         WorkerHealthServer,
         DeadLetterWriter,
       ],
-      exports: [SETTINGS, LOGGER, DataSource, KAFKA, REDIS, PRODUCER, CLOCK, BATCH_SERVER, UnitDirectory, WorkerHealthServer, DeadLetterWriter],
+      exports: [SETTINGS, LOGGER, METRICS, DataSource, KAFKA, REDIS, PRODUCER, CLOCK, BATCH_SERVER, UnitDirectory, WorkerHealthServer, DeadLetterWriter],
     };
   }
 }

@@ -1,6 +1,7 @@
 import type { DynamicModule, INestMicroservice, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { KafkaBatchServer } from '@tthc/messaging';
+import { useAppLogger } from './app-logger';
 import type { AppModuleOptions } from './tokens';
 
 /**
@@ -18,6 +19,8 @@ export async function startWorker(
     bufferLogs: nest.logger === undefined,
     ...(nest.logger !== undefined ? { logger: nest.logger } : {}),
   });
+  // Nest's own lines through the app's JSON logger, unless the caller chose Nest's (tests).
+  if (nest.logger === undefined) useAppLogger(app);
   if (nest.shutdownHooks) app.enableShutdownHooks();
   await app.listen();
   return app;

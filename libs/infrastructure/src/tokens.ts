@@ -1,4 +1,5 @@
 import type { KafkaBatchServer } from '@tthc/messaging';
+import type { DestinationStream } from '@tthc/platform';
 
 /** Injection tokens of the shared infrastructure (see infrastructure.module.ts). */
 export const SETTINGS = Symbol('SETTINGS');
@@ -9,6 +10,8 @@ export const PRODUCER = Symbol('PRODUCER');
 export const CLOCK = Symbol('CLOCK');
 /** The worker's Kafka batch transport (libs/messaging KafkaBatchServer), or null in the api. */
 export const BATCH_SERVER = Symbol('BATCH_SERVER');
+/** The app's metrics (libs/observability AppMetrics): one Registry per app. */
+export const METRICS = Symbol('METRICS');
 
 /** The only place the apps read the time; tests substitute their own. */
 export interface Clock {
@@ -24,4 +27,6 @@ export interface AppModuleOptions {
   clock?: Clock;
   /** A worker's transport (startWorker creates it): its controllers subscribe to it. */
   transport?: KafkaBatchServer;
+  /** Where the app's JSON log lines go (tests read them); stdout otherwise. */
+  logDestination?: DestinationStream;
 }

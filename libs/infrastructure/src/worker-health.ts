@@ -1,12 +1,13 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { CommonSettings } from '@tthc/config';
 import type { ConsumerHealth, KafkaBatchServer } from '@tthc/messaging';
+import type { AppMetrics } from '@tthc/observability';
 import type { Logger } from '@tthc/platform';
-import { BATCH_SERVER, LOGGER, REDIS, SETTINGS } from './tokens';
+import { BATCH_SERVER, LOGGER, METRICS, REDIS, SETTINGS } from './tokens';
 
 export type Probe = { ok: true } | { ok: false; error: string };
 
@@ -48,10 +49,15 @@ async function probe(check: () => Promise<unknown>): Promise<Probe> {
   }
 }
 
+const json = (res: ServerResponse, status: number, body: unknown) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+
 /**
- * `GET /health` for the worker apps (no HTTP framework of their own): 200 with the report when
- * healthy, 503 otherwise — for container health checks and orchestrator probes. Started only when
- * HEALTH_PORT is set; reports the consumers of the app's batch transport.
+ * The worker apps' HTTP endpoints (they have no HTTP framework of their own), started only when
+ * HEALTH_PORT is set, reporting on the consumers of the app's batch transport:
+ * - `GET /health`: readiness, 200 with the report when healthy, 503 otherwise;
+ * - `GET /health/live`: liveness, 200 whenever the process answers at all — an orchestrator that
+ *   restarted a worker because PostgreSQL is down would only add restarts to the outage;
+ * - `GET /metrics`: the app's Prometheus metrics (issue 13).
  */
 @Injectable()
 export class WorkerHealthServer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -63,6 +69,7 @@ export class WorkerHealthServer implements OnApplicationBootstrap, OnApplication
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(SETTINGS) private readonly settings: CommonSettings,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) private readonly metrics: AppMetrics,
   ) {}
 
   async report(): Promise<WorkerHealthReport> {
@@ -78,21 +85,29 @@ export class WorkerHealthServer implements OnApplicationBootstrap, OnApplication
   async onApplicationBootstrap(): Promise<void> {
     if (this.settings.HEALTH_PORT === undefined) return;
     const server = createServer((req, res) => {
-      if (req.method !== 'GET' || req.url?.split('?')[0] !== '/health') {
-        res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ statusCode: 404, message: 'only GET /health here' }));
-        return;
+      const path = req.method === 'GET' ? req.url?.split('?')[0] : undefined;
+      if (path === '/health') {
+        this.report().then(
+          (r) => json(res, r.status === 'ok' ? 200 : 503, r),
+          (error) => json(res, 503, { status: 'unavailable', error: String(error) }),
+        );
+      } else if (path === '/health/live') {
+        json(res, 200, { status: 'ok' });
+      } else if (path === '/metrics') {
+        this.metrics.exposition().then(
+          (m) => res.writeHead(200, { 'Content-Type': m.contentType }).end(m.body),
+          (error) => json(res, 500, { statusCode: 500, message: `metrics could not be collected: ${String(error)}` }),
+        );
+      } else {
+        json(res, 404, { statusCode: 404, message: 'only GET /health, /health/live and /metrics here' });
       }
-      this.report().then(
-        (r) => res.writeHead(r.status === 'ok' ? 200 : 503, { 'Content-Type': 'application/json' }).end(JSON.stringify(r)),
-        (error) => res.writeHead(503, { 'Content-Type': 'application/json' }).end(JSON.stringify({ status: 'unavailable', error: String(error) })),
-      );
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.settings.HEALTH_PORT, this.settings.HEALTH_HOST, () => resolve());
     });
     this.server = server;
-    this.logger.info({ port: this.port(), host: this.settings.HEALTH_HOST }, 'health endpoint listening on /health');
+    this.logger.info({ port: this.port(), host: this.settings.HEALTH_HOST }, 'health and metrics endpoints listening on /health, /health/live, /metrics');
   }
 
   async onApplicationShutdown(): Promise<void> {

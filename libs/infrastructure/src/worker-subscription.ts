@@ -1,19 +1,24 @@
 import type { Kafka } from 'kafkajs';
 import type { CommonSettings } from '@tthc/config';
 import type { BatchSubscription } from '@tthc/messaging';
+import type { AppMetrics } from '@tthc/observability';
 import type { Logger } from '@tthc/platform';
+import { ConsumerLagMonitor } from './consumer-lag.monitor';
 import { exitOnFatal } from './exit-on-fatal';
 
 /**
  * A worker's subscription with what every worker shares: a programmer or deployment error exits
- * the process (so the supervisor restarts it), and the stuck-partition limits health reports on.
+ * the process (so the supervisor restarts it), the stuck-partition limits health reports on, and
+ * the consumer's metrics — batch size and time, and its partitions' lag read from the brokers.
  */
 export function workerSubscription(
   settings: CommonSettings,
   kafka: Kafka,
   logger: Logger,
+  metrics: AppMetrics,
   options: Pick<BatchSubscription, 'groupId' | 'topic' | 'partitionsConsumedConcurrently' | 'maxWaitTimeInMs' | 'readStoredOffsets'>,
 ): BatchSubscription {
+  const lag = new ConsumerLagMonitor(kafka, options.topic, options.groupId, metrics, logger, settings.CONSUMER_LAG_POLL_MS);
   return {
     ...options,
     kafka,
@@ -21,5 +26,11 @@ export function workerSubscription(
     onFatal: exitOnFatal(logger),
     stallAfterMs: settings.HEALTH_STALL_AFTER_MS,
     maxFailedAttempts: settings.HEALTH_MAX_FAILED_ATTEMPTS,
+    observer: {
+      batch: (b) => metrics.observeBatch(b),
+      assigned: (partitions) => lag.assigned(partitions),
+      started: () => lag.start(),
+      stopped: () => lag.stop(),
+    },
   };
 }

@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { type Failure, type Logger, backoffMs, classifyFailure, sleep } from '@tthc/platform';
 import { type PartitionHealth, type PartitionProgress, observeFetch, partitionHealth } from './partition-health';
+import { recordContext } from './record-context';
 
 export interface PartitionBatch {
   topic: string;
@@ -37,6 +38,8 @@ export interface BatchConsumerOptions {
   readStoredOffsets?(): Promise<Map<number, string>>;
   /** Called once when a fatal (programmer or deployment) error stops the consumer: the app should exit loudly. */
   onFatal(error: unknown): void;
+  /** Instrumentation (metrics): told about every batch attempt and every partition assignment. */
+  observer?: BatchConsumerObserver;
   partitionsConsumedConcurrently?: number;
   maxBytesPerPartition?: number;
   maxWaitTimeInMs?: number;
@@ -46,6 +49,17 @@ export interface BatchConsumerOptions {
   /** Health: this many failed attempts in a row on one partition's batch is reported failing. */
   maxFailedAttempts?: number;
   now?: () => number;
+}
+
+/** What the consumer reports as it works; every hook is optional and must not throw. */
+export interface BatchConsumerObserver {
+  /** One attempt at a (sub-)batch: its size, how long the handler took, and whether it succeeded. */
+  batch?(attempt: { topic: string; group: string; partition: number; size: number; seconds: number; ok: boolean }): void;
+  /** The partitions this member owns after a group join (empty once stopped). */
+  assigned?(partitions: number[]): void;
+  /** The consumer started, or stopped for good: for observers with their own lifecycle (a lag poller). */
+  started?(): void;
+  stopped?(): Promise<void> | void;
 }
 
 /** What a health check needs to know about one consumer. */
@@ -129,6 +143,7 @@ export class BatchConsumer {
       // Health follows the assignment: a partition handed to another member is not ours to report.
       for (const p of [...this.partitions.keys()]) if (!assigned.includes(p)) this.partitions.delete(p);
       this.joined = true;
+      o.observer?.assigned?.(assigned);
       if (!o.readStoredOffsets) return;
       try {
         const stored = await o.readStoredOffsets();
@@ -143,6 +158,7 @@ export class BatchConsumer {
     });
     consumer.on(consumer.events.STOP, () => {
       this.joined = false;
+      o.observer?.assigned?.([]);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.joined = false;
@@ -150,6 +166,7 @@ export class BatchConsumer {
       if (!payload.restart && !this.stopping) o.onFatal(payload.error);
     });
 
+    o.observer?.started?.();
     await consumer.connect();
     await consumer.subscribe({ topic: o.topic, fromBeginning: o.fromBeginning ?? true });
     await consumer.run({
@@ -201,7 +218,7 @@ export class BatchConsumer {
     const failure = outcome.failure;
     const message = batch.messages[0];
     this.opts.logger.warn(
-      { topic: batch.topic, partition: batch.partition, offset: message.offset, errorCode: failure.code, errorSource: failure.source, err: failure.message },
+      { ...recordContext(batch.topic, batch.partition, message), errorCode: failure.code, errorSource: failure.source, err: failure.message },
       'storage refused a message; dead-lettering it and carrying on',
     );
     const dead = await this.attempt(batch, ctx, live, () => this.opts.deadLetter(batch, failure));
@@ -219,8 +236,14 @@ export class BatchConsumer {
     const progress = this.progress(batch.partition);
     for (let attempt = 0; ; attempt++) {
       if (!live()) return { done: false, stopped: true };
+      const started = performance.now();
+      const observe = (ok: boolean) =>
+        this.opts.observer?.batch?.({
+          topic: batch.topic, group: this.opts.groupId, partition: batch.partition, size: batch.messages.length, seconds: (performance.now() - started) / 1000, ok,
+        });
       try {
         await work();
+        observe(true);
         progress.failingAttempts = 0;
         progress.lastError = null;
         progress.nextOffset = BigInt(batch.nextOffset);
@@ -228,14 +251,14 @@ export class BatchConsumer {
         this.lastBatchAt = this.now();
         return { done: true };
       } catch (error) {
+        observe(false);
         const failure = classifyFailure(error);
         if (failure.kind === 'data') return { done: false, stopped: false, failure };
         if (failure.kind === 'fatal') this.fail(error, batch);
         progress.failingAttempts++;
         progress.lastError = failure.code ? `${failure.code}: ${failure.message}` : failure.message;
         const wait = backoffMs(attempt, 200, 15_000);
-        const where = { topic: batch.topic, partition: batch.partition, offset: batch.messages[0].offset, attempt };
-        this.opts.logger.warn({ err: error, ...where, retryInMs: wait }, 'batch failed for a transient reason; retrying it');
+        this.opts.logger.warn({ err: error, ...where(batch), attempt, retryInMs: wait }, 'batch failed for a transient reason; retrying it');
         await sleep(wait);
         await ctx.heartbeat().catch(() => undefined);
       }
@@ -243,8 +266,7 @@ export class BatchConsumer {
   }
 
   private fail(error: unknown, batch: PartitionBatch): never {
-    const where = { topic: batch.topic, partition: batch.partition, offset: batch.messages[0].offset };
-    this.opts.logger.error({ err: error, ...where }, 'batch failed with a programmer or deployment error; stopping');
+    this.opts.logger.error({ err: error, ...where(batch) }, 'batch failed with a programmer or deployment error; stopping');
     this.opts.onFatal(error);
     throw error;
   }
@@ -252,7 +274,17 @@ export class BatchConsumer {
   async stop(): Promise<void> {
     this.stopping = true;
     await this.consumer?.disconnect();
+    await this.opts.observer?.stopped?.();
   }
+}
+
+/** A batch's range and first key (the dossierId on the events topic), so a failure can be traced to its records. */
+function where(batch: PartitionBatch) {
+  const first = batch.messages[0];
+  return {
+    topic: batch.topic, partition: batch.partition, offset: first.offset, lastOffset: batch.messages[batch.messages.length - 1].offset,
+    size: batch.messages.length, key: first.key?.toString('utf8').slice(0, 128) ?? null,
+  };
 }
 
 function slice(topic: string, partition: number, messages: KafkaMessage[]): PartitionBatch {

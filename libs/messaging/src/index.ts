@@ -5,3 +5,4 @@ export * from './sized-send';
 export * from './partition-health';
 export * from './kafka-batch.server';
 export * from './batch-patterns';
+export * from './record-context';

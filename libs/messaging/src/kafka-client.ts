@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { readFileSync } from 'node:fs';
+import { Kafka, type KafkaConfig, logLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from '@tthc/platform';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -8,11 +9,37 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/** How to reach secured brokers (deploy/README.md, Kafka): the KAFKA_SSL* and KAFKA_SASL_* settings. */
+export interface KafkaSecurity {
+  KAFKA_SSL: boolean;
+  KAFKA_SSL_CA_FILE?: string;
+  KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  KAFKA_SASL_USERNAME?: string;
+  KAFKA_SASL_PASSWORD?: string;
+}
+
+/** kafkajs' `ssl` and `sasl` options from the settings; nothing for a plaintext broker. */
+export function kafkaSecurityOptions(s: KafkaSecurity, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  const out: Pick<KafkaConfig, 'ssl' | 'sasl'> = {};
+  if (s.KAFKA_SSL) out.ssl = s.KAFKA_SSL_CA_FILE ? { ca: [readFile(s.KAFKA_SSL_CA_FILE)] } : true;
+  if (s.KAFKA_SASL_MECHANISM) {
+    const credentials = { username: s.KAFKA_SASL_USERNAME ?? '', password: s.KAFKA_SASL_PASSWORD ?? '' };
+    out.sasl =
+      s.KAFKA_SASL_MECHANISM === 'plain'
+        ? { mechanism: 'plain', ...credentials }
+        : s.KAFKA_SASL_MECHANISM === 'scram-sha-256'
+          ? { mechanism: 'scram-sha-256', ...credentials }
+          : { mechanism: 'scram-sha-512', ...credentials };
+  }
+  return out;
+}
+
 /** A kafkajs client whose log lines go through the app's structured logger. */
-export function createKafka(brokers: string, clientId: string, logger: Logger): Kafka {
+export function createKafka(brokers: string, clientId: string, logger: Logger, security?: KafkaSecurity): Kafka {
   return new Kafka({
     clientId,
     brokers: brokers.split(','),
+    ...(security ? kafkaSecurityOptions(security) : {}),
     // kafkajs' INFO is chatty about every join/commit; keep WARN+ unless debugging.
     logLevel: logLevel.WARN,
     logCreator:

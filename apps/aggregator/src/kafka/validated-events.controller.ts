@@ -2,7 +2,8 @@ import { Controller, Inject, type OnModuleInit, UseFilters } from '@nestjs/commo
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { BATCH_SERVER, KAFKA, LOGGER, RethrowRpcExceptions, SETTINGS, workerSubscription } from '@tthc/infrastructure';
+import { BATCH_SERVER, KAFKA, LOGGER, METRICS, RethrowRpcExceptions, SETTINGS, workerSubscription } from '@tthc/infrastructure';
+import type { AppMetrics } from '@tthc/observability';
 import { BATCH_PATTERNS, type KafkaBatchContext, type KafkaBatchServer, type PartitionBatch, deadLetterPattern } from '@tthc/messaging';
 import { readNextOffsets } from '@tthc/persistence';
 import type { Logger } from '@tthc/platform';
@@ -22,13 +23,14 @@ export class ValidatedEventsController implements OnModuleInit {
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(SETTINGS) private readonly settings: AggregatorSettings,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) private readonly metrics: AppMetrics,
   ) {}
 
   onModuleInit(): void {
     const s = this.settings;
     this.transport.subscribe(
       BATCH_PATTERNS.validatedEvents,
-      workerSubscription(s, this.kafka, this.logger, {
+      workerSubscription(s, this.kafka, this.logger, this.metrics, {
         groupId: s.AGGREGATOR_GROUP_ID,
         topic: s.TOPIC_VALIDATED,
         partitionsConsumedConcurrently: s.AGGREGATOR_PARTITIONS_CONCURRENTLY,

@@ -5,7 +5,11 @@ import { DataSource } from 'typeorm';
 import { REDIS } from '@tthc/infrastructure';
 import { Public } from '../auth/public.decorator';
 
-/** Readiness: PostgreSQL and Redis answer. 503 with the failing one named otherwise. */
+/**
+ * Readiness (`/health`): PostgreSQL and Redis answer; 503 with the failing one named otherwise.
+ * Liveness (`/health/live`): the process answers at all — an orchestrator restarting the api
+ * because PostgreSQL is down would only add restarts to the outage.
+ */
 @Controller('health')
 export class HealthController {
   constructor(
@@ -33,5 +37,11 @@ export class HealthController {
       () => this.ping('postgres', () => this.dataSource.query('SELECT 1')),
       () => this.ping('redis', () => this.redis.ping()),
     ]);
+  }
+
+  @Get('live')
+  @Public()
+  live() {
+    return { status: 'ok' };
   }
 }

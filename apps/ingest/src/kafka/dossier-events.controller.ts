@@ -1,7 +1,8 @@
 import { Controller, Inject, type OnModuleInit, UseFilters } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { Kafka } from 'kafkajs';
-import { BATCH_SERVER, KAFKA, LOGGER, RethrowRpcExceptions, SETTINGS, workerSubscription } from '@tthc/infrastructure';
+import { BATCH_SERVER, KAFKA, LOGGER, METRICS, RethrowRpcExceptions, SETTINGS, workerSubscription } from '@tthc/infrastructure';
+import type { AppMetrics } from '@tthc/observability';
 import { BATCH_PATTERNS, type KafkaBatchContext, type KafkaBatchServer, type PartitionBatch, deadLetterPattern } from '@tthc/messaging';
 import type { Logger } from '@tthc/platform';
 import { IngestBatchHandler } from '../ingest-batch.handler';
@@ -17,19 +18,21 @@ export class DossierEventsController implements OnModuleInit {
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(SETTINGS) private readonly settings: IngestSettings,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) private readonly metrics: AppMetrics,
   ) {}
 
   onModuleInit(): void {
     const s = this.settings;
     this.transport.subscribe(
       BATCH_PATTERNS.dossierEvents,
-      workerSubscription(s, this.kafka, this.logger, { groupId: s.INGEST_GROUP_ID, topic: s.TOPIC_EVENTS, partitionsConsumedConcurrently: s.INGEST_PARTITIONS_CONCURRENTLY }),
+      workerSubscription(s, this.kafka, this.logger, this.metrics, { groupId: s.INGEST_GROUP_ID, topic: s.TOPIC_EVENTS, partitionsConsumedConcurrently: s.INGEST_PARTITIONS_CONCURRENTLY }),
     );
   }
 
   @EventPattern(BATCH_PATTERNS.dossierEvents)
   async handle(@Payload() batch: PartitionBatch): Promise<void> {
-    await this.handler.handle(batch);
+    const r = await this.handler.handle(batch);
+    this.metrics.observeIngest({ accepted: r.forwarded, duplicates: r.duplicates, rejectedByReason: r.rejectedByReason });
   }
 
   @EventPattern(deadLetterPattern(BATCH_PATTERNS.dossierEvents))

@@ -2,8 +2,9 @@ import { Controller, Inject, type OnModuleInit, UseFilters } from '@nestjs/commo
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { Kafka } from 'kafkajs';
 import type { UnitSnapshot } from '@tthc/contracts';
-import { BATCH_SERVER, KAFKA, LOGGER, RethrowRpcExceptions, SETTINGS, workerSubscription } from '@tthc/infrastructure';
-import { BATCH_PATTERNS, type KafkaBatchContext, type KafkaBatchServer, type PartitionBatch, deadLetterPattern } from '@tthc/messaging';
+import { BATCH_SERVER, KAFKA, LOGGER, METRICS, RethrowRpcExceptions, SETTINGS, workerSubscription } from '@tthc/infrastructure';
+import type { AppMetrics } from '@tthc/observability';
+import { BATCH_PATTERNS, type KafkaBatchContext, type KafkaBatchServer, type PartitionBatch, deadLetterPattern, recordContext } from '@tthc/messaging';
 import type { Logger } from '@tthc/platform';
 import { AlertEvaluationHandler } from '../alert-evaluation.handler';
 import type { NotifierSettings } from '../notifier.settings';
@@ -22,6 +23,7 @@ export class UnitMetricsController implements OnModuleInit {
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(SETTINGS) private readonly settings: NotifierSettings,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) private readonly metrics: AppMetrics,
   ) {}
 
   onModuleInit(): void {
@@ -29,7 +31,7 @@ export class UnitMetricsController implements OnModuleInit {
     this.transport.subscribe(
       BATCH_PATTERNS.unitMetrics,
       // Alert latency (BENCHMARKS.md) waits on this: the broker answers as soon as a snapshot lands.
-      workerSubscription(s, this.kafka, this.logger, { groupId: s.NOTIFIER_GROUP_ID, topic: s.TOPIC_UNIT_METRICS, maxWaitTimeInMs: 50 }),
+      workerSubscription(s, this.kafka, this.logger, this.metrics, { groupId: s.NOTIFIER_GROUP_ID, topic: s.TOPIC_UNIT_METRICS, maxWaitTimeInMs: 50 }),
     );
   }
 
@@ -41,7 +43,7 @@ export class UnitMetricsController implements OnModuleInit {
       try {
         units.add((JSON.parse(m.value.toString('utf8')) as UnitSnapshot).unitCode);
       } catch (err) {
-        this.logger.error({ err, partition: batch.partition, offset: m.offset }, 'unreadable unit snapshot skipped');
+        this.logger.error({ err, ...recordContext(batch.topic, batch.partition, m) }, 'unreadable unit snapshot skipped');
       }
     }
     if (units.size > 0) await this.handler.evaluateUnits([...units]);

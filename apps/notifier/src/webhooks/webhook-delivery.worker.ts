@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CLOCK, type Clock, LOGGER, SETTINGS } from '@tthc/infrastructure';
+import { CLOCK, type Clock, LOGGER, METRICS, SETTINGS } from '@tthc/infrastructure';
+import type { AppMetrics } from '@tthc/observability';
 import { type DueDelivery, claimDueDeliveries, markDelivered, markFailed } from '@tthc/persistence';
 import { type Logger, backoffMs } from '@tthc/platform';
 import type { NotifierSettings } from '../notifier.settings';
@@ -31,6 +32,8 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
   private running?: Promise<void>;
   private stopped = false;
   private wake?: () => void;
+  // Property injection keeps the constructor as it was (issue 13 instrumentation).
+  @Inject(METRICS) private readonly metrics?: AppMetrics;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -81,11 +84,13 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     const attempt = d.attempts + 1;
     if (outcome.ok) {
       await markDelivered(this.dataSource, d.id, outcome.status);
+      this.metrics?.webhookDeliveries.inc({ outcome: 'delivered' });
       return;
     }
     const last = !outcome.recoverable || attempt >= s.ALERT_WEBHOOK_MAX_ATTEMPTS;
     const retryInMs = last ? null : backoffMs(attempt - 1, s.ALERT_WEBHOOK_BACKOFF_MS, s.ALERT_WEBHOOK_BACKOFF_MAX_MS);
     await markFailed(this.dataSource, d.id, outcome.status, outcome.error, retryInMs);
+    this.metrics?.webhookDeliveries.inc({ outcome: last ? 'dead' : 'retry' });
     const where = { delivery: d.id, transitionId: d.transitionId, url: d.url, attempt, status: outcome.status, error: outcome.error };
     if (last) this.logger.error(where, 'webhook delivery dead-lettered after its last attempt');
     else this.logger.warn({ ...where, retryInMs }, 'webhook delivery failed; will retry');

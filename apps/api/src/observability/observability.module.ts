@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { MetricsService } from '../metrics/metrics.service';
+import { HttpMetricsRecorder } from './http-metrics.recorder';
+import { MetricsPortServer } from './metrics-port.server';
+import { PrometheusController } from './prometheus.controller';
+import { UnitRateGaugesRegistrar } from './unit-rate-gauges.registrar';
+
+/** The api's side of issue 13: `/metrics`, HTTP latency per route, the per-unit rate gauges. */
+@Module({
+  controllers: [PrometheusController],
+  providers: [MetricsService, HttpMetricsRecorder, MetricsPortServer, UnitRateGaugesRegistrar],
+})
+export class ObservabilityModule {}

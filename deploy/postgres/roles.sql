@@ -1,0 +1,46 @@
+-- Least-privilege PostgreSQL roles for the TTHC monitor (deploy/README.md, PostgreSQL).
+--
+--   psql "$OWNER_URL" -v ON_ERROR_STOP=1 -v schema=public -v prefix=tthc -f deploy/postgres/roles.sql
+--
+-- Run as the role that owns the schema (the one PROVISION_DATABASE_URL connects as, which runs
+-- the migrations), after a provision. Creates NOLOGIN roles <prefix>_ingest, _aggregator,
+-- _notifier and _api with only what each app's SQL needs; give each a login and a password:
+--   ALTER ROLE tthc_ingest LOGIN PASSWORD '…';
+-- Idempotent: re-run it after every upgrade whose migrations add tables (the privileges below
+-- name tables; a new table gets none until then). test/postgres-roles.e2e-spec.ts runs the whole
+-- pipeline on these roles and checks that they can do nothing more.
+\set ingest :prefix '_ingest'
+\set aggregator :prefix '_aggregator'
+\set notifier :prefix '_notifier'
+\set api :prefix '_api'
+
+SELECT format('CREATE ROLE %I NOLOGIN', r) FROM unnest(ARRAY[:'ingest', :'aggregator', :'notifier', :'api']) AS r
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) \gexec
+
+GRANT USAGE ON SCHEMA :"schema" TO :"ingest", :"aggregator", :"notifier", :"api";
+SET search_path TO :"schema";
+
+-- Every app reads the unit catalogue; only provision writes it.
+GRANT SELECT ON units TO :"ingest", :"aggregator", :"notifier", :"api";
+
+-- ingest: the append-only raw event log and the rejection record.
+GRANT SELECT, INSERT ON raw_events, rejected_events TO :"ingest";
+
+-- aggregator: dossier states, day counters and its offsets, in one transaction per batch;
+-- undecodable messages on the validated topic are recorded as rejections.
+GRANT SELECT, INSERT, UPDATE ON dossiers, unit_daily_counters, consumer_offsets TO :"aggregator";
+GRANT SELECT, INSERT ON rejected_events TO :"aggregator";
+
+-- notifier: reads the figures, writes alerts, transitions, the webhook outbox and the rules in force.
+GRANT SELECT ON dossiers, unit_daily_counters, alert_silences TO :"notifier";
+GRANT SELECT, INSERT, UPDATE ON alerts, alert_transitions, alert_deliveries, alert_rules TO :"notifier";
+
+-- api: reads everything it serves; writes acknowledgements and silences only.
+GRANT SELECT ON raw_events, rejected_events, dossiers, unit_daily_counters, consumer_offsets,
+  alerts, alert_transitions, alert_deliveries, alert_rules, alert_silences TO :"api";
+GRANT UPDATE ON alerts TO :"api";
+GRANT INSERT ON alert_transitions TO :"api";
+GRANT INSERT, UPDATE ON alert_silences TO :"api";
+
+-- The bigserial ids (rejected_events, alert_transitions, alert_deliveries) draw from sequences.
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA :"schema" TO :"ingest", :"aggregator", :"notifier", :"api";
