@@ -9,6 +9,8 @@ const rules = { isKnownUnit: () => true, now: NOW, maxFutureSkewMs: 300_000 };
 /** Any code point, lone surrogates and controls included: what a source system might send. */
 const anyText = (maxLength: number) =>
   fc.oneof(
+    // Mostly plausible codes, so the accepting side is well exercised too.
+    { arbitrary: fc.stringMatching(/^[0-9A-Za-z][0-9A-Za-z.-]{0,20}$/), weight: 4 },
     fc.string({ maxLength }),
     fc.string({ unit: 'binary', maxLength }),
     fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength }).map((codes) => String.fromCharCode(...codes)),
@@ -37,10 +39,10 @@ describe('the validated topic codec', () => {
         const again = decodeValidatedEvent(Buffer.from(encodeValidatedEvent(decoded.event)));
         expect(again).toEqual({ ok: true, event: decoded.event });
       }),
-      { numRuns: 3000 },
+      { numRuns: 3000, seed: 20261130 },
     );
     // The generator must reach the accepting side often enough for the property to mean something.
-    expect(accepted).toBeGreaterThan(100);
+    expect(accepted).toBeGreaterThan(150);
   });
 
   it('what the aggregator refuses carries a reason and never throws', () => {
