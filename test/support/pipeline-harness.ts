@@ -38,6 +38,8 @@ export class PipelineHarness {
   ) {
     this.env = {
       ...process.env,
+      // The tests use the published local keys and plain-HTTP webhook receivers: local mode only.
+      TTHC_ENV: 'local',
       LOG_LEVEL: 'warn',
       TOPIC_PARTITIONS: '3',
       TOPIC_EVENTS: `e2e.${this.id}.events`,

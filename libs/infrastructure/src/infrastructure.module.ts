@@ -61,6 +61,11 @@ export class InfrastructureModule {
                 schema: options.databaseSchema,
                 poolSize: options.poolSize,
                 appName: `tthc-${options.appName}`,
+                timeouts: {
+                  statementTimeoutMs: settings.DB_STATEMENT_TIMEOUT_MS,
+                  lockTimeoutMs: settings.DB_LOCK_TIMEOUT_MS,
+                  connectTimeoutMs: settings.DB_CONNECT_TIMEOUT_MS,
+                },
               }),
             ).initialize(),
         },

@@ -11,3 +11,4 @@ export * from './counter-series.repository';
 export * from './audit-recount.repository';
 export * from './gauge-changes.sql';
 export * from './alerts.repository';
+export * from './export-log.repository';
