@@ -12,9 +12,22 @@ describe('classifyResponse', () => {
     [401, false, false],
     [404, false, false],
     [302, false, false],
+    [307, false, false],
+    [308, false, false],
   ])('HTTP %i → ok %s, recoverable %s', (status, ok, recoverable) => {
     const o = classifyResponse(status);
     expect(o.ok).toBe(ok);
     if (!o.ok) expect(o.recoverable).toBe(recoverable);
+  });
+});
+
+describe('a redirect', () => {
+  it('is a failure that names where it pointed, without its query', () => {
+    expect(classifyResponse(307, 'https://elsewhere.example/collect?token=abc')).toEqual({
+      ok: false,
+      status: 307,
+      error: 'HTTP 307 redirect to https://elsewhere.example/collect?*** not followed',
+      recoverable: false,
+    });
   });
 });
