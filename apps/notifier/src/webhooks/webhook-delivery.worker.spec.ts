@@ -1,4 +1,4 @@
-import { classifyResponse } from './webhook-delivery.worker';
+import { classifyResponse, splitCredentials } from './webhook-delivery.worker';
 
 describe('classifyResponse', () => {
   it.each<[number, boolean, boolean | undefined]>([
@@ -29,5 +29,15 @@ describe('a redirect', () => {
       error: 'HTTP 307 redirect to https://elsewhere.example/collect?*** not followed',
       recoverable: false,
     });
+  });
+});
+
+describe('a receiver URL with user-info', () => {
+  it('is sent without it, as Basic authorization', () => {
+    expect(splitCredentials('https://hook%40user:p%3Ass@hooks.example.vn/x?t=1')).toEqual({
+      url: 'https://hooks.example.vn/x?t=1',
+      authorization: `Basic ${Buffer.from('hook@user:p:ss').toString('base64')}`,
+    });
+    expect(splitCredentials('https://hooks.example.vn/x')).toEqual({ url: 'https://hooks.example.vn/x' });
   });
 });

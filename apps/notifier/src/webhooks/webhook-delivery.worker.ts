@@ -25,6 +25,19 @@ export function classifyResponse(status: number, location?: string | null): Atte
 }
 
 /**
+ * A receiver URL with user-info (`https://user:password@host/…`) as fetch takes it: the
+ * credentials as a Basic Authorization header (fetch refuses URLs that carry them).
+ */
+export function splitCredentials(raw: string): { url: string; authorization?: string } {
+  const u = new URL(raw);
+  if (!u.username && !u.password) return { url: raw };
+  const pair = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+  u.username = '';
+  u.password = '';
+  return { url: u.href, authorization: `Basic ${Buffer.from(pair, 'utf8').toString('base64')}` };
+}
+
+/**
  * Drains the webhook outbox (alert_deliveries). Runs beside evaluation, never inside it: a slow
  * or failing receiver only delays its own deliveries. Each claimed delivery is POSTed with the
  * receiver's own HMAC-SHA256 signature over the send time and the exact body; a redirect is a
@@ -105,9 +118,11 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     // Queued for a receiver since removed from ALERT_WEBHOOKS: there is no secret to sign with.
     if (!secret) return { ok: false, status: null, error: 'receiver no longer configured in ALERT_WEBHOOKS', recoverable: false };
     try {
-      const res = await fetch(d.url, {
+      const { url, authorization } = splitCredentials(d.url);
+      const res = await fetch(url, {
         method: 'POST',
         headers: {
+          ...(authorization ? { Authorization: authorization } : {}),
           'Content-Type': 'application/json; charset=utf-8',
           // Wall-clock seconds, not the business clock: the receiver checks freshness against its own clock.
           [SIGNATURE_HEADER]: signatureHeader(secret, d.body, Math.floor(Date.now() / 1000)),
