@@ -163,7 +163,8 @@ export class PipelineHarness {
     await admin.disconnect();
     await this.sql(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
     const redis = new Redis(this.env.REDIS_URL!);
-    const keys = await redis.keys(`${this.env.REDIS_KEY_PREFIX}:*`);
+    // The throttler's keys are hash-tagged: `{<prefix>:…}:hits`.
+    const keys = [...(await redis.keys(`${this.env.REDIS_KEY_PREFIX}:*`)), ...(await redis.keys(`{${this.env.REDIS_KEY_PREFIX}:*`))];
     if (keys.length) await redis.del(...keys);
     await redis.quit();
   }
