@@ -98,7 +98,7 @@ describe('API security outside local mode (real PostgreSQL, Redis; two api repli
     it('refuses the published local keys outside local mode, even configured by hash', () => {
       const e = startError({ ...h.env, API_KEYS: `boss:admin:${sha256('local-admin-key')}` });
       expect(e.problems).toEqual([
-        'API_KEYS: the key named boss is the published local key of local-admin; outside local mode (TTHC_ENV=local) make a new one',
+        'API_KEYS: the key named boss is the published local key of local-admin, accepted in local mode only; make a new one with keys new',
       ]);
     });
 

@@ -74,7 +74,7 @@ export class ApiSettings extends CommonSettings implements CrossCheckedSettings 
 
   crossCheck(): string[] {
     if (!this.API_KEYS && !isLocalMode(this)) {
-      return ['API_KEYS: must be set outside local mode (TTHC_ENV=local): name:role[|role]:sha256hex,… — make one with `keys new` (README)'];
+      return ['API_KEYS: must be set outside local mode (TTHC_ENV is not local): name:role[|role]:sha256hex,… — make one with `keys new` (README)'];
     }
     return apiKeyProblems(this.apiKeys(), isLocalMode(this));
   }

@@ -52,7 +52,7 @@ export function apiKeyProblems(keys: ApiKeyEntry[], local: boolean): string[] {
     digests.add(k.digest.toString('hex'));
     const published = LOCAL_API_KEYS.find((l) => keyDigest(l.key).equals(k.digest));
     if (published && !local) {
-      problems.push(`API_KEYS: the key named ${k.name} is the published local key of ${published.name}; outside local mode (TTHC_ENV=local) make a new one`);
+      problems.push(`API_KEYS: the key named ${k.name} is the published local key of ${published.name}, accepted in local mode only; make a new one with keys new`);
     }
   }
   return problems;
