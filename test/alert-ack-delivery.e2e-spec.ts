@@ -34,7 +34,7 @@ describe('acknowledgements reach tthc.alerts without waiting for a tick (real Ka
       expect(res.body).toHaveLength(1);
       return res.body[0] as { id: string };
     });
-    const acked = await request(h.http()).post(`/api/v1/alerts/${alert.id}/ack`).set(OPERATOR).send({ by: 'Trần Thị B', note: 'Đã liên hệ' });
+    const acked = await request(h.http()).post(`/api/v1/alerts/${alert.id}/ack`).set(OPERATOR).send({ note: 'Đã liên hệ' });
     expect(acked.status).toBe(200);
 
     const parse = (values: string[]) => values.map((v) => JSON.parse(v) as AlertMessage & { kind: string });

@@ -15,7 +15,8 @@ import { asMessage, received } from './support/dossier-events';
 const OPERATOR = { 'X-API-Key': 'local-operator-key' };
 const IOC = { 'X-API-Key': 'local-ioc-key' };
 const AUDITOR = { 'X-API-Key': 'local-auditor-key' };
-const SECRET = 'e2e-webhook-secret-0123456789';
+const SECRET = 'e2e-webhook-secret-of-the-receiver-0123456789';
+const BROKEN_SECRET = 'e2e-webhook-secret-of-the-broken-one-0123456789';
 const RULE = 'online-rate-30d';
 
 let nowMs = Date.parse('2025-07-31T12:00:00+07:00');
@@ -88,7 +89,7 @@ interface Hook {
   status: number;
   signed: boolean;
   attempt: string;
-  timestamp: string | undefined;
+  signature: string | undefined;
 }
 
 describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
@@ -118,9 +119,9 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
           transitionId: body.transitionId,
           body,
           status,
-          signed: verifySignature(SECRET, raw, req.headers['x-tthc-signature'] as string | undefined),
+          signed: verifySignature(SECRET, raw, req.headers['x-tthc-signature'] as string | undefined, Math.floor(Date.now() / 1000)),
           attempt: String(req.headers['x-tthc-attempt']),
-          timestamp: req.headers['x-tthc-timestamp'] as string | undefined,
+          signature: req.headers['x-tthc-signature'] as string | undefined,
         });
         res.writeHead(status).end();
       });
@@ -131,9 +132,8 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
 
     h = await PipelineHarness.create(clock, {
       ALERT_TICK_MS: '400',
-      ALERT_WEBHOOK_URLS: `${hookUrl},${base}/broken`,
+      ALERT_WEBHOOKS: JSON.stringify([{ url: hookUrl, secret: SECRET }, { url: `${base}/broken`, secret: BROKEN_SECRET }]),
       ALERT_WEBHOOK_MAX_ATTEMPTS: '3',
-      ALERT_WEBHOOK_SECRET: SECRET,
       ALERT_WEBHOOK_BACKOFF_MS: '100',
       ALERT_WEBHOOK_BACKOFF_MAX_MS: '400',
       ALERT_DELIVERY_POLL_MS: '50',
@@ -194,21 +194,22 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
       expect(mine).toEqual([opened.data]);
     });
 
-    it('lets only an operator acknowledge it, once, with who and a note', async () => {
+    it('lets only an operator acknowledge it, once, with a note, recorded under the key\'s name', async () => {
       const id = opened.data.alertId;
-      expect((await request(h.http()).post(`/api/v1/alerts/${id}/ack`).set(IOC).send({ by: 'x' })).status).toBe(403);
-      const noName = await request(h.http()).post(`/api/v1/alerts/${id}/ack`).set(OPERATOR).send({ note: 'x' });
-      expect(noName.status).toBe(400);
-      expect(JSON.stringify(noName.body.message)).toMatch(/by/);
-      const ack = await request(h.http()).post(`/api/v1/alerts/${id}/ack`).set(OPERATOR).send({ by: 'Trần Thị B', note: 'Đã liên hệ UBND phường' });
+      expect((await request(h.http()).post(`/api/v1/alerts/${id}/ack`).set(IOC).send({ note: 'x' })).status).toBe(403);
+      // Who acknowledges is the key, not a body field (issue 10).
+      const claimed = await request(h.http()).post(`/api/v1/alerts/${id}/ack`).set(OPERATOR).send({ by: 'Trần Thị B', note: 'x' });
+      expect(claimed.status).toBe(400);
+      expect(claimed.body.message).toEqual(['property by should not exist']);
+      const ack = await request(h.http()).post(`/api/v1/alerts/${id}/ack`).set(OPERATOR).send({ note: 'Đã liên hệ UBND phường' });
       expect(ack.status).toBe(200);
-      expect(ack.body).toMatchObject({ id, state: 'ACKNOWLEDGED', acknowledgedBy: 'Trần Thị B', ackNote: 'Đã liên hệ UBND phường' });
-      const again = await request(h.http()).post(`/api/v1/alerts/${id}/ack`).set(OPERATOR).send({ by: 'Trần Thị B' });
+      expect(ack.body).toMatchObject({ id, state: 'ACKNOWLEDGED', acknowledgedBy: 'local-operator', ackNote: 'Đã liên hệ UBND phường' });
+      const again = await request(h.http()).post(`/api/v1/alerts/${id}/ack`).set(OPERATOR).send({});
       expect(again.status).toBe(409);
       expect(again.body.code).toBe('ALREADY_ACKNOWLEDGED');
-      expect((await request(h.http()).post(`/api/v1/alerts/00000000-0000-4000-8000-000000000000/ack`).set(OPERATOR).send({ by: 'x' })).status).toBe(404);
+      expect((await request(h.http()).post(`/api/v1/alerts/00000000-0000-4000-8000-000000000000/ack`).set(OPERATOR).send({})).status).toBe(404);
       const ackEvent = await live.waitFor(A, 'ACKNOWLEDGED');
-      expect(ackEvent.data).toMatchObject({ previousState: 'OPEN', kind: 'ACKNOWLEDGED', acknowledgedBy: 'Trần Thị B', note: 'Đã liên hệ UBND phường' });
+      expect(ackEvent.data).toMatchObject({ previousState: 'OPEN', kind: 'ACKNOWLEDGED', acknowledgedBy: 'local-operator', note: 'Đã liên hệ UBND phường' });
     });
 
     it('resolves it when the rate recovers past target + margin, on every channel', async () => {
@@ -229,7 +230,8 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
     it('delivers each transition to the webhook, signed, retrying after a 500', async () => {
       await eventually(async () => expect(validHooks(A).map((x) => x.body.state)).toEqual(['OPEN', 'ACKNOWLEDGED', 'RESOLVED']));
       expect(hooks.every((x) => x.signed)).toBe(true);
-      expect(hooks.every((x) => x.timestamp && !Number.isNaN(Date.parse(x.timestamp)))).toBe(true);
+      // Signed over the send time and the body: t=<unix seconds>,v1=<hex HMAC>.
+      expect(hooks.every((x) => x.signature && /^t=\d{10},v1=[0-9a-f]{64}$/.test(x.signature))).toBe(true);
       const first = hooks.filter((x) => x.transitionId === opened.data.transitionId);
       expect(first.map((x) => [x.status, x.attempt])).toEqual([[500, '1'], [200, '2']]);
       expect(validHooks(A).map((x) => x.body)).toEqual(live.of(A));
@@ -276,13 +278,13 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
     it('lists the alert with its full history for auditors', async () => {
       const res = await request(h.http()).get(`/api/v1/alerts/${opened.data.alertId}`).set(AUDITOR);
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ state: 'RESOLVED', unitName: 'Phường Phú Khương', acknowledgedBy: 'Trần Thị B', resolvedAt: '2025-07-31T05:00:00.000Z' });
+      expect(res.body).toMatchObject({ state: 'RESOLVED', unitName: 'Phường Phú Khương', acknowledgedBy: 'local-operator', resolvedAt: '2025-07-31T05:00:00.000Z' });
       expect(res.body.history.map((t: { kind: string; previousState: string | null; state: string; value: number; sampleSize: number }) => [t.kind, t.previousState, t.state, t.value, t.sampleSize])).toEqual([
         ['FIRED', null, 'OPEN', 0.5, 30],
         ['ACKNOWLEDGED', 'OPEN', 'ACKNOWLEDGED', 0.5, 30],
         ['RESOLVED', 'ACKNOWLEDGED', 'RESOLVED', 69 / 84, 84],
       ]);
-      expect(res.body.history[1]).toMatchObject({ actor: 'Trần Thị B', note: 'Đã liên hệ UBND phường', window: { from: '2025-07-02', to: '2025-07-31' } });
+      expect(res.body.history[1]).toMatchObject({ actor: 'local-operator', note: 'Đã liên hệ UBND phường', window: { from: '2025-07-02', to: '2025-07-31' } });
 
       const filtered = await request(h.http()).get(`/api/v1/alerts?unitCode=${A}&ruleId=${RULE}&state=RESOLVED&from=2025-07-01&to=2025-07-31`).set(AUDITOR);
       expect(filtered.body.map((a: { id: string }) => a.id)).toEqual([opened.data.alertId]);
@@ -313,10 +315,10 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
       const silence = await request(h.http())
         .post('/api/v1/alerts/silences')
         .set(OPERATOR)
-        .send({ unitCode: C, ruleId: RULE, endsAt: '2025-08-01T12:00:00+07:00', reason: 'Xã đang chuyển đổi hệ thống một cửa', createdBy: 'Lê Văn C' });
+        .send({ unitCode: C, ruleId: RULE, endsAt: '2025-08-01T12:00:00+07:00', reason: 'Xã đang chuyển đổi hệ thống một cửa' });
       expect(silence.status).toBe(201);
-      expect(silence.body).toMatchObject({ unitCode: C, ruleId: RULE, active: true });
-      expect((await request(h.http()).post('/api/v1/alerts/silences').set(OPERATOR).send({ endsAt: '2025-08-01T12:00:00+07:00', reason: 'x', createdBy: 'y' })).status).toBe(400);
+      expect(silence.body).toMatchObject({ unitCode: C, ruleId: RULE, active: true, createdBy: 'local-operator' });
+      expect((await request(h.http()).post('/api/v1/alerts/silences').set(OPERATOR).send({ endsAt: '2025-08-01T12:00:00+07:00', reason: 'x' })).status).toBe(400);
 
       await crossWith(C, receipts(C, 'c', '2025-07-22', 29, 15), receipts(C, 'c-last', '2025-07-22', 1, 0));
       const fired = await live.waitFor(C, 'OPEN');
@@ -331,9 +333,9 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
 
       const active = await request(h.http()).get('/api/v1/alerts/silences?active=true').set(IOC);
       expect(active.body.map((s: { id: string }) => s.id)).toEqual([silence.body.id]);
-      const expired = await request(h.http()).post(`/api/v1/alerts/silences/${silence.body.id}/expire`).set(OPERATOR).send({ by: 'Lê Văn C' });
+      const expired = await request(h.http()).post(`/api/v1/alerts/silences/${silence.body.id}/expire`).set(OPERATOR).send();
       expect(expired.status).toBe(200);
-      expect(expired.body).toMatchObject({ active: false, expiredBy: 'Lê Văn C' });
+      expect(expired.body).toMatchObject({ active: false, expiredBy: 'local-operator' });
 
       const unsilenced = await live.waitFor(C, 'OPEN', 'UNSILENCED');
       expect(unsilenced.data).toMatchObject({ previousState: 'OPEN', silenced: false, message: 'Hết tạm ẩn, vẫn vi phạm — Xã Tân Phú: tỷ lệ hồ sơ trực tuyến 30 ngày 50,00% < mục tiêu 80%' });

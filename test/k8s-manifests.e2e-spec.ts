@@ -58,15 +58,14 @@ function schemaErrors(o: K8sObject): string | undefined {
 }
 
 /** Settings whose values are credentials: only ever from a Secret. */
-const CREDENTIALS = ['DATABASE_URL', 'REDIS_URL', 'API_KEYS', 'ALERT_WEBHOOK_URLS', 'ALERT_WEBHOOK_SECRET', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'];
+const CREDENTIALS = ['DATABASE_URL', 'REDIS_URL', 'API_KEYS', 'ALERT_WEBHOOKS', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'];
 const SETTINGS: Record<string, new () => object> = { ingest: IngestSettings, aggregator: AggregatorSettings, notifier: NotifierSettings, api: ApiSettings };
 /** Stand-ins for the Secret's values, so the apps' own validation can judge the rest. */
 const PLACEHOLDER: Record<string, string> = {
   DATABASE_URL: 'postgres://tthc_app:x@db:5432/tthc',
   REDIS_URL: 'rediss://:x@redis:6380',
-  API_KEYS: 'k8s-test-key-123=admin',
-  ALERT_WEBHOOK_URLS: 'https://hooks.example.invalid/tthc',
-  ALERT_WEBHOOK_SECRET: 'a-webhook-secret-of-32-characters',
+  API_KEYS: `k8s-admin:admin:${'ab'.repeat(32)}`,
+  ALERT_WEBHOOKS: JSON.stringify([{ url: 'https://hooks.example.invalid/tthc', secret: 'a-webhook-secret-of-32-characters-x' }]),
   KAFKA_SASL_USERNAME: 'tthc-app',
   KAFKA_SASL_PASSWORD: 'x',
 };

@@ -82,8 +82,11 @@ describe('structured logs of the real processes (redaction, request ids)', () =>
       const forged = await fetch(`${base}/api/v1/units`, { headers: { 'X-API-Key': IOC_KEY, 'X-Request-Id': 'x"} {"level":60' } });
       const generated = forged.headers.get('x-request-id');
       expect(generated).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
-      const byQuery = await fetch(`${base}/api/v1/units?apiKey=${AUDITOR_KEY}`);
+      // The SSE stream is the one route that takes the key in the URL: it must not reach the log.
+      const stream = new AbortController();
+      const byQuery = await fetch(`${base}/api/v1/alerts/stream?apiKey=${IOC_KEY}`, { signal: stream.signal });
       expect(byQuery.status).toBe(200);
+      stream.abort();
       expect((await fetch(`${base}/api/v1/units`, { headers: { 'X-API-Key': 'wrong-key-123' } })).status).toBe(401);
 
       api.child.kill('SIGTERM');
@@ -100,7 +103,7 @@ describe('structured logs of the real processes (redaction, request ids)', () =>
       const done = lines.filter((l) => l.req && l.res);
       expect(done.find((l) => l.requestId === 'req-abc.123')).toMatchObject({ req: { method: 'GET', url: '/api/v1/units', headers: { 'x-api-key': '[redacted]' } }, res: { statusCode: 200 } });
       expect(done.find((l) => l.requestId === generated)).toBeDefined();
-      expect(done.find((l) => l.req.url === '/api/v1/units?apiKey=[redacted]')).toMatchObject({ req: { query: { apiKey: '[redacted]' } } });
+      expect(done.find((l) => l.req.url === '/api/v1/alerts/stream?apiKey=[redacted]')).toMatchObject({ req: { query: { apiKey: '[redacted]' } } });
       expect(done.find((l) => l.res.statusCode === 401)).toBeDefined();
       // No secret anywhere in the output.
       for (const secret of [IOC_KEY, AUDITOR_KEY, 'wrong-key-123', DB_PASSWORD]) expect(output).not.toContain(secret);
@@ -131,7 +134,7 @@ describe('structured logs of the real processes (redaction, request ids)', () =>
 
   it.each([
     ['api', { DATABASE_URL: `mysql://tthc:${DB_PASSWORD}@db.internal/tthc`, API_KEYS: 'only-one-secret-key' }, ['DATABASE_URL', 'API_KEYS'], [DB_PASSWORD, 'only-one-secret-key']],
-    ['notifier', { ALERT_WEBHOOK_URLS: 'http://127.0.0.1:9/hook', ALERT_WEBHOOK_SECRET: 'short-secret' }, ['ALERT_WEBHOOK_SECRET'], ['short-secret']],
+    ['notifier', { ALERT_WEBHOOKS: '[{"url":"http://127.0.0.1:9/hook","secret":"short-secret"}]' }, ['ALERT_WEBHOOKS[0].secret'], ['short-secret']],
   ])('a %s that cannot start says which setting is wrong in one JSON line, without its secret', async (app, bad, settings, secrets) => {
     const run = runApp(app, { ...h.env, ...bad, LOG_LEVEL: 'info' });
     expect(await run.exited).toBe(1);

@@ -25,6 +25,8 @@ export KAFKA_BROKERS="${KAFKA_BROKERS:-$(bash deploy/local/kafka.sh bootstrap)}"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/tthc}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export API_PORT="${API_PORT:-3000}"
+# A developer's machine: the published local API keys (README) work here and nowhere else.
+export TTHC_ENV="${TTHC_ENV:-local}"
 export KAFKAJS_NO_PARTITIONER_WARNING=1
 
 log "building"

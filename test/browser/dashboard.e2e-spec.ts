@@ -60,11 +60,43 @@ describe('IOC dashboard and auditor page in Chromium', () => {
   });
 
   let page: Page;
+  // What Chromium reports as refused by the pages' Content-Security-Policy (issue 10): nothing, ever.
+  let cspViolations: string[];
   beforeEach(async () => {
     page = await browser.newPage({ acceptDownloads: true, viewport: { width: 1920, height: 1080 } });
+    cspViolations = [];
+    page.on('console', (m) => {
+      if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
   });
   afterEach(async () => {
     await page?.close();
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('reads the key from the address once, keeps it for this tab only, and runs under its CSP', async () => {
+    await page.goto(`${base}/#key=local-ioc-key`);
+    await page.waitForFunction(() => document.getElementById('province-online')?.textContent === '60,00%');
+    expect(page.url()).toBe(`${base}/`);
+    expect(await page.evaluate(() => [window.sessionStorage.getItem('tthcApiKey'), window.localStorage.getItem('tthcApiKey')])).toEqual(['local-ioc-key', null]);
+    // A reload in the same tab still has the key, though the address no longer carries it.
+    await page.reload();
+    await page.waitForFunction(() => document.getElementById('province-online')?.textContent === '60,00%');
+    await page.waitForSelector('#conn.ok', { timeout: 15_000 });
+    // An injected inline script is refused (and reported): only the page's own, by hash, runs.
+    await page.evaluate(() => {
+      const s = document.createElement('script');
+      s.textContent = 'window.__injected = true';
+      document.body.appendChild(s);
+    });
+    await eventually(async () => expect(cspViolations).toHaveLength(1), 5_000);
+    expect(await page.evaluate(() => window.__injected)).toBeUndefined();
+    cspViolations = [];
+
+    await page.goto(`${base}/auditor#key=local-auditor-key&unit=${STRONG}&from=2025-07-01&to=2025-07-31&granularity=month`);
+    await page.locator('#rows tr[data-period="2025-07"]').waitFor();
+    expect(page.url()).toBe(`${base}/auditor#unit=${STRONG}&from=2025-07-01&to=2025-07-31&granularity=month`);
+    expect(await page.evaluate(() => window.sessionStorage.getItem('tthcAuditorKey'))).toBe('local-auditor-key');
   });
 
   it('shows the province rates against the target and ranks units, the weak one marked below target', async () => {
@@ -145,6 +177,7 @@ describe('IOC dashboard and auditor page in Chromium', () => {
     const lines = csv.subarray(3).toString('utf8').split('\r\n');
     expect(lines[0]).toBe(`Chuỗi số liệu theo tháng — Phường Phú Khương (mã ${STRONG})`);
     expect(lines[1]).toBe('Kỳ báo cáo,2025-07-01 đến 2025-07-31');
-    expect(lines.slice(6)).toEqual(['2025-07,2025-07-01,2025-07-31,10,9,1,90,10,8,2,80,0,0,8,10,80', '']);
+    expect(lines[4]).toBe('Người xuất (khóa API),local-auditor');
+    expect(lines.slice(7)).toEqual(['2025-07,2025-07-01,2025-07-31,10,9,1,90,10,8,2,80,0,0,8,10,80', '']);
   });
 });

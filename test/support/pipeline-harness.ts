@@ -39,6 +39,8 @@ export class PipelineHarness {
   ) {
     this.env = {
       ...process.env,
+      // The tests use the published local keys and plain-HTTP webhook receivers: local mode only.
+      TTHC_ENV: 'local',
       LOG_LEVEL: 'warn',
       TOPIC_PARTITIONS: '3',
       TOPIC_EVENTS: `e2e.${this.id}.events`,
@@ -170,7 +172,8 @@ export class PipelineHarness {
     await admin.disconnect();
     await this.sql(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
     const redis = new Redis(this.env.REDIS_URL!);
-    const keys = await redis.keys(`${this.env.REDIS_KEY_PREFIX}:*`);
+    // The throttler's keys are hash-tagged: `{<prefix>:…}:hits`.
+    const keys = [...(await redis.keys(`${this.env.REDIS_KEY_PREFIX}:*`)), ...(await redis.keys(`{${this.env.REDIS_KEY_PREFIX}:*`))];
     if (keys.length) await redis.del(...keys);
     await redis.quit();
   }

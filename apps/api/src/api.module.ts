@@ -1,14 +1,18 @@
 import { type DynamicModule, Module, ValidationPipe } from '@nestjs/common';
-import { APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
+import type Redis from 'ioredis';
 import { loadSettings } from '@tthc/config';
-import { type AppModuleOptions, InfrastructureModule } from '@tthc/infrastructure';
+import { type AppModuleOptions, InfrastructureModule, REDIS } from '@tthc/infrastructure';
 import { AlertsApiModule } from './alerts/alerts-api.module';
 import { ApiSettings } from './api.settings';
 import { ApiKeyThrottlerGuard } from './auth/api-key-throttler.guard';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { AuthFailureLimiter } from './auth/auth-failure.limiter';
+import { RedisThrottlerStorage } from './auth/redis-throttler.storage';
 import { DashboardController } from './dashboard/dashboard.controller';
+import { DatabaseBusyFilter } from './database-busy.filter';
 import { ExportsController } from './exports/exports.controller';
 import { HealthController } from './health/health.controller';
 import { LiveMetricsService } from './metrics/live-metrics.service';
@@ -31,9 +35,17 @@ export class ApiModule {
       imports: [
         infrastructure,
         TerminusModule,
-        ThrottlerModule.forRoot({
-          throttlers: [{ name: 'per-key', ttl: settings.RATE_LIMIT_WINDOW_SECONDS * 1000, limit: settings.RATE_LIMIT_MAX }],
-          errorMessage: `too many requests for this API key: at most ${settings.RATE_LIMIT_MAX} per ${settings.RATE_LIMIT_WINDOW_SECONDS} s; retry later`,
+        // Counts in Redis (the app's connection), so every api replica shares them. The throttler
+        // is named `default` so its header is the standard Retry-After.
+        ThrottlerModule.forRootAsync({
+          inject: [REDIS],
+          useFactory: (redis: Redis) => ({
+            throttlers: [{ name: 'default', ttl: settings.RATE_LIMIT_WINDOW_SECONDS * 1000, limit: settings.RATE_LIMIT_MAX }],
+            storage: new RedisThrottlerStorage(redis),
+            // One budget per key across all routes (the library's default key is per route).
+            generateKey: (_context, tracker, name) => `${settings.REDIS_KEY_PREFIX}:requests:${name}:${tracker}`,
+            errorMessage: `too many requests for this API key: at most ${settings.RATE_LIMIT_MAX} per ${settings.RATE_LIMIT_WINDOW_SECONDS} s; retry later`,
+          }),
         }),
         AlertsApiModule,
         ObservabilityModule,
@@ -42,9 +54,12 @@ export class ApiModule {
       providers: [
         MetricsService,
         LiveMetricsService,
-        // Guards run in this order: a request is authenticated before it is counted against its key.
+        AuthFailureLimiter,
+        // Guards run in this order: a request is authenticated (wrong keys counted per address)
+        // before it is counted against its key.
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_GUARD, useClass: ApiKeyThrottlerGuard },
+        { provide: APP_FILTER, useClass: DatabaseBusyFilter },
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),

@@ -1,5 +1,8 @@
 import { type INestApplication, RequestMethod } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SETTINGS } from '@tthc/infrastructure';
+import type { ApiSettings } from './api.settings';
+import { securityHeaders } from './security-headers';
 
 /** The pages and their script, served outside `/api/v1`. */
 const PAGES = ['/', '/auditor', '/assets/chart.umd.js'];
@@ -8,10 +11,17 @@ const SCRAPE = ['/metrics'];
 
 /**
  * What main.ts and the e2e tests both apply, so tests exercise the app as it is served: the
- * `/api/v1` prefix, and the OpenAPI document built from the controllers' and DTOs' decorators
- * (Swagger UI at `/api/docs`, JSON at `/api/docs-json`).
+ * security headers, which proxies to trust for the client address, the `/api/v1` prefix, and the
+ * OpenAPI document built from the controllers' and DTOs' decorators (Swagger UI at `/api/docs`,
+ * JSON at `/api/docs-json`).
  */
 export function configureApiApp(app: INestApplication): INestApplication {
+  const settings = app.get<ApiSettings>(SETTINGS);
+  app.use(securityHeaders);
+  if (settings.TRUST_PROXY !== '') {
+    const hops = /^\d+$/.test(settings.TRUST_PROXY) ? Number(settings.TRUST_PROXY) : settings.TRUST_PROXY;
+    app.getHttpAdapter().getInstance().set('trust proxy', hops);
+  }
   app.setGlobalPrefix('api/v1', { exclude: [...PAGES, ...SCRAPE].map((path) => ({ path, method: RequestMethod.GET })) });
   const config = new DocumentBuilder()
     .setTitle('TTHC dossier-flow monitor API')

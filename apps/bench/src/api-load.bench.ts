@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -113,7 +114,8 @@ async function startApi(): Promise<ChildProcess> {
       REDIS_URL,
       REDIS_KEY_PREFIX: PREFIX,
       API_PORT: String(PORT),
-      API_KEYS: `${KEY}=ioc|auditor`,
+      // Configured as a production deployment is: by name and SHA-256 (issue 10).
+      API_KEYS: `bench:ioc|auditor:${createHash('sha256').update(KEY).digest('hex')}`,
       // The limiter still runs on every request (its cost is measured); the budget is out of reach.
       RATE_LIMIT_MAX: '10000000',
       LOG_LEVEL: 'warn',

@@ -39,6 +39,8 @@ export class BenchEnv {
     url.pathname = `/${this.database}`;
     this.env = {
       ...process.env,
+      // The benchmarks drive the apps with the published local keys.
+      TTHC_ENV: 'local',
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       LOG_LEVEL: 'warn',
       DATABASE_URL: url.toString(),

@@ -4,8 +4,9 @@ import { DataSource } from 'typeorm';
 import { CommonSettings, loadSettings } from '@tthc/config';
 import { isLocalDate } from '@tthc/domain';
 import { createKafka } from '@tthc/messaging';
-import { dataSourceOptions } from '@tthc/persistence';
+import { dataSourceOptions, resendDeadDeliveries } from '@tthc/persistence';
 import { createLogger } from '@tthc/platform';
+import { KeyUsageError, apiKeyEntry, newApiKey } from './api-key.command';
 import { replayPeriod } from './audit/replay';
 import { verifyCounters } from './audit/verify';
 import { provision } from './provision';
@@ -17,7 +18,11 @@ const USAGE = `usage: node dist/apps/cli/src/main.js <command>
                                               stored counters; exit 1 on any difference
   replay --from YYYY-MM-DD --to YYYY-MM-DD [--unit CODE]...
                                               rebuild the period's dossiers and counters from the raw event log
-                                              while the pipeline runs; prints what changed`;
+                                              while the pipeline runs; prints what changed
+  keys new --name NAME --roles ROLE[|ROLE]    make an API key: prints the key (give it to its holder) and its
+                                              API_KEYS entry (name:roles:sha256); roles ioc, operator, auditor, admin
+  keys hash --name NAME --roles ROLE[|ROLE]   the API_KEYS entry for a key read from standard input
+  deliveries resend --state DEAD [--id N]...  put dead-lettered webhook deliveries (all, or these) back in the queue`;
 
 function period(values: { from?: string; to?: string }): { from: string; to: string } {
   const { from, to } = values;
@@ -27,10 +32,17 @@ function period(values: { from?: string; to?: string }): { from: string; to: str
   return { from, to };
 }
 
-class UsageError extends Error {}
+class UsageError extends KeyUsageError {}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
 
 async function withDataSource<T>(settings: CommonSettings, work: (ds: DataSource) => Promise<T>): Promise<T> {
-  const ds = await new DataSource(dataSourceOptions(settings.DATABASE_URL, { poolSize: 2, appName: 'tthc-cli' })).initialize();
+  const timeouts = { statementTimeoutMs: settings.DB_STATEMENT_TIMEOUT_MS, lockTimeoutMs: settings.DB_LOCK_TIMEOUT_MS, connectTimeoutMs: settings.DB_CONNECT_TIMEOUT_MS };
+  const ds = await new DataSource(dataSourceOptions(settings.DATABASE_URL, { poolSize: 2, appName: 'tthc-cli', timeouts })).initialize();
   try {
     return await work(ds);
   } finally {
@@ -73,6 +85,39 @@ async function main(argv: string[]): Promise<number> {
       );
       return 0;
     }
+    case 'keys': {
+      const [sub, ...opts] = rest;
+      const a = parseArgs({ args: opts, options: { name: { type: 'string' }, roles: { type: 'string' } } }).values;
+      if (sub === 'new') {
+        const key = newApiKey();
+        const entry = apiKeyEntry(a.name, a.roles, key);
+        console.log(`key (give it to its holder; it is not stored anywhere): ${key}`);
+        console.log(`API_KEYS entry: ${entry}`);
+        return 0;
+      }
+      if (sub === 'hash') {
+        console.log(apiKeyEntry(a.name, a.roles, await readStdin()));
+        return 0;
+      }
+      throw new UsageError(`keys takes new or hash, got ${JSON.stringify(sub)}`);
+    }
+    case 'deliveries': {
+      const [sub, ...opts] = rest;
+      const a = parseArgs({ args: opts, options: { state: { type: 'string' }, id: { type: 'string', multiple: true } } }).values;
+      if (sub !== 'resend') throw new UsageError(`deliveries takes resend, got ${JSON.stringify(sub)}`);
+      if (a.state !== 'DEAD') throw new UsageError('deliveries resend needs --state DEAD: only dead-lettered deliveries are re-sent');
+      const ids = a.id?.map((v) => {
+        if (!/^\d{1,18}$/.test(v)) throw new UsageError(`--id must be a delivery id (a positive integer), got ${JSON.stringify(v)}`);
+        return Number(v);
+      });
+      const resent = await withDataSource(settings, (ds) => resendDeadDeliveries(ds, ids));
+      console.log(JSON.stringify({ resent }, null, 2));
+      const missing = ids?.filter((id) => !resent.includes(id)) ?? [];
+      console.error(
+        `deliveries: ${resent.length} dead deliveries back in the queue` + (missing.length ? `; not DEAD or not found: ${missing.join(', ')}` : ''),
+      );
+      return missing.length > 0 ? 1 : 0;
+    }
     default:
       console.error(USAGE);
       return 2;
@@ -82,7 +127,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    console.error(error instanceof UsageError ? `${error.message}\n\n${USAGE}` : error instanceof Error ? error.message : error);
-    process.exit(error instanceof UsageError ? 2 : 1);
+    const usage = error instanceof KeyUsageError;
+    console.error(usage ? `${error.message}\n\n${USAGE}` : error instanceof Error ? error.message : error);
+    process.exit(usage ? 2 : 1);
   },
 );

@@ -25,7 +25,7 @@ describe('IngestBatchHandler (real PostgreSQL, Kafka)', () => {
   it('forwards new events keyed by unit, logs them raw, dead-letters the invalid with their reason, drops duplicates', async () => {
     const topic = ctx.env.TOPIC_EVENTS!;
     const result = await handler.handle(batchOf(topic, [ev(1), ev(2), ev(1), ev(3, { unitCode: '99999' }), '{']));
-    expect(result).toEqual({ forwarded: 2, duplicates: 1, rejected: 2 });
+    expect(result).toEqual({ forwarded: 2, duplicates: 1, rejected: 2, rejectedByReason: { UNKNOWN_UNIT: 1, MALFORMED_JSON: 1 } });
     const forwarded = await ctx.read(ctx.env.TOPIC_VALIDATED!);
     expect(forwarded.map((m) => [m.key!.toString(), JSON.parse(m.value!.toString()).dossierId])).toEqual([['28756', 'd-1'], ['28756', 'd-2']]);
     const dead = await ctx.read(ctx.env.TOPIC_DLQ!);
@@ -33,7 +33,7 @@ describe('IngestBatchHandler (real PostgreSQL, Kafka)', () => {
     expect((await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM raw_events`))[0].n).toBe(2);
 
     // Redelivered (a crash before the offset commit): nothing forwarded or dead-lettered twice.
-    expect(await handler.handle(batchOf(topic, [ev(1), ev(2), ev(1), ev(3, { unitCode: '99999' }), '{']))).toEqual({ forwarded: 0, duplicates: 3, rejected: 2 });
+    expect(await handler.handle(batchOf(topic, [ev(1), ev(2), ev(1), ev(3, { unitCode: '99999' }), '{']))).toMatchObject({ forwarded: 0, duplicates: 3, rejected: 2 });
     expect(await ctx.read(ctx.env.TOPIC_VALIDATED!)).toHaveLength(2);
     expect(await ctx.read(ctx.env.TOPIC_DLQ!)).toHaveLength(2);
   });

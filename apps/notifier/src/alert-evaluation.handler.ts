@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Producer } from 'kafkajs';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { AlertMessage } from '@tthc/contracts';
 import {
   type AlertRule, type DayCounters, type LiveAlert, type Observation, type TransitionKind, addInto, alertText, decide, findSilence,
@@ -10,9 +10,9 @@ import {
 import { CLOCK, type Clock, LOGGER, METRICS, PRODUCER, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
 import type { AppMetrics } from '@tthc/observability';
 import {
-  type AlertWrite, type StoredAlert, type StoredTransitionMessage, type TransitionWrite, activeSilences, claimUnpublishedTransitions,
-  countOverdueOpenNow, enqueueDeliveries, hasUnpublishedTransitions, insertTransitions, loadLiveAlertsForUpdate, lockAlertLog, markTransitionsPublished, saveAlerts,
-  sumCountersForWindows,
+  type AlertWrite, type Sql, type StoredAlert, type StoredTransitionMessage, type TransitionWrite, activeSilences, countOverdueOpenNow,
+  enqueueDeliveries, hasUnpublishedTransitions, insertTransitions, loadLiveAlertsForUpdate, lockAlertLog, markTransitionsPublished,
+  releasePublisherLock, saveAlerts, sumCountersForWindows, tryPublisherLock, unpublishedTransitions,
 } from '@tthc/persistence';
 import type { Logger } from '@tthc/platform';
 import { ALERT_RULES } from './alert-rules.token';
@@ -47,9 +47,9 @@ const stateText = (state: LiveAlert['state'] | 'RESOLVED'): TransitionKind => (s
  * Figures come from the day counters in PostgreSQL, for every window the rules use, in one query
  * per evaluation (the snapshot only carries rolling 30 days and month-to-date). One transaction
  * per evaluation holds the alert-log lock and writes alerts and transitions; the transitions are
- * then published from the log (`publishPending`, an outbox), together with the acknowledgements
- * the API wrote, in log order: a crash can repeat a publication under the same transitionId, so
- * receivers can drop repeats, but never lose one.
+ * then published from the log (`publishPending`, an outbox, outside that lock), together with the
+ * acknowledgements the API wrote, in log order: a crash can repeat a publication under the same
+ * transitionId, so receivers can drop repeats, but never lose one.
  */
 @Injectable()
 export class AlertEvaluationHandler {
@@ -57,6 +57,7 @@ export class AlertEvaluationHandler {
   private readonly webhookUrls: string[];
   // Property injection keeps the constructor as it was (issue 13 instrumentation).
   @Inject(METRICS) private readonly metrics?: AppMetrics;
+  private readonly publishBatch = 1000;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -67,7 +68,7 @@ export class AlertEvaluationHandler {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.webhookUrls = settings.ALERT_WEBHOOK_URLS ? settings.ALERT_WEBHOOK_URLS.split(',') : [];
+    this.webhookUrls = settings.webhookReceivers().map((r) => r.url);
   }
 
   /** After metric changes: the unit rules for these units. */
@@ -177,30 +178,43 @@ export class AlertEvaluationHandler {
   /**
    * The outbox step: every committed, unpublished transition (this process's and the API's
    * acknowledgements), in log order, gets its webhook deliveries and goes to `tthc.alerts`, then
-   * is marked published — in one transaction under the alert-log lock. A crash after Kafka took
-   * the batch but before the commit publishes the same transitions again, with the same
-   * transitionId, which is what receivers deduplicate on; deliveries are unique per transition.
+   * is marked published. The Kafka send holds no transaction and not the alert-log lock (issue
+   * 10: with the broker down, acknowledgements used to queue on that lock without limit); only
+   * the publisher lock, so one instance publishes at a time and the topic keeps log order. A
+   * crash after Kafka took a batch but before it was marked publishes the same transitions again,
+   * with the same transitionId, which is what receivers deduplicate on; deliveries are unique per
+   * transition and receiver, so enqueueing twice is harmless.
    */
   private async publishPending(): Promise<AlertMessage[]> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      if (!(await tryPublisherLock(runner))) return [];
+      try {
+        return await this.publishLocked(runner);
+      } finally {
+        await releasePublisherLock(runner);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async publishLocked(sql: Sql): Promise<AlertMessage[]> {
     const published: AlertMessage[] = [];
     for (;;) {
-      const batch = await this.dataSource.transaction(async (tx) => {
-        await lockAlertLog(tx);
-        const pending = await claimUnpublishedTransitions(tx, 1000);
-        if (pending.length === 0) return [];
-        await this.enqueueWebhooks(tx, pending);
-        await this.producer.send({
-          topic: this.settings.TOPIC_ALERTS,
-          acks: -1,
-          messages: pending.map((m) => ({ key: m.unitCode, value: JSON.stringify(publicMessage(m)) })),
-        });
-        await markTransitionsPublished(tx, pending.map((m) => m.transitionId), this.clock.now());
-        return pending.map(publicMessage);
+      const pending = await unpublishedTransitions(sql, this.publishBatch);
+      if (pending.length === 0) return published;
+      await this.enqueueWebhooks(sql, pending);
+      await this.producer.send({
+        topic: this.settings.TOPIC_ALERTS,
+        acks: -1,
+        messages: pending.map((m) => ({ key: m.unitCode, value: JSON.stringify(publicMessage(m)) })),
       });
-      if (batch.length === 0) return published;
-      published.push(...batch);
-      for (const m of batch) this.metrics?.alertTransitions.inc({ state: m.state });
-      this.logger.info({ transitions: batch.length }, 'alert transitions published');
+      await markTransitionsPublished(sql, pending.map((m) => m.transitionId), this.clock.now());
+      published.push(...pending.map(publicMessage));
+      for (const m of pending) this.metrics?.alertTransitions.inc({ state: m.state });
+      this.logger.info({ transitions: pending.length }, 'alert transitions published');
     }
   }
 
@@ -238,10 +252,10 @@ export class AlertEvaluationHandler {
     };
   }
 
-  private async enqueueWebhooks(tx: EntityManager, messages: StoredTransitionMessage[]): Promise<void> {
+  private async enqueueWebhooks(sql: Sql, messages: StoredTransitionMessage[]): Promise<void> {
     const notify = messages.filter((m) => m.notify);
     await enqueueDeliveries(
-      tx,
+      sql,
       notify.map((m) => ({ transitionId: m.transitionId, body: JSON.stringify(publicMessage(m)) })),
       this.webhookUrls,
     );

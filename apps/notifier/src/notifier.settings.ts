@@ -1,7 +1,8 @@
-import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { CommonSettings, IntSetting } from '@tthc/config';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
+import { CommonSettings, type CrossCheckedSettings, IntSetting, SecretSetting, isLocalMode } from '@tthc/config';
+import { type WebhookReceiver, parseWebhookReceivers } from './webhooks/webhook-receivers.config';
 
-export class NotifierSettings extends CommonSettings {
+export class NotifierSettings extends CommonSettings implements CrossCheckedSettings {
   @IsString() @IsNotEmpty()
   NOTIFIER_GROUP_ID = 'tthc-notifier';
 
@@ -27,14 +28,12 @@ export class NotifierSettings extends CommonSettings {
   @IntSetting() @IsInt() @Min(50) @Max(60_000)
   ALERT_BACKLOG_POLL_MS = 500;
 
-  /** Webhook receivers, comma-separated; empty: no webhooks. */
-  @Matches(/^$|^https?:\/\/[^\s,]+(,https?:\/\/[^\s,]+)*$/, { message: 'must be http(s) URLs separated by commas' })
-  ALERT_WEBHOOK_URLS = '';
-
-  /** HMAC-SHA256 key for `X-TTHC-Signature`; required once a webhook URL is set. */
-  @ValidateIf((s: NotifierSettings) => s.ALERT_WEBHOOK_URLS !== '')
-  @IsString() @Matches(/^.{16,}$/, { message: 'must be at least 16 characters when ALERT_WEBHOOK_URLS is set' })
-  ALERT_WEBHOOK_SECRET = '';
+  /**
+   * Webhook receivers as JSON, `[{"url": "https://…", "secret": "…"}]`: one HMAC secret per
+   * receiver (≥ 32 characters), HTTPS outside local mode. Unset: no webhooks.
+   */
+  @SecretSetting() @IsOptional() @IsString()
+  ALERT_WEBHOOKS?: string;
 
   /** Attempts per delivery before it becomes a dead-letter record. */
   @IntSetting() @IsInt() @Min(1) @Max(50)
@@ -53,4 +52,15 @@ export class NotifierSettings extends CommonSettings {
   /** How often the delivery worker looks for due deliveries when it has nothing in hand. */
   @IntSetting() @IsInt() @Min(20) @Max(60_000)
   ALERT_DELIVERY_POLL_MS = 250;
+
+  /** An evaluation's statements are short; the alert-log lock is held only while they run. */
+  override DB_STATEMENT_TIMEOUT_MS = 30_000;
+
+  crossCheck(): string[] {
+    return parseWebhookReceivers(this.ALERT_WEBHOOKS, isLocalMode(this)).problems;
+  }
+
+  webhookReceivers(): WebhookReceiver[] {
+    return parseWebhookReceivers(this.ALERT_WEBHOOKS, isLocalMode(this)).receivers;
+  }
 }

@@ -1,11 +1,21 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { DEPLOYMENT_MODES, type DeploymentMode } from './deployment-mode';
+import { SecretSetting } from './secret-setting';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 export const IntSetting = () => Transform(toInt);
 
 /** Settings every app shares: where Kafka, PostgreSQL and Redis are, and the topic names. */
 export class CommonSettings {
+  /**
+   * `local` (a developer's machine, `npm run up`, the tests) or `production` (anything else, the
+   * default). The one switch that decides whether the published local API keys and plain-HTTP
+   * webhooks are allowed; nothing else reads NODE_ENV or guesses from the environment.
+   */
+  @IsIn(DEPLOYMENT_MODES, { message: `must be one of: ${DEPLOYMENT_MODES.join(', ')}` })
+  TTHC_ENV: DeploymentMode = 'production';
+
   @Matches(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, { message: 'must be host:port[,host:port…]' })
   KAFKA_BROKERS = '127.0.0.1:9092';
 
@@ -105,6 +115,24 @@ export class CommonSettings {
   KAFKA_SASL_USERNAME?: string;
 
   @ValidateIf((s: CommonSettings) => s.KAFKA_SASL_MECHANISM !== undefined)
-  @IsNotEmpty({ message: 'must be set when KAFKA_SASL_MECHANISM is' })
+  @IsNotEmpty({ message: 'must be set when KAFKA_SASL_MECHANISM is' }) @SecretSetting()
   KAFKA_SASL_PASSWORD?: string;
+
+  /**
+   * PostgreSQL `statement_timeout` of this app's connections: no query runs longer, so a heavy
+   * request cannot hold a connection (and the pool) indefinitely. Apps set their own default.
+   */
+  @IntSetting() @IsInt() @Min(100) @Max(86_400_000)
+  DB_STATEMENT_TIMEOUT_MS = 60_000;
+
+  /** PostgreSQL `lock_timeout`: the longest a statement waits for a lock (row, table or advisory). */
+  @IntSetting() @IsInt() @Min(50) @Max(3_600_000)
+  DB_LOCK_TIMEOUT_MS = 10_000;
+
+  /** The longest a connection attempt, or a wait for a free connection in the pool, may take. */
+  @IntSetting() @IsInt() @Min(100) @Max(600_000)
+  DB_CONNECT_TIMEOUT_MS = 5_000;
 }
+
+/** Whether the settings allow what is only safe on a developer's machine. */
+export const isLocalMode = (settings: { TTHC_ENV: DeploymentMode }): boolean => settings.TTHC_ENV === 'local';

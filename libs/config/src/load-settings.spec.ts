@@ -1,5 +1,7 @@
-import { CommonSettings } from './common.settings';
+import { Matches } from 'class-validator';
+import { CommonSettings, isLocalMode } from './common.settings';
 import { SettingsError, loadSettings } from './load-settings';
+import { SecretSetting } from './secret-setting';
 
 describe('loadSettings', () => {
   it('applies defaults for what is not set', () => {
@@ -62,5 +64,45 @@ describe('loadSettings', () => {
       'KAFKA_SASL_USERNAME: must be set when KAFKA_SASL_MECHANISM is (not set)',
       'KAFKA_SASL_PASSWORD: must be set when KAFKA_SASL_MECHANISM is (not set)',
     ]);
+  });
+});
+
+describe('loadSettings and secrets', () => {
+  class WithSecret extends CommonSettings {
+    @SecretSetting() @Matches(/^[a-f0-9]{64}$/, { message: 'must be 64 hex digits' })
+    SIGNING_KEY = '0'.repeat(64);
+  }
+
+  it('names a bad secret setting without showing any of its value', () => {
+    let error: unknown;
+    try {
+      loadSettings(WithSecret, { SIGNING_KEY: 'my-actual-secret-value' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as SettingsError).problems).toEqual(['SIGNING_KEY: must be 64 hex digits (set, 22 characters, value not shown)']);
+    expect((error as Error).message).not.toContain('my-actual-secret');
+  });
+
+  it('hides the password of a URL setting it shows', () => {
+    expect(() => loadSettings(CommonSettings, { REDIS_URL: 'http://default:s3cr3t@cache:6379' })).toThrow(
+      'REDIS_URL: must be a redis:// URL (got "http://default:[redacted]@cache:6379")',
+    );
+  });
+
+  it('defaults to production mode; local mode only when set', () => {
+    expect(loadSettings(CommonSettings, {}).TTHC_ENV).toBe('production');
+    expect(isLocalMode(loadSettings(CommonSettings, { TTHC_ENV: 'local' }))).toBe(true);
+    expect(() => loadSettings(CommonSettings, { TTHC_ENV: 'dev' })).toThrow('TTHC_ENV: must be one of: local, production (got "dev")');
+  });
+
+  it('runs cross-setting checks once every field is valid', () => {
+    class Checked extends CommonSettings {
+      crossCheck(): string[] {
+        return this.TTHC_ENV === 'production' && this.REDIS_KEY_PREFIX === 'tthc' ? ['REDIS_KEY_PREFIX: pick your own in production'] : [];
+      }
+    }
+    expect(() => loadSettings(Checked, {})).toThrow('REDIS_KEY_PREFIX: pick your own in production');
+    expect(loadSettings(Checked, { TTHC_ENV: 'local' }).REDIS_KEY_PREFIX).toBe('tthc');
   });
 });

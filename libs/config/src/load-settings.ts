@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { redactUrl } from '@tthc/platform';
+import { redactCredentials } from '@tthc/platform';
+import { isSecretSetting } from './secret-setting';
 
 export class SettingsError extends Error {
   constructor(readonly problems: string[]) {
@@ -10,20 +11,30 @@ export class SettingsError extends Error {
   }
 }
 
-/** Settings whose values are credentials through and through. */
-const SECRET_SETTING = /(KEYS?|SECRET|PASSWORD|TOKEN)$/;
-
-
-/** One line per bad setting, showing the value as it was written (not as converted). */
-function describe(errors: ValidationError[], env: Record<string, string | undefined>): string[] {
+/**
+ * One line per bad setting, showing the value as it was written (not as converted), except a
+ * secret's (only its length) and a URL's password.
+ */
+function describe(cls: new () => object, errors: ValidationError[], env: Record<string, string | undefined>): string[] {
   return errors.map((e) => {
     const raw = env[e.property];
-    // A bad value is shown so it can be fixed, but never a secret: these lines reach the logs.
-    const shown = raw === undefined ? 'not set' : SECRET_SETTING.test(e.property) ? 'set; value hidden' : `got ${JSON.stringify(redactUrl(raw))}`;
+    const shown =
+      raw === undefined
+        ? 'not set'
+        : isSecretSetting(cls, e.property)
+          ? `set, ${raw.length} characters, value not shown`
+          : `got ${JSON.stringify(redactCredentials(raw))}`;
     const rules = Object.values(e.constraints ?? {}).map((msg) => msg.replace(new RegExp(`^${e.property} `), ''));
     return `${e.property}: ${rules.join('; ')} (${shown})`;
   });
 }
+
+/** A settings class may check rules that involve several settings; each problem names its setting. */
+export interface CrossCheckedSettings {
+  crossCheck(): string[];
+}
+
+const hasCrossChecks = (s: object): s is CrossCheckedSettings => typeof (s as Partial<CrossCheckedSettings>).crossCheck === 'function';
 
 /**
  * Reads a settings class from environment-style variables and validates it at start-up,
@@ -33,6 +44,9 @@ function describe(errors: ValidationError[], env: Record<string, string | undefi
 export function loadSettings<T extends object>(cls: new () => T, env: Record<string, string | undefined>): T {
   const settings = plainToInstance(cls, env, { exposeDefaultValues: true, excludeExtraneousValues: false });
   const errors = validateSync(settings, { whitelist: false, forbidUnknownValues: false });
-  if (errors.length > 0) throw new SettingsError(describe(errors, env));
+  const problems = describe(cls, errors, env);
+  // Rules that span settings (API_KEYS against TTHC_ENV, say) run once each field is valid on its own.
+  if (problems.length === 0 && hasCrossChecks(settings)) problems.push(...settings.crossCheck());
+  if (problems.length > 0) throw new SettingsError(problems);
   return settings;
 }

@@ -71,6 +71,11 @@ export class InfrastructureModule {
                 schema: options.databaseSchema ?? settings.DATABASE_SCHEMA,
                 poolSize: options.poolSize,
                 appName: `tthc-${options.appName}`,
+                timeouts: {
+                  statementTimeoutMs: settings.DB_STATEMENT_TIMEOUT_MS,
+                  lockTimeoutMs: settings.DB_LOCK_TIMEOUT_MS,
+                  connectTimeoutMs: settings.DB_CONNECT_TIMEOUT_MS,
+                },
               }),
             ).initialize();
             dataSource.subscribers.push(new DbTransactionTimer(metrics));

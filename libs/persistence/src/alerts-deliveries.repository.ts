@@ -1,3 +1,4 @@
+import { redactUrl, redactUrlsIn } from '@tthc/platform';
 import type { Sql } from './sql';
 
 /** TypeORM's postgres driver answers UPDATE … RETURNING with `[rows, affectedCount]`, SELECT and INSERT with the rows. */
@@ -74,7 +75,7 @@ export interface DeliveryRow {
   alertId: string;
   unitCode: string;
   kind: string;
-  /** The receiver's URL without its query string (which may carry a token). */
+  /** The receiver's URL without user-info or query string (either may carry a token). */
   url: string;
   state: (typeof DELIVERY_STATES)[number];
   attempts: number;
@@ -92,7 +93,7 @@ export async function listDeliveries(
 ): Promise<DeliveryRow[]> {
   const rows: (Omit<DeliveryRow, 'id' | 'transitionId'> & { id: string; transitionId: string })[] = await sql.query(
     `SELECT d.id::text, d.transition_id::text AS "transitionId", t.alert_id::text AS "alertId", a.unit_code AS "unitCode", t.kind,
-            split_part(d.url, '?', 1) AS url, d.state, d.attempts, d.last_status AS "lastStatus", d.last_error AS "lastError",
+            d.url, d.state, d.attempts, d.last_status AS "lastStatus", d.last_error AS "lastError",
             d.created_at AS "createdAt", CASE WHEN d.state = 'PENDING' THEN d.next_attempt_at END AS "nextAttemptAt",
             d.delivered_at AS "deliveredAt"
        FROM alert_deliveries d
@@ -106,10 +107,28 @@ export async function listDeliveries(
   const iso = (v: unknown) => (v === null ? null : new Date(v as string).toISOString());
   return rows.map((r) => ({
     ...r,
+    url: redactUrl(r.url),
+    lastError: r.lastError === null ? null : redactUrlsIn(r.lastError),
     id: Number(r.id),
     transitionId: Number(r.transitionId),
     createdAt: iso(r.createdAt)!,
     nextAttemptAt: iso(r.nextAttemptAt),
     deliveredAt: iso(r.deliveredAt),
   }));
+}
+
+/**
+ * Puts dead-lettered deliveries back in the queue (`deliveries resend`): due now, with a fresh
+ * set of attempts; the last status and error stay until the next attempt replaces them. Only
+ * DEAD rows move, so resending twice, or while the worker runs, changes nothing more.
+ * Returns the ids put back.
+ */
+export async function resendDeadDeliveries(sql: Sql, ids?: number[]): Promise<number[]> {
+  const result: unknown[] = await sql.query(
+    `UPDATE alert_deliveries SET state = 'PENDING', attempts = 0, next_attempt_at = now()
+      WHERE state = 'DEAD' AND ($1::bigint[] IS NULL OR id = ANY($1::bigint[]))
+      RETURNING id::text`,
+    [ids ?? null],
+  );
+  return updatedRows<{ id: string }>(result).map((r) => Number(r.id)).sort((a, b) => a - b);
 }

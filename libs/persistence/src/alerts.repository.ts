@@ -196,13 +196,31 @@ export async function lastTransitionId(sql: Sql): Promise<number> {
   return Number(row?.id ?? 0);
 }
 
-/** Transitions written elsewhere (acknowledgements by the API) not yet on Kafka, oldest first, locked. */
-export async function claimUnpublishedTransitions(sql: Sql, limit: number): Promise<StoredTransitionMessage[]> {
-  const ids: { id: string }[] = await sql.query(
-    `SELECT id::text AS id FROM alert_transitions WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-    [limit],
-  );
+/**
+ * Committed transitions not yet on Kafka, oldest first. Read without the alert-log lock: writers
+ * hold it until they commit, so ids become visible in increasing order and this never skips one.
+ */
+export async function unpublishedTransitions(sql: Sql, limit: number): Promise<StoredTransitionMessage[]> {
+  const ids: { id: string }[] = await sql.query(`SELECT id::text AS id FROM alert_transitions WHERE published_at IS NULL ORDER BY id LIMIT $1`, [limit]);
   return transitionMessagesByIds(sql, ids.map((r) => Number(r.id)));
+}
+
+/**
+ * The publisher's lock: one notifier instance at a time sends the log to Kafka, so the topic
+ * keeps log order. A session lock on a connection of its own, separate from the alert-log lock,
+ * so acknowledgements never wait for a Kafka send. Taken without waiting: another instance that
+ * holds it publishes whatever is pending. Released by `releasePublisherLock`, or when the
+ * connection closes (a crashed process).
+ */
+export async function tryPublisherLock(sql: Sql): Promise<boolean> {
+  const [row]: { locked: boolean }[] = await sql.query(
+    `SELECT pg_try_advisory_lock(hashtext('tthc.alert_publisher:' || current_schema())) AS locked`,
+  );
+  return row.locked;
+}
+
+export async function releasePublisherLock(sql: Sql): Promise<void> {
+  await sql.query(`SELECT pg_advisory_unlock(hashtext('tthc.alert_publisher:' || current_schema()))`);
 }
 
 /** Whether any transition waits to be published (the partial index on unpublished ids makes this a probe). */

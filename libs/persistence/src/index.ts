@@ -12,3 +12,4 @@ export * from './audit-recount.repository';
 export * from './gauge-changes.sql';
 export * from './overdue-rule.sql';
 export * from './alerts.repository';
+export * from './export-log.repository';

@@ -1,2 +1,3 @@
 export * from './logger';
 export * from './errors';
+export * from './redact-url';

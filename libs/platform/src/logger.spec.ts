@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { REDACTED, createLogger, redactUrl } from './logger';
+import { REDACTED, createLogger, redactCredentials } from './logger';
 
 /** The lines a logger wrote, parsed. */
 function capture(): { stream: Writable; lines: () => Record<string, unknown>[]; text: () => string } {
@@ -13,7 +13,7 @@ function capture(): { stream: Writable; lines: () => Record<string, unknown>[]; 
   return { stream, text: () => chunks.join(''), lines: () => chunks.join('').trim().split('\n').map((l) => JSON.parse(l)) };
 }
 
-describe('redactUrl', () => {
+describe('redactCredentials', () => {
   it.each([
     ['postgres://tthc:s3cret@db.internal:5432/tthc', `postgres://tthc:${REDACTED}@db.internal:5432/tthc`],
     ['postgres://postgres@127.0.0.1:5432/tthc', 'postgres://postgres@127.0.0.1:5432/tthc'],
@@ -22,7 +22,7 @@ describe('redactUrl', () => {
     ['https://hooks.example/a?token=abc#f', `https://hooks.example/a?token=${REDACTED}#f`],
     ['https://bot:pw@hooks.example/a,https://b.example/x', `https://bot:${REDACTED}@hooks.example/a,https://b.example/x`],
   ])('%s → %s', (input, expected) => {
-    expect(redactUrl(input)).toBe(expected);
+    expect(redactCredentials(input)).toBe(expected);
   });
 });
 
@@ -33,7 +33,7 @@ describe('createLogger redaction', () => {
     logger.info(
       {
         req: { method: 'GET', url: '/api/v1/alerts/stream?apiKey=key-in-query', headers: { 'x-api-key': 'key-in-header', authorization: 'Bearer tok' } },
-        settings: { DATABASE_URL: 'postgres://tthc:db-password@db/tthc', ALERT_WEBHOOK_SECRET: 'webhook-secret-123', API_KEYS: 'abcdefgh=admin' },
+        settings: { DATABASE_URL: 'postgres://tthc:db-password@db/tthc', ALERT_WEBHOOKS: '[{"url":"https://h.example/x","secret":"webhook-secret-123"}]', API_KEYS: 'abcdefgh=admin' },
         apiKey: 'top-level-key',
       },
       'a request',
@@ -44,7 +44,7 @@ describe('createLogger redaction', () => {
     }
     const [line] = out.lines() as any[];
     expect(line.req.headers['x-api-key']).toBe(REDACTED);
-    expect(line.settings.ALERT_WEBHOOK_SECRET).toBe(REDACTED);
+    expect(line.settings.ALERT_WEBHOOKS).toBe(REDACTED);
     expect(line.settings.DATABASE_URL).toBe(`postgres://tthc:${REDACTED}@db/tthc`);
     expect(line.req.url).toBe(`/api/v1/alerts/stream?apiKey=${REDACTED}`);
     expect(line.msg).toBe('a request');

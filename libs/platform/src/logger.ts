@@ -15,14 +15,14 @@ const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)[^@/?#\s]*(@)/gi;
  * `/api/v1/alerts/stream?apiKey=abc` → `/api/v1/alerts/stream?apiKey=[redacted]`. Host, path
  * and user stay, so the line still says where the app was connecting.
  */
-export function redactUrl(text: string): string {
+export function redactCredentials(text: string): string {
   return text.replace(URL_PASSWORD, `$1${REDACTED}$2`).replace(SECRET_PARAMS, `$1${REDACTED}`);
 }
 
 /** Keys whose whole value is a secret, wherever they appear (top level or one level down). */
-const SECRET_KEYS = ['apiKey', 'API_KEYS', 'ALERT_WEBHOOK_SECRET', 'KAFKA_SASL_PASSWORD', 'secret', 'password', 'authorization'];
+const SECRET_KEYS = ['apiKey', 'API_KEYS', 'ALERT_WEBHOOKS', 'KAFKA_SASL_PASSWORD', 'secret', 'password', 'authorization'];
 /** Keys that hold URLs: logged with their credentials masked, not dropped. */
-const URL_KEYS = ['url', 'DATABASE_URL', 'REDIS_URL', 'KAFKA_BROKERS', 'ALERT_WEBHOOK_URLS'];
+const URL_KEYS = ['url', 'DATABASE_URL', 'REDIS_URL', 'KAFKA_BROKERS'];
 
 /** Every path pino redacts (issue 13: API keys, webhook secrets, database passwords). */
 export const REDACT_PATHS = [
@@ -37,7 +37,7 @@ export const REDACT_PATHS = [
 
 function censor(value: unknown, path: string[]): unknown {
   const key = path[path.length - 1];
-  if (typeof value === 'string' && URL_KEYS.includes(key)) return redactUrl(value);
+  if (typeof value === 'string' && URL_KEYS.includes(key)) return redactCredentials(value);
   return REDACTED;
 }
 

@@ -1,11 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Actor, AllowsQueryKey, type AuthenticatedRequest } from '../auth/auth.metadata';
 import { Roles } from '../auth/roles';
 import { AlertStreamFeed } from './alert-stream.feed';
 import { AckBody, AlertsQuery, DeliveriesQuery } from './alerts.dto';
 import { AlertsService } from './alerts.service';
+import { StreamSlots } from './stream-slots';
 
 const HEARTBEAT_MS = 15_000;
+/** A stream's slot outlives three missed heartbeats at most (an api replica that died). */
+const SLOT_STALE_MS = 3 * HEARTBEAT_MS;
 
 /** /api/v1/alerts: list, grouped summary, the live stream, one alert with its history, acknowledgement. */
 @Controller('alerts')
@@ -13,6 +18,7 @@ export class AlertsController {
   constructor(
     private readonly alerts: AlertsService,
     private readonly feed: AlertStreamFeed,
+    private readonly slots: StreamSlots,
   ) {}
 
   @Get()
@@ -39,10 +45,13 @@ export class AlertsController {
    * A reconnecting EventSource sends `Last-Event-ID` and gets every transition after it, from
    * PostgreSQL, then the live ones; a new client gets only what happens from now on. The
    * parameters are read by hand: EventSource adds `?apiKey=`, which the DTO pipe would refuse.
+   * The only route that accepts the key in the URL; a key holds at most MAX_STREAMS_PER_KEY
+   * streams at once (429 beyond), across api replicas.
    */
   @Get('stream')
   @Roles('operator', 'ioc')
-  async stream(@Req() req: IncomingMessage & { query: Record<string, unknown> }, @Res() res: ServerResponse): Promise<void> {
+  @AllowsQueryKey()
+  async stream(@Req() req: IncomingMessage & AuthenticatedRequest & { query: Record<string, unknown> }, @Res() res: ServerResponse): Promise<void> {
     const header = req.headers['last-event-id'];
     const fromQuery = typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined;
     const lastEventId = (Array.isArray(header) ? header[0] : header) ?? fromQuery;
@@ -51,7 +60,20 @@ export class AlertsController {
       res.end(JSON.stringify({ statusCode: 400, message: 'Last-Event-ID must be a transition id (a non-negative integer)' }));
       return;
     }
-    const cursor = lastEventId !== undefined ? Number(lastEventId) : await this.feed.currentHead();
+    const keyName = req.apiKey!.name;
+    const streamId = randomUUID();
+    if (!(await this.slots.acquire(keyName, streamId, SLOT_STALE_MS))) {
+      res.writeHead(429, { 'Content-Type': 'application/json; charset=utf-8', 'Retry-After': String(HEARTBEAT_MS / 1000) });
+      res.end(JSON.stringify({ statusCode: 429, message: `this API key already holds ${this.slots.limit} open streams; close one first` }));
+      return;
+    }
+    let cursor: number;
+    try {
+      cursor = lastEventId !== undefined ? Number(lastEventId) : await this.feed.currentHead();
+    } catch (err) {
+      await this.slots.release(keyName, streamId);
+      throw err;
+    }
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -65,12 +87,16 @@ export class AlertsController {
       send: (m) => res.write(`id: ${m.transitionId}\nevent: alert\ndata: ${JSON.stringify(m)}\n\n`),
     });
     // A comment line now and then keeps idle proxies and load balancers from closing the stream.
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => {
+      res.write(': ping\n\n');
+      void this.slots.refresh(keyName, streamId, SLOT_STALE_MS).catch(() => undefined);
+    }, HEARTBEAT_MS);
     const forget = this.feed.onClose(() => res.end());
     req.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
       forget();
+      void this.slots.release(keyName, streamId).catch(() => undefined);
     });
   }
 
@@ -83,7 +109,7 @@ export class AlertsController {
   @Post(':id/ack')
   @HttpCode(200)
   @Roles('operator')
-  ack(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: AckBody) {
-    return this.alerts.acknowledge(id, body);
+  ack(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: AckBody, @Actor() actor: string) {
+    return this.alerts.acknowledge(id, body, actor);
   }
 }

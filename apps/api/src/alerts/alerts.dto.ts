@@ -45,11 +45,8 @@ export class DeliveriesQuery {
   limit?: number;
 }
 
+/** Who acknowledges is the API key's name (issue 10), never a body field. */
 export class AckBody {
-  /** Who acknowledges: the operator's name as it should appear to auditors. */
-  @IsString() @IsNotEmpty({ message: 'by must name the operator who acknowledges' }) @MaxLength(200)
-  by!: string;
-
   @IsOptional() @IsString() @MaxLength(2000)
   note?: string;
 }
@@ -70,14 +67,6 @@ export class CreateSilenceBody {
 
   @IsString() @IsNotEmpty({ message: 'reason must say why the alerts are silenced' }) @MaxLength(2000)
   reason!: string;
-
-  @IsString() @IsNotEmpty({ message: 'createdBy must name the operator' }) @MaxLength(200)
-  createdBy!: string;
-}
-
-export class ExpireSilenceBody {
-  @IsString() @IsNotEmpty({ message: 'by must name the operator' }) @MaxLength(200)
-  by!: string;
 }
 
 export class SilencesQuery {

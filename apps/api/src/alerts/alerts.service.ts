@@ -4,11 +4,13 @@ import { DataSource } from 'typeorm';
 import {
   type AlertRule, type Comparison, acknowledge, alertText, endOfLocalDay, findSilence, isSilenceActive, parseWindowName, startOfLocalDay,
 } from '@tthc/domain';
-import { CLOCK, type Clock, UnitDirectory } from '@tthc/infrastructure';
+import { CLOCK, type Clock, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
 import {
   type AlertView, type SilenceRow, activeSilences, alertHistory, expireSilence, findAlert, insertSilence, insertTransitions, listAlertRules, listAlerts,
   listDeliveries, listSilences, liveAlertViews, loadAlertForUpdate, lockAlertLog, saveAcknowledgement, worseningCounts,
 } from '@tthc/persistence';
+import type { ApiSettings } from '../api.settings';
+import { RetryLaterException } from '../database-busy.filter';
 import type { AckBody, AlertsQuery, CreateSilenceBody, DeliveriesQuery, SilencesQuery } from './alerts.dto';
 
 type RuleDefinition = Pick<AlertRule, 'id' | 'metric' | 'comparison' | 'target' | 'severity' | 'scope'> & { window: string };
@@ -22,6 +24,7 @@ export class AlertsService {
     private readonly dataSource: DataSource,
     private readonly units: UnitDirectory,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(SETTINGS) private readonly settings: ApiSettings,
   ) {}
 
   list(q: AlertsQuery): Promise<AlertView[]> {
@@ -47,22 +50,29 @@ export class AlertsService {
    * Acknowledges an OPEN alert. The transition is written under the alert-log lock and left
    * unpublished: the notifier publishes it to `tthc.alerts` (and queues its webhooks) first thing
    * in its next evaluation, so Kafka keeps the log's order; the SSE stream shows it at once.
+   * `actor` is the name of the API key that made the request. The lock is waited for at most
+   * ACK_LOCK_TIMEOUT_MS: past that the answer is 503 with Retry-After, not a held connection.
    */
-  async acknowledge(id: string, body: AckBody) {
+  async acknowledge(id: string, body: AckBody, actor: string) {
     const now = this.clock.now();
     await this.dataSource.transaction(async (tx) => {
-      await lockAlertLog(tx);
+      await tx.query(`SELECT set_config('lock_timeout', $1, true)`, [`${this.settings.ACK_LOCK_TIMEOUT_MS}ms`]);
+      await lockAlertLog(tx).catch((err: unknown) => {
+        const code = (err as { driverError?: { code?: string } }).driverError?.code;
+        if (code !== '55P03') throw err;
+        throw new RetryLaterException('the alert log is busy (an evaluation is being written); retry shortly', Math.max(1, Math.ceil(this.settings.ACK_LOCK_TIMEOUT_MS / 1000)));
+      });
       const stored = await loadAlertForUpdate(tx, id);
       const view = await findAlert(tx, id);
       if (!stored || !view) throw new NotFoundException(`no alert ${id}`);
       if (view.state === 'RESOLVED') throw new ConflictException({ statusCode: 409, code: 'RESOLVED', message: `alert ${id} is already resolved` });
       const silenced = findSilence(await activeSilences(tx, now), view.unitCode, view.ruleId, now) !== undefined;
       const rule = { comparison: view.comparison as Comparison, target: view.target };
-      const result = acknowledge(stored, rule, { now, by: body.by, note: body.note, silenced, last: { value: view.value, sampleSize: view.sampleSize } });
+      const result = acknowledge(stored, rule, { now, by: actor, note: body.note, silenced, last: { value: view.value, sampleSize: view.sampleSize } });
       if (!result.ok) throw new ConflictException({ statusCode: 409, code: result.code, message: result.detail });
       const window = parseWindowName(view.window.name) ?? { kind: 'rolling', days: 30 };
       const [t] = result.decision.transitions;
-      await saveAcknowledgement(tx, id, now, body.by, body.note ?? null);
+      await saveAcknowledgement(tx, id, now, actor, body.note ?? null);
       await insertTransitions(
         tx,
         [
@@ -134,7 +144,8 @@ export class AlertsService {
     };
   }
 
-  async createSilence(body: CreateSilenceBody) {
+  /** A silence by the key named `actor`, bounded to MAX_SILENCE_DAYS from now (issue 10: one could run to 2099). */
+  async createSilence(body: CreateSilenceBody, actor: string) {
     if (!body.unitCode && !body.ruleId) throw new BadRequestException('a silence needs a unitCode, a ruleId, or both');
     if (body.unitCode && !this.units.has(body.unitCode)) throw new BadRequestException(`unitCode ${body.unitCode} is not in the unit catalogue`);
     if (body.ruleId) {
@@ -146,10 +157,16 @@ export class AlertsService {
     const endsAt = Date.parse(body.endsAt);
     if (endsAt <= startsAt) throw new BadRequestException('endsAt must be after startsAt');
     if (endsAt <= now) throw new BadRequestException('endsAt must be in the future');
+    const latest = now + this.settings.MAX_SILENCE_DAYS * 86_400_000;
+    if (endsAt > latest) {
+      throw new BadRequestException(
+        `a silence may last at most ${this.settings.MAX_SILENCE_DAYS} days: endsAt must not be after ${new Date(latest).toISOString()}`,
+      );
+    }
     return present(
       await insertSilence(this.dataSource, {
         id: randomUUID(), unitCode: body.unitCode ?? null, ruleId: body.ruleId ?? null, startsAt, endsAt,
-        reason: body.reason, createdBy: body.createdBy, createdAt: now,
+        reason: body.reason, createdBy: actor, createdAt: now,
       }),
       now,
     );

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Actor } from '../auth/auth.metadata';
 import { Roles } from '../auth/roles';
-import { CreateSilenceBody, ExpireSilenceBody, SilencesQuery } from './alerts.dto';
+import { CreateSilenceBody, SilencesQuery } from './alerts.dto';
 import { AlertsService } from './alerts.service';
 
 /** /api/v1/alerts/silences: a unit, a rule, or both muted until a time, with a reason. */
@@ -10,8 +11,8 @@ export class SilencesController {
 
   @Post()
   @Roles('operator')
-  create(@Body() body: CreateSilenceBody) {
-    return this.alerts.createSilence(body);
+  create(@Body() body: CreateSilenceBody, @Actor() actor: string) {
+    return this.alerts.createSilence(body, actor);
   }
 
   @Get()
@@ -20,11 +21,11 @@ export class SilencesController {
     return this.alerts.listSilences(q);
   }
 
-  /** Ends a silence early; the record stays, with who ended it and when. */
+  /** Ends a silence early; the record stays, with the key that ended it and when. */
   @Post(':id/expire')
   @HttpCode(200)
   @Roles('operator')
-  expire(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ExpireSilenceBody) {
-    return this.alerts.expireSilence(id, body.by);
+  expire(@Param('id', new ParseUUIDPipe()) id: string, @Actor() actor: string) {
+    return this.alerts.expireSilence(id, actor);
   }
 }

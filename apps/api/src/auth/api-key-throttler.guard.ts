@@ -1,12 +1,12 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { createHash } from 'node:crypto';
-import { PUBLIC_KEY } from './api-key.guard';
+import { type AuthenticatedRequest, PUBLIC_KEY } from './auth.metadata';
 
 /**
- * Rate limiting per API key (issue 4): every client of a key shares its budget, whatever its IP.
- * The tracker is a hash of the key, so the throttler's storage never holds a key in clear.
- * Runs after ApiKeyGuard, so only valid keys reach it; public routes (health, pages) are not limited.
+ * Rate limiting per API key (issue 4): every client of a key shares its budget, whatever its IP
+ * and whatever the route (the storage key is set in ApiModule), in Redis so it holds across api
+ * replicas (issue 10). Runs after
+ * ApiKeyGuard, so only valid keys reach it; public routes (health, pages) are not limited.
  */
 @Injectable()
 export class ApiKeyThrottlerGuard extends ThrottlerGuard {
@@ -14,9 +14,7 @@ export class ApiKeyThrottlerGuard extends ThrottlerGuard {
     return this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [context.getHandler(), context.getClass()]) ?? false;
   }
 
-  protected override async getTracker(req: Record<string, any>): Promise<string> {
-    const presented = req.headers?.['x-api-key'] ?? req.query?.apiKey;
-    if (typeof presented === 'string') return `key:${createHash('sha256').update(presented).digest('hex').slice(0, 32)}`;
-    return `ip:${req.ip}`;
+  protected override async getTracker(req: AuthenticatedRequest): Promise<string> {
+    return `key:${req.apiKey?.name ?? `ip:${req.ip}`}`;
   }
 }

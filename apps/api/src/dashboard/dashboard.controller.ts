@@ -1,18 +1,24 @@
-import { Controller, Get, Header, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Header, Res, StreamableFile } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { createReadStream, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Public } from '../auth/public.decorator';
+import { pageCsp } from '../security-headers';
 
 /**
  * The IOC screen (`/`) and the auditor workspace (`/auditor`): static pages that call the API with
- * the key the user gives them (URL fragment `#key=…`, kept in localStorage), and chart.js for charts.
+ * the key the user gives them (URL fragment `#key=…`, moved to sessionStorage and removed from the
+ * address bar), and chart.js for charts. Each page carries a CSP that allows its own inline
+ * script and style by hash.
  */
 @ApiExcludeController()
 @Controller()
 export class DashboardController {
   private readonly dashboard = readFileSync(join(__dirname, 'dashboard.html'), 'utf8');
   private readonly auditor = readFileSync(join(__dirname, 'auditor.html'), 'utf8');
+  private readonly dashboardCsp = pageCsp(this.dashboard);
+  private readonly auditorCsp = pageCsp(this.auditor);
   // chart.js' self-contained UMD build, found next to its CommonJS entry (dist/chart.cjs) since
   // the package's `exports` map does not expose the UMD file; served from node_modules, so it is
   // always the installed version.
@@ -21,14 +27,16 @@ export class DashboardController {
   @Get()
   @Public()
   @Header('Content-Type', 'text/html; charset=utf-8')
-  page(): string {
+  page(@Res({ passthrough: true }) res: ServerResponse): string {
+    res.setHeader('Content-Security-Policy', this.dashboardCsp);
     return this.dashboard;
   }
 
   @Get('auditor')
   @Public()
   @Header('Content-Type', 'text/html; charset=utf-8')
-  auditorPage(): string {
+  auditorPage(@Res({ passthrough: true }) res: ServerResponse): string {
+    res.setHeader('Content-Security-Policy', this.auditorCsp);
     return this.auditor;
   }
 

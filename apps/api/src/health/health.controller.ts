@@ -2,13 +2,15 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { REDIS } from '@tthc/infrastructure';
+import { LOGGER, REDIS } from '@tthc/infrastructure';
+import type { Logger } from '@tthc/platform';
 import { Public } from '../auth/public.decorator';
 
 /**
- * Readiness (`/health`): PostgreSQL and Redis answer; 503 with the failing one named otherwise.
- * Liveness (`/health/live`): the process answers at all — an orchestrator restarting the api
- * because PostgreSQL is down would only add restarts to the outage.
+ * Readiness (`/health`): PostgreSQL and Redis answer; 503 with the failing one named otherwise —
+ * named only: the answer is public, so the driver's error text (hosts, users, versions) goes to
+ * the log. Liveness (`/health/live`): the process answers at all — an orchestrator restarting
+ * the api because PostgreSQL is down would only add restarts to the outage.
  */
 @Controller('health')
 export class HealthController {
@@ -17,6 +19,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   private async ping(key: string, probe: () => Promise<unknown>) {
@@ -24,8 +27,9 @@ export class HealthController {
     try {
       await probe();
       return indicator.up();
-    } catch (error) {
-      return indicator.down({ message: (error as Error).message });
+    } catch (err) {
+      this.logger.warn({ err, dependency: key }, 'health check failed');
+      return indicator.down({ message: 'not reachable' });
     }
   }
 

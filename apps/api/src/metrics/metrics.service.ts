@@ -1,4 +1,4 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
   type DayCounters,
@@ -116,6 +116,13 @@ export class MetricsService {
   async series(unitCode: string | undefined, from: LocalDate, to: LocalDate, granularity: Granularity) {
     const name = unitCode === undefined ? this.provinceName() : this.unitName(unitCode);
     const periods = seriesPeriods(from, to, granularity, this.clock.now());
+    // Refused before any query: thirty ten-year daily series at once used to saturate the api and the database (issue 10).
+    const max = this.settings.MAX_SERIES_POINTS;
+    if (periods.length > max) {
+      throw new BadRequestException(
+        `the series would have ${periods.length} points; at most ${max} are allowed: choose a coarser granularity or a shorter range`,
+      );
+    }
     const unitCodes = unitCode === undefined ? undefined : [unitCode];
     const [counters, progress] = await Promise.all([
       sumCountersByPeriod(this.dataSource, periods, unitCodes),

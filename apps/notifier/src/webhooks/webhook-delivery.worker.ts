@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CLOCK, type Clock, LOGGER, METRICS, SETTINGS } from '@tthc/infrastructure';
+import { LOGGER, METRICS, SETTINGS } from '@tthc/infrastructure';
 import type { AppMetrics } from '@tthc/observability';
 import { type DueDelivery, claimDueDeliveries, markDelivered, markFailed } from '@tthc/persistence';
-import { type Logger, backoffMs } from '@tthc/platform';
+import { type Logger, backoffMs, redactUrl, redactUrlsIn } from '@tthc/platform';
 import type { NotifierSettings } from '../notifier.settings';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signBody } from './webhook-signature';
+import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
 
 export type AttemptOutcome = { ok: true; status: number } | { ok: false; status: number | null; error: string; recoverable: boolean };
 
@@ -14,18 +14,38 @@ export type AttemptOutcome = { ok: true; status: number } | { ok: false; status:
  * (notify/util.go): a 5xx, 408, 429 or a network error is recoverable; any other 4xx means the
  * receiver rejects this request as it is, and repeating it cannot help.
  */
-export function classifyResponse(status: number): AttemptOutcome {
+export function classifyResponse(status: number, location?: string | null): AttemptOutcome {
   if (status >= 200 && status < 300) return { ok: true, status };
+  // Redirects are not followed (issue 10: a 307 re-sent the signed body wherever it pointed); the
+  // receiver's address is wrong, and repeating the request cannot fix that.
+  if (status >= 300 && status < 400) {
+    return { ok: false, status, error: `HTTP ${status} redirect${location ? ` to ${redactUrl(location)}` : ''} not followed`, recoverable: false };
+  }
   const recoverable = status >= 500 || status === 408 || status === 429;
   return { ok: false, status, error: `HTTP ${status}`, recoverable };
 }
 
 /**
+ * A receiver URL with user-info (`https://user:password@host/…`) as fetch takes it: the
+ * credentials as a Basic Authorization header (fetch refuses URLs that carry them).
+ */
+export function splitCredentials(raw: string): { url: string; authorization?: string } {
+  const u = new URL(raw);
+  if (!u.username && !u.password) return { url: raw };
+  const pair = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+  u.username = '';
+  u.password = '';
+  return { url: u.href, authorization: `Basic ${Buffer.from(pair, 'utf8').toString('base64')}` };
+}
+
+/**
  * Drains the webhook outbox (alert_deliveries). Runs beside evaluation, never inside it: a slow
- * or failing receiver only delays its own deliveries. Each claimed delivery is POSTed with an
- * HMAC-SHA256 signature of the exact body; failures retry with exponential backoff and jitter
- * until ALERT_WEBHOOK_MAX_ATTEMPTS, after which the row stays as a DEAD (dead-letter) record.
- * Receivers get at-least-once delivery and should de-duplicate on `transitionId`.
+ * or failing receiver only delays its own deliveries. Each claimed delivery is POSTed with the
+ * receiver's own HMAC-SHA256 signature over the send time and the exact body; a redirect is a
+ * failure, not followed; failures retry with exponential backoff and jitter until
+ * ALERT_WEBHOOK_MAX_ATTEMPTS, after which the row stays as a DEAD (dead-letter) record, which
+ * `deliveries resend` puts back in the queue. Receivers get at-least-once delivery and should
+ * de-duplicate on `transitionId`. URLs are logged without query or user-info.
  */
 @Injectable()
 export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -34,16 +54,18 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
   private wake?: () => void;
   // Property injection keeps the constructor as it was (issue 13 instrumentation).
   @Inject(METRICS) private readonly metrics?: AppMetrics;
+  private readonly secrets: Map<string, string>;
 
   constructor(
     private readonly dataSource: DataSource,
     @Inject(SETTINGS) private readonly settings: NotifierSettings,
-    @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.secrets = new Map(settings.webhookReceivers().map((r) => [r.url, r.secret]));
+  }
 
   onApplicationBootstrap(): void {
-    if (this.settings.ALERT_WEBHOOK_URLS === '') return;
+    if (this.secrets.size === 0) return;
     this.running = this.loop();
   }
 
@@ -91,29 +113,37 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     const retryInMs = last ? null : backoffMs(attempt - 1, s.ALERT_WEBHOOK_BACKOFF_MS, s.ALERT_WEBHOOK_BACKOFF_MAX_MS);
     await markFailed(this.dataSource, d.id, outcome.status, outcome.error, retryInMs);
     this.metrics?.webhookDeliveries.inc({ outcome: last ? 'dead' : 'retry' });
-    const where = { delivery: d.id, transitionId: d.transitionId, url: d.url, attempt, status: outcome.status, error: outcome.error };
+    const where = { delivery: d.id, transitionId: d.transitionId, url: redactUrl(d.url), attempt, status: outcome.status, error: outcome.error };
     if (last) this.logger.error(where, 'webhook delivery dead-lettered after its last attempt');
     else this.logger.warn({ ...where, retryInMs }, 'webhook delivery failed; will retry');
   }
 
   private async attempt(d: DueDelivery): Promise<AttemptOutcome> {
+    const secret = this.secrets.get(d.url);
+    // Queued for a receiver since removed from ALERT_WEBHOOKS: there is no secret to sign with.
+    if (!secret) return { ok: false, status: null, error: 'receiver no longer configured in ALERT_WEBHOOKS', recoverable: false };
     try {
-      const res = await fetch(d.url, {
+      const { url, authorization } = splitCredentials(d.url);
+      const res = await fetch(url, {
         method: 'POST',
         headers: {
+          ...(authorization ? { Authorization: authorization } : {}),
           'Content-Type': 'application/json; charset=utf-8',
-          [SIGNATURE_HEADER]: signBody(this.settings.ALERT_WEBHOOK_SECRET, d.body),
-          [TIMESTAMP_HEADER]: new Date(this.clock.now()).toISOString(),
+          // Wall-clock seconds, not the business clock: the receiver checks freshness against its own clock.
+          [SIGNATURE_HEADER]: signatureHeader(secret, d.body, Math.floor(Date.now() / 1000)),
           'X-TTHC-Delivery': String(d.id),
           'X-TTHC-Attempt': String(d.attempts + 1),
         },
         body: d.body,
+        redirect: 'manual',
         signal: AbortSignal.timeout(this.settings.ALERT_WEBHOOK_TIMEOUT_MS),
       });
       await res.arrayBuffer().catch(() => undefined);
-      return classifyResponse(res.status);
+      return classifyResponse(res.status, res.headers.get('location'));
     } catch (err) {
-      return { ok: false, status: null, error: (err as Error).message || String(err), recoverable: true };
+      const e = err as Error & { cause?: { message?: string } };
+      const message = [e.message, e.cause?.message].filter(Boolean).join(': ') || String(err);
+      return { ok: false, status: null, error: redactUrlsIn(message), recoverable: true };
     }
   }
 }
