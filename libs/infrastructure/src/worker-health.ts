@@ -32,7 +32,11 @@ export function workerHealthReport(postgres: Probe, redis: Probe, consumers: Con
 
 const PROBE_TIMEOUT_MS = 2_000;
 
-async function probe(check: () => Promise<unknown>): Promise<Probe> {
+/**
+ * Up or down, and why only in the log: the health port answers anyone who can reach it, and a
+ * driver's message names hosts, users and versions (issue 10).
+ */
+async function probe(dependency: string, check: () => Promise<unknown>, logger: Logger): Promise<Probe> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -43,7 +47,8 @@ async function probe(check: () => Promise<unknown>): Promise<Probe> {
     ]);
     return { ok: true };
   } catch (error) {
-    return { ok: false, error: (error as Error).message };
+    logger.warn({ err: error, dependency }, 'health check failed');
+    return { ok: false, error: 'unreachable' };
   } finally {
     clearTimeout(timer);
   }
@@ -73,7 +78,10 @@ export class WorkerHealthServer implements OnApplicationBootstrap, OnApplication
   ) {}
 
   async report(): Promise<WorkerHealthReport> {
-    const [postgres, redis] = await Promise.all([probe(() => this.dataSource.query('SELECT 1')), probe(() => this.redis.ping())]);
+    const [postgres, redis] = await Promise.all([
+      probe('postgresql', () => this.dataSource.query('SELECT 1'), this.logger),
+      probe('redis', () => this.redis.ping(), this.logger),
+    ]);
     return workerHealthReport(postgres, redis, this.transport?.health() ?? []);
   }
 
