@@ -16,6 +16,16 @@ export interface BenchOptions {
   /** Apps to run under `node --cpu-prof` during their isolated stage. */
   profile: string[];
   keep: boolean;
+  /** Whole runs (each followed by the Kafka Streams baseline): the report gives the median. */
+  runs: number;
+  /** Run the Kafka Streams baseline (../shared/peers/kstreams) on the same records, when present. */
+  baseline: boolean;
+  /** A built tree (`dist/`) of another commit, run as the "before" pipeline beside this one. */
+  before?: string;
+  /** `all`: the national catalogue (3,321 communes and 34 provincial centres) at national volume. */
+  province: string;
+  /** Skip the stage-by-stage run (ingest alone, then the aggregator alone). */
+  staged: boolean;
 }
 
 export const BENCH_USAGE = `Usage: npm run bench -- [options]
@@ -29,10 +39,17 @@ export const BENCH_USAGE = `Usage: npm run bench -- [options]
   --no-ceilings --no-naive --no-freshness   skip a part
   --profile ingest,aggregator   run those apps under --cpu-prof in their isolated stage
   --keep              keep the database, topics and files for inspection
+  --runs N            whole runs, each followed by the Kafka Streams baseline (default 3; --quick 1); medians reported
+  --no-baseline       skip the Kafka Streams baseline (../shared/peers/kstreams)
+  --no-staged         skip the stage-by-stage run
+  --before DIR        the dist/ of another commit, run as the "before" pipeline in the same run (scripts/build-before.sh)
+  --national          the national catalogue (3,321 communes) at 27× the province's volume; size it with --days
 `;
 
 /** Records per dossier-day at rate scale 1, measured on a quarter (696,439 lines over 92 days). */
 export const RECORDS_PER_DAY_AT_SCALE_1 = 696_439 / 92;
+/** PRODUCT.md: 34 provinces, "a nation is 27× a province". */
+export const NATIONAL_VOLUME_FACTOR = 27;
 
 export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   const { values: v } = parseArgs({
@@ -52,6 +69,11 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       'no-freshness': { type: 'boolean' },
       profile: { type: 'string' },
       keep: { type: 'boolean' },
+      runs: { type: 'string' },
+      'no-baseline': { type: 'boolean' },
+      'no-staged': { type: 'boolean' },
+      before: { type: 'string' },
+      national: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -65,7 +87,11 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   const quick = !!v.quick;
   const days = Math.round(num(v.days, quick ? 14 : 92, 'days'));
   const events = v.events === undefined ? undefined : Math.round(num(v.events, 0, 'events'));
-  const rateScale = events !== undefined ? events / (RECORDS_PER_DAY_AT_SCALE_1 * days) : num(v['rate-scale'], 1, 'rate-scale');
+  const national = !!v.national;
+  // A nation is 27× a province (PRODUCT.md): the national catalogue at 27× the calibrated volume.
+  const perDay = RECORDS_PER_DAY_AT_SCALE_1 * (national ? NATIONAL_VOLUME_FACTOR : 1);
+  const rateScale =
+    events !== undefined ? events / (perDay * days) : num(v['rate-scale'], 1, 'rate-scale') * (national ? NATIONAL_VOLUME_FACTOR : 1);
   return {
     days,
     rateScale,
@@ -79,5 +105,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     freshness: !v['no-freshness'],
     profile: v.profile ? v.profile.split(',') : [],
     keep: !!v.keep,
+    runs: Math.round(num(v.runs, quick ? 1 : 3, 'runs')),
+    baseline: !v['no-baseline'],
+    before: v.before,
+    province: national ? 'all' : '86',
+    staged: !v['no-staged'],
   };
 }

@@ -12,7 +12,7 @@ const run = promisify(execFile);
 
 /** The compiled tree this file runs from: dist/apps/bench/src → dist. */
 export const DIST_ROOT = resolve(__dirname, '../../..');
-export const appScript = (app: string): string => join(DIST_ROOT, 'apps', app, 'src', 'main.js');
+export const appScript = (app: string, distRoot = DIST_ROOT): string => join(distRoot, 'apps', app, 'src', 'main.js');
 
 export const PIPELINE_APPS = ['ingest', 'aggregator', 'notifier', 'api'] as const;
 export type PipelineApp = (typeof PIPELINE_APPS)[number];
@@ -34,6 +34,9 @@ export class BenchEnv {
     readonly kafka: Kafka,
     readonly logDir: string,
     readonly apiPort: number,
+    /** The built tree the apps run from: this one, or another commit's (bench --before). */
+    readonly distRoot = DIST_ROOT,
+    extraEnv: Record<string, string> = {},
   ) {
     const url = new URL(BASE_DATABASE_URL);
     url.pathname = `/${this.database}`;
@@ -55,6 +58,7 @@ export class BenchEnv {
       REDIS_KEY_PREFIX: `bench-${this.id}`,
       API_PORT: String(apiPort),
       RATE_LIMIT_MAX: '1000000',
+      ...extraEnv,
     };
   }
 
@@ -64,10 +68,10 @@ export class BenchEnv {
   }
 
   async provision(): Promise<void> {
-    await run(process.execPath, [appScript('cli'), 'provision'], { env: this.env });
+    await run(process.execPath, [appScript('cli', this.distRoot), 'provision'], { env: this.env });
   }
 
-  start(app: string, nodeArgs: string[] = [], extraEnv: Record<string, string> = {}, script = appScript(app)): AppProcess {
+  start(app: string, nodeArgs: string[] = [], extraEnv: Record<string, string> = {}, script = appScript(app, this.distRoot)): AppProcess {
     const p = new AppProcess(app, script, { ...this.env, ...extraEnv }, this.logDir, nodeArgs);
     p.start();
     this.apps.set(app, p);

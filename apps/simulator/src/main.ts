@@ -80,7 +80,7 @@ function runFile(o: FileModeOptions): void {
     seed: o.seed,
     from: o.from,
     to: o.to,
-    units: loadUnitCatalogue(VINH_LONG_PROVINCE_CODE),
+    units: loadUnitCatalogue(o.province),
     rateScale: o.rateScale,
     outDir: o.out,
     ...(o.disorder ? {} : { disorder: NO_DISORDER }),

@@ -3,10 +3,12 @@ import { parseArgs } from 'node:util';
 /** Command lines of the file modes (issue 6): pure parsing, tested without a process. */
 export const FILE_USAGE = `Usage:
   node dist/apps/simulator/src/main.js file --from YYYY-MM-DD --to YYYY-MM-DD --out <dir>
-        [--seed 86] [--rate-scale 1] [--no-disorder]
+        [--seed 86] [--rate-scale 1] [--no-disorder] [--province 86|all]
       writes <dir>/events.ndjson (one Kafka record per line, with duplicates, re-sends,
       reordering, late arrivals and malformed lines) and <dir>/ground-truth.json (per unit,
-      per local day counters of the clean feed, counted from the simulator's dossier model)
+      per local day counters of the clean feed, counted from the simulator's dossier model);
+      --province all: the national catalogue (every commune and provincial centre) — scale
+      the volume with --rate-scale
   node dist/apps/simulator/src/main.js produce --file <dir>/events.ndjson [--topic T]
         [--batch 5000] [--in-flight 6]
       sends the file to Kafka as fast as the broker takes it (acks -1); prints one JSON line
@@ -23,6 +25,8 @@ export interface FileModeOptions {
   seed: number;
   rateScale: number;
   disorder: boolean;
+  /** The unit catalogue: a province's NSO code, or `all` for the country. */
+  province: string;
 }
 
 export interface ProduceModeOptions {
@@ -62,6 +66,7 @@ export function parseFileArgs(argv: readonly string[], env: Record<string, strin
         seed: { type: 'string' },
         'rate-scale': { type: 'string' },
         'no-disorder': { type: 'boolean' },
+        province: { type: 'string' },
         file: { type: 'string' },
         topic: { type: 'string' },
         batch: { type: 'string' },
@@ -87,10 +92,12 @@ export function parseFileArgs(argv: readonly string[], env: Record<string, strin
     if (typeof seed === 'string') return { kind: 'error', message: seed };
     const rawScale = str('rate-scale') ?? '1';
     const rateScale = Number(rawScale);
-    if (!(rawScale.trim() !== '' && Number.isFinite(rateScale) && rateScale >= 0 && rateScale <= 1000)) {
-      return { kind: 'error', message: `--rate-scale must be a number 0..1000, got "${rawScale}"` };
+    if (!(rawScale.trim() !== '' && Number.isFinite(rateScale) && rateScale >= 0 && rateScale <= 100_000)) {
+      return { kind: 'error', message: `--rate-scale must be a number 0..100000, got "${rawScale}"` };
     }
-    return { kind: 'run', options: { command: 'file', from, to, out, seed, rateScale, disorder: !values['no-disorder'] } };
+    const province = str('province') ?? '86';
+    if (!/^(\d{2}|all)$/.test(province)) return { kind: 'error', message: `--province must be a 2-digit province code or "all", got "${province}"` };
+    return { kind: 'run', options: { command: 'file', from, to, out, seed, rateScale, disorder: !values['no-disorder'], province } };
   }
   if (command === 'produce') {
     const file = str('file');

@@ -1,0 +1,84 @@
+import { median } from './bench-kit';
+import { type LagSample, sparkline } from './lag-sampler';
+import type { BaselineResult } from './stages/kstreams-baseline.stage';
+import type { WholeRun } from './stages/pipeline-runs.stage';
+
+/** The bench's results file, as written to bench-results/ and summarised by `printReport`. */
+export interface BenchResults {
+  runId: string;
+  machine: Record<string, unknown>;
+  options: Record<string, unknown>;
+  period: { from: string; to: string };
+  records: number;
+  ceilings?: Record<string, number>;
+  staged?: Record<string, any>;
+  /** Each whole run of this build, and of the `--before` build when given. */
+  whole: WholeRun[];
+  before: WholeRun[];
+  baseline: BaselineResult[];
+  freshness?: { rate: number; p50Ms: number; p99Ms: number; maxMs: number; seen: number; markers: number }[];
+  naive?: Record<string, number>;
+  loadAtEnd?: string;
+}
+
+const fmt = (n: number) => (Number.isFinite(n) ? String(Math.round(n)) : '–');
+
+/** Median and spread of one measure over runs. */
+function spread(values: number[]): string {
+  if (values.length === 0) return '–';
+  if (values.length === 1) return fmt(values[0]);
+  return `${fmt(median(values))} (${fmt(Math.min(...values))}–${fmt(Math.max(...values))})`;
+}
+
+/** pipeline ÷ baseline of the medians, the ratio issue 12 asks for. */
+export function ratio(pipeline: number[], baseline: number[]): number | undefined {
+  if (pipeline.length === 0 || baseline.length === 0) return undefined;
+  return Math.round((median(pipeline) / median(baseline)) * 100) / 100;
+}
+
+/** The human-readable summary (stdout): the BENCHMARKS.md tables are copied from it. */
+export function printReport(r: BenchResults): void {
+  const lines: string[] = [];
+  const c = r.ceilings;
+  lines.push(`\nPipeline benchmark ${r.runId}: ${r.records} records (${r.period.from} … ${r.period.to}), load ${r.machine.loadAtStart} → ${r.loadAtEnd}`);
+  if (c) lines.push(`ceilings (record ${c.recordSize} B): java producer ${c.javaProduce}/s, java consumer ${c.javaConsume}/s, kafkajs producer ${c.kafkajsProduce}/s, kafkajs eachBatch+JSON.parse ${c.kafkajsConsumeParse}/s`);
+  if (r.staged) {
+    lines.push(`staged: ingest alone ${r.staged.ingest.perSecond}/s (peak RSS ${r.staged.ingest.peakRssMb} MB), aggregator alone ${r.staged.aggregator.perSecond}/s (peak RSS ${r.staged.aggregator.peakRssMb} MB); ground truth ${r.staged.groundTruth.passed}`);
+  }
+  const e2e = (runs: WholeRun[]) => runs.map((w) => w.endToEndRedis.perSecond);
+  const baseline = r.baseline.map((b) => b.perSecond);
+  lines.push(`| whole run (median of runs, min–max) | runs | end to end → Redis, events/s | ingest | aggregator → PostgreSQL | ÷ baseline | peak RSS aggregator | ground truth |`);
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---|');
+  const row = (name: string, runs: WholeRun[]) => {
+    if (runs.length === 0) return;
+    const rss = runs.map((w) => w.peakRssMb.aggregator);
+    const truth = runs.every((w) => w.groundTruth.passed) ? `exact (${runs[0].groundTruth.rowsCompared} unit-days)` : 'DIFFERENCES';
+    lines.push(
+      `| ${name} | ${runs.length} | ${spread(e2e(runs))} | ${spread(runs.map((w) => w.ingest.perSecond))} | ${spread(runs.map((w) => w.aggregator.perSecond))} | ${ratio(e2e(runs), baseline) ?? '–'}× | ${spread(rss)} MB | ${truth} |`,
+    );
+  };
+  row('this build', r.whole);
+  row('before (--before)', r.before);
+  if (r.baseline.length) {
+    const exact = r.baseline.every((b) => b.exact) ? 'exact' : 'DIFFERENCES';
+    lines.push(`| Kafka Streams baseline | ${r.baseline.length} | ${spread(baseline)} | | | 1× | | ${exact} |`);
+  }
+  if (r.before.length) lines.push(`this build ÷ before: ${ratio(e2e(r.whole), e2e(r.before))}×`);
+  const last = r.whole[r.whole.length - 1];
+  if (last) {
+    lines.push(`CPU seconds of the last run: ${JSON.stringify(last.cpuSeconds)} = ${last.cpuMicrosPerRecord} µs of CPU per record`);
+    lines.push(`last run: in PostgreSQL after ${last.endToEndPostgres.seconds} s, in Redis after ${last.endToEndRedis.seconds} s; peak RSS ${JSON.stringify(last.peakRssMb)}; database ${last.databaseMb} MB (${last.databaseMbPerMillion} MB per million records)`);
+    const lag = last.lag as LagSample[];
+    lines.push(`ingest lag     ${sparkline(lag.map((s) => s.ingestLag))} max ${Math.max(0, ...lag.map((s) => s.ingestLag))}`);
+    lines.push(`aggregator lag ${sparkline(lag.map((s) => s.aggregatorLag))} max ${Math.max(0, ...lag.map((s) => s.aggregatorLag))}`);
+    lines.push(`aggregator RSS ${sparkline(lag.map((s) => s.rssMb.aggregator ?? 0))} max ${Math.max(0, ...lag.map((s) => s.rssMb.aggregator ?? 0))} MB`);
+  }
+  if (r.naive) lines.push(`naive baseline (${r.naive.records} records): ${r.naive.perSecond}/s, peak RSS ${r.naive.peakRssMb} MB → pipeline ÷ naive = ${r.naive.ratio}×`);
+  for (const f of r.freshness ?? []) lines.push(`freshness at ${f.rate}/s: p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, max ${f.maxMs} ms (${f.seen}/${f.markers} markers)`);
+  for (const [app, frames] of Object.entries(r.staged?.profiles ?? {})) {
+    if (!frames) continue;
+    lines.push(`top self-time frames, ${app}:`);
+    for (const f of frames as { frame: string; selfPercent: number }[]) lines.push(`  ${String(f.selfPercent).padStart(5)}%  ${f.frame}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

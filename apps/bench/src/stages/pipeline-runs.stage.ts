@@ -1,0 +1,237 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type Redis from 'ioredis';
+import type { Kafka } from 'kafkajs';
+import type { AppProcess } from '../app-process';
+import type { BenchOptions } from '../bench-args';
+import { BenchEnv, DIST_ROOT, appScript } from '../bench-env';
+import {
+  Sampler, type StageResult, connectAdmin, expectedRolling30, log, redisRolling30, round, serviceCpuSeconds, stage, storedAggregatorOffsets, waitForGroups, waitUntil,
+} from '../bench-kit';
+import { topFramesBySelfTime } from '../cpuprofile-summary';
+import { type TruthCheck, checkAgainstGroundTruth, truthCheckPassed } from '../ground-truth-check';
+import { type LagSample, groupLag } from '../lag-sampler';
+import type { Feed } from './generate.stage';
+
+const run = promisify(execFile);
+
+/** What every pipeline run needs: the options, the broker, Redis, the feed and where logs go. */
+export interface RunContext {
+  opts: BenchOptions;
+  kafka: Kafka;
+  redis: Redis;
+  feed: Feed;
+  work: string;
+  logDir: string;
+  /** The live snapshot hashes to read: one per province of the catalogue. */
+  provinces: string[];
+}
+
+export function summarise(c: TruthCheck) {
+  return { passed: truthCheckPassed(c), rowsCompared: c.rowsCompared, differences: c.differences.length, firstDifferences: c.differences.slice(0, 5), rawEvents: c.rawEvents, rejected: c.rejected };
+}
+
+const apiPort = () => 3900 + Math.floor(Math.random() * 90);
+
+function pipelineEnv(ctx: RunContext, distRoot = DIST_ROOT): BenchEnv {
+  return new BenchEnv(ctx.kafka, ctx.logDir, apiPort(), distRoot, { PROVINCE_CODE: ctx.opts.province, TOPIC_REPLICATION_FACTOR: '1', TOPIC_MIN_INSYNC_REPLICAS: '1' });
+}
+
+async function produceFile(env: BenchEnv, file: string): Promise<{ records: number; ms: number; perSecond: number }> {
+  const { stdout } = await run(process.execPath, [appScript('simulator'), 'produce', '--file', file, '--topic', env.env.TOPIC_EVENTS!], { env: env.env, maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as { records: number; ms: number; perSecond: number };
+}
+
+function profileArgs(opts: BenchOptions, app: string, dir: string): string[] {
+  if (!opts.profile.includes(app)) return [];
+  mkdirSync(dir, { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`, '-r', join(DIST_ROOT, 'apps/bench/src/profile-preload.js')];
+}
+
+async function stopProfiled(p: AppProcess, dir: string, top = 15): Promise<{ frame: string; selfPercent: number }[]> {
+  await p.stop('SIGUSR2');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  if (files.length === 0) return [];
+  return topFramesBySelfTime(join(dir, files.sort().pop()!), top);
+}
+
+async function waitForRedis(ctx: RunContext, env: BenchEnv): Promise<number> {
+  const expected = JSON.stringify(expectedRolling30(ctx.feed.truth, Date.now()));
+  return waitUntil('Redis to reflect the counters', async () => JSON.stringify(await redisRolling30(ctx.redis, env.env.REDIS_KEY_PREFIX!, ctx.provinces)) === expected, 300_000, 100);
+}
+
+/**
+ * Stage 3: the file produced with nobody consuming, then ingest alone until it has committed the
+ * whole topic, then the aggregator alone until its stored offsets reach the end of the validated
+ * topic and Redis agrees with the ground truth. Each app's own rate, CPU and memory.
+ */
+export async function runStaged(ctx: RunContext): Promise<Record<string, unknown>> {
+  const { opts, feed } = ctx;
+  const env = pipelineEnv(ctx);
+  // Admin clients per run: a kafkajs admin keeps refreshing metadata of every topic it has
+  // seen, and hangs on one that was deleted; each run's topics die with its clients.
+  const admin = await connectAdmin(ctx.kafka);
+  const samplerAdmin = await connectAdmin(ctx.kafka);
+  try {
+    await env.provision();
+    log(`staged run ${env.id}: producing the file`);
+    const produced = await produceFile(env, feed.file);
+    log(`produce (simulator, ${produced.records} records): ${produced.perSecond}/s`);
+
+    const sampler = new Sampler(samplerAdmin, env);
+    sampler.start();
+    const profDir = join(ctx.work, 'prof');
+    const ingest = env.start('ingest', profileArgs(opts, 'ingest', join(profDir, 'ingest')));
+    let firstIngest = 0;
+    const ingestDone = await waitUntil(
+      'ingest to consume the file',
+      async () => {
+        const l = await groupLag(admin, env.env.INGEST_GROUP_ID!, env.env.TOPIC_EVENTS!);
+        if (l.committed > 0 && firstIngest === 0) firstIngest = Date.now();
+        return l.committed >= feed.records;
+      },
+      3_600_000,
+      100,
+    );
+    ingest.sample();
+    const ingestStage = stage(feed.records, firstIngest, ingestDone);
+    const ingestCpu = ingest.cpuSeconds;
+    log(`ingest alone: ${ingestStage.perSecond}/s`);
+    const ingestProfile = opts.profile.includes('ingest') ? await stopProfiled(ingest, join(profDir, 'ingest')) : undefined;
+
+    const validated = await groupLag(admin, env.env.AGGREGATOR_GROUP_ID!, env.env.TOPIC_VALIDATED!);
+    const aggregator = env.start('aggregator', profileArgs(opts, 'aggregator', join(profDir, 'aggregator')));
+    let firstAgg = 0;
+    const aggDone = await waitUntil(
+      'the aggregator to apply the validated topic',
+      async () => {
+        const n = await storedAggregatorOffsets(env);
+        if (n > 0 && firstAgg === 0) firstAgg = Date.now();
+        return n >= validated.end;
+      },
+      3_600_000,
+      100,
+    );
+    const aggStage = stage(validated.end, firstAgg, aggDone);
+    aggregator.sample();
+    const aggCpu = aggregator.cpuSeconds;
+    log(`aggregator alone: ${aggStage.perSecond}/s`);
+    const redisDone = await waitForRedis(ctx, env);
+    const aggregatorProfile = opts.profile.includes('aggregator') ? await stopProfiled(aggregator, join(profDir, 'aggregator')) : undefined;
+    sampler.stop();
+    env.sampleAll();
+    const check = await checkAgainstGroundTruth(env, feed.truth);
+    log(`staged run ground truth: ${JSON.stringify(summarise(check))}`);
+    return {
+      produce: { ...produced, load: loadavg()[0] },
+      ingest: { ...ingestStage, cpuSeconds: ingestCpu, peakRssMb: round(ingest.peakRssKb / 1024) },
+      aggregator: { ...aggStage, cpuSeconds: aggCpu, peakRssMb: round(aggregator.peakRssKb / 1024), redisAfterPgMs: redisDone - aggDone },
+      validatedRecords: validated.end,
+      groundTruth: summarise(check),
+      lag: sampler.samples,
+      profiles: { ingest: ingestProfile, aggregator: aggregatorProfile },
+      load: loadavg()[0],
+    };
+  } finally {
+    await admin.disconnect();
+    await samplerAdmin.disconnect();
+    if (!opts.keep) await env.destroy();
+  }
+}
+
+export interface WholeRun {
+  label: string;
+  produce: { perSecond: number; simulatorReported: number };
+  ingest: StageResult;
+  aggregator: StageResult;
+  endToEndPostgres: StageResult;
+  endToEndRedis: StageResult;
+  peakRssMb: Record<string, number>;
+  /** CPU seconds of each app, and of PostgreSQL and the broker during the run: where the time went. */
+  cpuSeconds: Record<string, number>;
+  /** CPU microseconds per record, all of it (apps, PostgreSQL, broker): the machine's cost of one event. */
+  cpuMicrosPerRecord: number;
+  groundTruth: ReturnType<typeof summarise>;
+  lag: LagSample[];
+  load: number;
+  /** PostgreSQL size of the run's database after it, and per million records. */
+  databaseMb: number;
+  databaseMbPerMillion: number;
+}
+
+/**
+ * Stage 4: the whole pipeline, the four apps running as separate processes from `distRoot`, the
+ * file produced into it. `then` runs on the live pipeline before it is torn down (freshness, the
+ * naive baseline, the Kafka Streams baseline on the same events topic).
+ */
+export async function runWhole(
+  ctx: RunContext,
+  label: string,
+  distRoot: string,
+  then?: (env: BenchEnv, apiBase: string) => Promise<void>,
+): Promise<{ run: WholeRun; passed: boolean }> {
+  const { feed, opts } = ctx;
+  const env = pipelineEnv(ctx, distRoot);
+  const admin = await connectAdmin(ctx.kafka);
+  const samplerAdmin = await connectAdmin(ctx.kafka);
+  try {
+    await env.provision();
+    const apps = ['ingest', 'aggregator', 'notifier', 'api'].map((name) => env.start(name));
+    await waitForGroups(admin, [env.env.INGEST_GROUP_ID!, env.env.AGGREGATOR_GROUP_ID!]);
+    const apiBase = `http://127.0.0.1:${env.env.API_PORT}`;
+    await waitUntil('the api to be healthy', async () => (await fetch(`${apiBase}/api/v1/health`)).ok, 60_000, 250);
+    log(`whole run "${label}" ${env.id}: apps up; producing the file`);
+    const sampler = new Sampler(samplerAdmin, env);
+    sampler.start();
+    const servicesBefore = serviceCpuSeconds();
+    const t0 = Date.now();
+    const produced = await produceFile(env, feed.file);
+    const producedAt = Date.now();
+    const ingestDone = await waitUntil(
+      'ingest to consume the file',
+      async () => (await groupLag(admin, env.env.INGEST_GROUP_ID!, env.env.TOPIC_EVENTS!)).committed >= feed.records,
+      3_600_000,
+      100,
+    );
+    log(`whole "${label}": ingest done after ${((ingestDone - t0) / 1000).toFixed(1)} s`);
+    const validatedEnd = (await groupLag(admin, env.env.AGGREGATOR_GROUP_ID!, env.env.TOPIC_VALIDATED!)).end;
+    const pgDone = await waitUntil('the aggregator to apply everything', async () => (await storedAggregatorOffsets(env)) >= validatedEnd, 3_600_000, 100);
+    log(`whole "${label}": aggregator done after ${((pgDone - t0) / 1000).toFixed(1)} s`);
+    const redisDone = await waitForRedis(ctx, env);
+    const servicesAfter = serviceCpuSeconds();
+    sampler.stop();
+    env.sampleAll();
+    const cpuSeconds: Record<string, number> = Object.fromEntries(apps.map((p) => [p.name, p.cpuSeconds]));
+    cpuSeconds.postgres = Math.round((servicesAfter.postgres - servicesBefore.postgres) * 100) / 100;
+    cpuSeconds.kafka = Math.round((servicesAfter.kafka - servicesBefore.kafka) * 100) / 100;
+    const check = await checkAgainstGroundTruth(env, feed.truth);
+    const [size] = await env.sql<{ bytes: string }>(`SELECT pg_database_size(current_database())::text AS bytes`);
+    const databaseMb = Number(size.bytes) / 2 ** 20;
+    const run: WholeRun = {
+      label,
+      produce: { perSecond: round((feed.records * 1000) / (producedAt - t0)), simulatorReported: produced.perSecond },
+      ingest: stage(feed.records, t0, ingestDone),
+      aggregator: stage(validatedEnd, t0, pgDone),
+      endToEndPostgres: stage(feed.records, t0, pgDone),
+      endToEndRedis: stage(feed.records, t0, redisDone),
+      peakRssMb: Object.fromEntries(apps.map((p) => [p.name, round(p.peakRssKb / 1024)])),
+      cpuSeconds,
+      cpuMicrosPerRecord: round((Object.values(cpuSeconds).reduce((a, b) => a + b, 0) * 1e6) / feed.records),
+      groundTruth: summarise(check),
+      lag: sampler.samples,
+      load: loadavg()[0],
+      databaseMb: round(databaseMb),
+      databaseMbPerMillion: round((databaseMb * 1e6) / feed.records),
+    };
+    log(`whole "${label}": ${JSON.stringify({ ...run, lag: undefined })}`);
+    if (then) await then(env, apiBase);
+    return { run, passed: truthCheckPassed(check) };
+  } finally {
+    await admin.disconnect();
+    await samplerAdmin.disconnect();
+    if (!opts.keep) await env.destroy();
+  }
+}
