@@ -1,5 +1,7 @@
 export * from './dossier-event-v1.dto';
 export * from './decode-dossier-event';
+export * from './dossier-event-v1.schema';
+export * from './compiled-event.validator';
 export * from './validated-event.codec';
 export * from './dlq-record';
 export * from './unit-snapshot';

@@ -10,6 +10,9 @@ export function encodeValidatedEvent(e: DossierEvent): string {
 
 export type DecodedValidated = { ok: true; event: DossierEvent } | { ok: false; rejection: Rejection };
 
+/** One decoder for every record: `fatal` makes a malformed UTF-8 byte an error instead of U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 const EVENT_FIELDS = ['eventId', 'type', 'dossierId', 'unitCode', 'procedureCode', 'occurredAt', 'channel', 'dueAt'] as const;
 
 /**
@@ -21,7 +24,7 @@ export function decodeValidatedEvent(bytes: Buffer | null): DecodedValidated {
   if (!bytes || bytes.length === 0) return { ok: false, rejection: rejection('MALFORMED_JSON', 'validated topic: empty record') };
   let plain: unknown;
   try {
-    plain = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    plain = JSON.parse(UTF8.decode(bytes));
   } catch (e) {
     return { ok: false, rejection: rejection('MALFORMED_JSON', `validated topic: ${(e as Error).message}`) };
   }
