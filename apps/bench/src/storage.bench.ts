@@ -1,0 +1,118 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { type DossierEvent, CounterDeltaAccumulator, applyDossierEvent } from '@tthc/domain';
+import { appendNewRawEvents, dossierKey, ensureDatabase, loadDossiers, runMigrations, saveDossiers, type SourcedEvent } from '@tthc/persistence';
+import { readCpuSeconds } from './app-process';
+
+/**
+ * How much PostgreSQL work each write of the pipeline costs per event (issue 12), measured on the
+ * server side: the CPU seconds of this connection's backend process (/proc/<pid>/stat) and the
+ * wall time, for batches of the pipeline's size. Run: node dist/apps/bench/src/storage.bench.js
+ */
+const BATCH = Number(process.env.BATCH ?? 3000);
+const BATCHES = Number(process.env.BATCHES ?? 30);
+
+async function main(): Promise<void> {
+  const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/tthc_bench_storage';
+  await ensureDatabase(url);
+  const schema = `storage_${Date.now()}`;
+  await runMigrations(url, schema);
+  const db = new Client({ connectionString: url, options: `-c search_path=${schema}` });
+  await db.connect();
+  const pid = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+  const sql = { query: <T>(text: string, params?: unknown[]) => db.query(text, params).then((r) => r.rows as T) };
+
+  const T = Date.parse('2025-07-15T09:00:00+07:00');
+  const units = JSON.parse(readFileSync(0, 'utf8') || '[]') as string[];
+  const unitOf = (i: number) => units[i % units.length] ?? '28756';
+  const events = (n: number, kind: 'RECEIVED' | 'RESOLVED'): DossierEvent[] =>
+    Array.from({ length: BATCH }, (_, i) => ({
+      eventId: randomUUID(), type: kind, dossierId: `d-${n}-${i}`, unitCode: unitOf(i), procedureCode: '1.001612',
+      occurredAt: T + i * 1000 + (kind === 'RESOLVED' ? 86_400_000 : 0), channel: kind === 'RECEIVED' ? 'ONLINE' : undefined, dueAt: T + 3 * 86_400_000,
+    }));
+
+  async function measure(name: string, work: (n: number) => Promise<void>): Promise<void> {
+    const cpu0 = readCpuSeconds(pid) ?? 0;
+    const t0 = performance.now();
+    for (let n = 0; n < BATCHES; n++) {
+      await db.query('BEGIN');
+      await work(n);
+      await db.query('COMMIT');
+    }
+    const wall = performance.now() - t0;
+    const cpu = (readCpuSeconds(pid) ?? 0) - cpu0;
+    const per = BATCH * BATCHES;
+    console.log(`${name.padEnd(48)} ${((wall * 1000) / per).toFixed(1).padStart(6)} µs wall, ${((cpu * 1e6) / per).toFixed(1).padStart(6)} µs PostgreSQL CPU per event`);
+  }
+
+  const received = Array.from({ length: BATCHES }, (_, n) => events(n, 'RECEIVED'));
+  const resolved = Array.from({ length: BATCHES }, (_, n) => events(n, 'RESOLVED'));
+  const sourced = (es: DossierEvent[]): SourcedEvent[] => es.map((event, i) => ({ event, partition: 0, offset: String(i) }));
+
+  await measure('raw log: INSERT … unnest … ON CONFLICT', (n) => appendNewRawEvents(sql, sourced(received[n])).then(() => undefined));
+  await db.query('TRUNCATE raw_events');
+  await measure('raw log: COPY into a temp table, INSERT … SELECT', async (n) => {
+    await db.query(`CREATE TEMP TABLE IF NOT EXISTS raw_in (LIKE raw_events INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
+    const text = received[n]
+      .map((e, i) => [e.eventId, 1, e.type, e.dossierId, e.unitCode, e.procedureCode, new Date(e.occurredAt).toISOString(), e.channel ?? '\\N', new Date(e.dueAt).toISOString(), 0, i].join('\t'))
+      .join('\n');
+    await pipeline(
+      Readable.from([`${text}\n`]),
+      db.query(copyFrom(`COPY raw_in (event_id, schema_version, type, dossier_id, unit_code, procedure_code, occurred_at, channel, due_at, source_partition, source_offset) FROM STDIN`)),
+    );
+    await db.query(`INSERT INTO raw_events SELECT * FROM raw_in ON CONFLICT (event_id) DO NOTHING RETURNING event_id`);
+  });
+
+  const fold = async (es: DossierEvent[]) => {
+    const states = await loadDossiers(sql, es);
+    const acc = new CounterDeltaAccumulator();
+    const changed = es.map((e) => applyDossierEvent(states.get(dossierKey(e)), e, acc));
+    await saveDossiers(sql, changed);
+  };
+  await measure('dossiers: load + save, new dossiers (RECEIVED)', (n) => fold(received[n]));
+  await measure('dossiers: load + save, existing dossiers (RESOLVED)', (n) => fold(resolved[n]));
+  await db.query('TRUNCATE dossiers');
+  const ms = (t: number | undefined) => (t === undefined ? null : t);
+  const saveEpoch = async (states: ReturnType<typeof applyDossierEvent>[]) => {
+    const ts = (i: number) => `CASE WHEN $${i}::bigint[] IS NULL THEN NULL END`;
+    void ts;
+    await db.query(
+      `INSERT INTO dossiers (unit_code, dossier_id, procedure_code, received_at, received_event_id, channel, receipt_due_at,
+                             resolved_at, resolved_event_id, resolution_due_at, late_flagged_at, late_event_id, late_due_at, updated_at)
+       SELECT u, d, p, to_timestamp(ra / 1000.0), re, c, to_timestamp(rd / 1000.0), to_timestamp(sa / 1000.0), se, to_timestamp(sd / 1000.0),
+              to_timestamp(la / 1000.0), le, to_timestamp(ld / 1000.0), now()
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::uuid[], $6::text[], $7::bigint[], $8::bigint[], $9::uuid[], $10::bigint[],
+                     $11::bigint[], $12::uuid[], $13::bigint[]) AS x(u, d, p, ra, re, c, rd, sa, se, sd, la, le, ld)
+       ON CONFLICT (unit_code, dossier_id) DO UPDATE SET procedure_code = EXCLUDED.procedure_code,
+         received_at = EXCLUDED.received_at, received_event_id = EXCLUDED.received_event_id, channel = EXCLUDED.channel, receipt_due_at = EXCLUDED.receipt_due_at,
+         resolved_at = EXCLUDED.resolved_at, resolved_event_id = EXCLUDED.resolved_event_id, resolution_due_at = EXCLUDED.resolution_due_at,
+         late_flagged_at = EXCLUDED.late_flagged_at, late_event_id = EXCLUDED.late_event_id, late_due_at = EXCLUDED.late_due_at, updated_at = now()`,
+      [
+        states.map((s) => s.unitCode), states.map((s) => s.dossierId), states.map((s) => s.procedureCode),
+        states.map((s) => ms(s.receipt?.occurredAt)), states.map((s) => s.receipt?.eventId ?? null), states.map((s) => s.receipt?.channel ?? null), states.map((s) => ms(s.receipt?.dueAt)),
+        states.map((s) => ms(s.resolution?.occurredAt)), states.map((s) => s.resolution?.eventId ?? null), states.map((s) => ms(s.resolution?.dueAt)),
+        states.map((s) => ms(s.lateFlag?.occurredAt)), states.map((s) => s.lateFlag?.eventId ?? null), states.map((s) => ms(s.lateFlag?.dueAt)),
+      ],
+    );
+  };
+  const foldEpoch = async (es: DossierEvent[]) => {
+    const states = await loadDossiers(sql, es);
+    const acc = new CounterDeltaAccumulator();
+    await saveEpoch(es.map((e) => applyDossierEvent(states.get(dossierKey(e)), e, acc)));
+  };
+  await measure('dossiers: save with epoch-ms arrays, new (RECEIVED)', (n) => foldEpoch(received[n]));
+  await measure('dossiers: save with epoch-ms arrays, existing (RESOLVED)', (n) => foldEpoch(resolved[n]));
+
+  await db.query(`DROP SCHEMA ${schema} CASCADE`);
+  await db.end();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
