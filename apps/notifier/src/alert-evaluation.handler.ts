@@ -5,12 +5,12 @@ import { DataSource } from 'typeorm';
 import type { AlertMessage } from '@tthc/contracts';
 import {
   type AlertRule, type DayCounters, type LiveAlert, type Observation, type TransitionKind, addInto, alertText, decide, findSilence,
-  gapOf, onTimeRate, onlineRate, ruleForUnit, windowBounds, windowName, zeroCounters,
+  type TransitionRecord, gapOf, onTimeRate, onlineRate, ruleForUnit, transitionRecord, windowBounds, windowName, zeroCounters,
 } from '@tthc/domain';
 import { CLOCK, type Clock, LOGGER, METRICS, PRODUCER, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
 import type { AppMetrics } from '@tthc/observability';
 import {
-  type AlertWrite, type Sql, type StoredAlert, type StoredTransitionMessage, type TransitionWrite, activeSilences, countOverdueOpenNow,
+  type AlertWrite, type Sql, type StoredAlert, type StoredTransitionMessage, activeSilences, countOverdueOpenNow,
   enqueueDeliveries, hasUnpublishedTransitions, insertTransitions, loadLiveAlertsForUpdate, lockAlertLog, markTransitionsPublished,
   releasePublisherLock, saveAlerts, sumCountersForWindows, tryPublisherLock, unpublishedTransitions,
 } from '@tthc/persistence';
@@ -150,26 +150,19 @@ export class AlertEvaluationHandler {
       const silences = await activeSilences(tx, now);
 
       const alertWrites: AlertWrite[] = [];
-      const transitionWrites: TransitionWrite[] = [];
+      const transitionWrites: TransitionRecord[] = [];
       for (const s of subjects) {
         const before = liveByKey.get(`${s.code}|${s.rule.id}`);
         const silenced = findSilence(silences, s.code, s.rule.id, now) !== undefined;
         const d = decide(before, s.observation, s.rule, { now, silenced, newId: randomUUID });
-        for (const t of d.transitions) {
-          transitionWrites.push({
-            ...t,
-            message: alertText({ unitName: s.name, rule: s.rule, kind: t.kind, value: t.value }),
-            windowFrom: s.observation.window.from,
-            windowTo: s.observation.window.to,
-          });
-        }
+        for (const t of d.transitions) transitionWrites.push(transitionRecord(t, { unitName: s.name, rule: s.rule, window: s.observation.window }));
         const write = this.alertWrite(s, before, d.alert, d.transitions.at(-1)?.to ?? before?.state, silenced, now);
         if (write && (d.transitions.length > 0 || changed(before, write))) alertWrites.push(write);
       }
 
       await saveAlerts(tx, alertWrites);
       // Unpublished: publishPending sends them once this transaction has committed.
-      return (await insertTransitions(tx, transitionWrites, null)).length;
+      return (await insertTransitions(tx, transitionWrites)).length;
     });
     if (written === 0 && !(await hasUnpublishedTransitions(this.dataSource))) return [];
     return this.publishPending();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
-  type AlertRule, type Comparison, acknowledge, alertText, endOfLocalDay, findSilence, isSilenceActive, parseWindowName, startOfLocalDay,
+  type AlertRule, acknowledge, endOfLocalDay, findSilence, isSilenceActive, recordedRule, startOfLocalDay, transitionRecord,
 } from '@tthc/domain';
 import { CLOCK, type Clock, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
 import {
@@ -67,24 +67,12 @@ export class AlertsService {
       if (!stored || !view) throw new NotFoundException(`no alert ${id}`);
       if (view.state === 'RESOLVED') throw new ConflictException({ statusCode: 409, code: 'RESOLVED', message: `alert ${id} is already resolved` });
       const silenced = findSilence(await activeSilences(tx, now), view.unitCode, view.ruleId, now) !== undefined;
-      const rule = { comparison: view.comparison as Comparison, target: view.target };
+      const rule = recordedRule({ ...view, windowName: view.window.name });
       const result = acknowledge(stored, rule, { now, by: actor, note: body.note, silenced, last: { value: view.value, sampleSize: view.sampleSize } });
       if (!result.ok) throw new ConflictException({ statusCode: 409, code: result.code, message: result.detail });
-      const window = parseWindowName(view.window.name) ?? { kind: 'rolling', days: 30 };
-      const [t] = result.decision.transitions;
+      const window = view.window.from && view.window.to ? { from: view.window.from, to: view.window.to } : null;
       await saveAcknowledgement(tx, id, now, actor, body.note ?? null);
-      await insertTransitions(
-        tx,
-        [
-          {
-            ...t,
-            message: alertText({ unitName: view.unitName, rule: { ...rule, metric: view.metric as AlertRule['metric'], window }, kind: 'ACKNOWLEDGED', value: t.value }),
-            windowFrom: view.window.from,
-            windowTo: view.window.to,
-          },
-        ],
-        null,
-      );
+      await insertTransitions(tx, result.decision.transitions.map((t) => transitionRecord(t, { unitName: view.unitName, rule, window })));
     });
     return this.one(id);
   }

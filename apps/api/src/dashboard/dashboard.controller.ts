@@ -5,12 +5,13 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Public } from '../auth/public.decorator';
 import { pageCsp } from '../security-headers';
+import { rateFormatScript } from './rate-format.script';
 
 /**
  * The IOC screen (`/`) and the auditor workspace (`/auditor`): static pages that call the API with
  * the key the user gives them (URL fragment `#key=…`, moved to sessionStorage and removed from the
- * address bar), and chart.js for charts. Each page carries a CSP that allows its own inline
- * script and style by hash.
+ * address bar), chart.js for charts and the domain's rate formatting (rate-format.script.ts).
+ * Each page carries a CSP that allows its own inline script and style by hash.
  */
 @ApiExcludeController()
 @Controller()
@@ -23,6 +24,7 @@ export class DashboardController {
   // the package's `exports` map does not expose the UMD file; served from node_modules, so it is
   // always the installed version.
   private readonly chartJs = join(dirname(require.resolve('chart.js')), 'chart.umd.js');
+  private readonly rateFormat = rateFormatScript();
 
   @Get()
   @Public()
@@ -45,5 +47,13 @@ export class DashboardController {
   @Header('Cache-Control', 'public, max-age=86400')
   chart(): StreamableFile {
     return new StreamableFile(createReadStream(this.chartJs), { type: 'text/javascript; charset=utf-8' });
+  }
+
+  @Get('assets/rate-format.js')
+  @Public()
+  @Header('Content-Type', 'text/javascript; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  rateFormatJs(): string {
+    return this.rateFormat;
   }
 }

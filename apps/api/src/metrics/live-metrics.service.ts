@@ -39,7 +39,7 @@ export class LiveMetricsService {
       asOf,
       province,
       units: snapshots
-        .map((s: UnitSnapshot) => ({ name: this.units.get(s.unitCode)?.name ?? s.unitCode, ...s }))
+        .map((s: UnitSnapshot) => ({ name: this.units.nameOf(s.unitCode), ...s }))
         .sort((a, b) => a.unitCode.localeCompare(b.unitCode)),
     };
   }
