@@ -48,8 +48,8 @@ export class AlertsService {
 
   /**
    * Acknowledges an OPEN alert. The transition is written under the alert-log lock and left
-   * unpublished: the notifier publishes it to `tthc.alerts` (and queues its webhooks) first thing
-   * in its next evaluation, so Kafka keeps the log's order; the SSE stream shows it at once.
+   * unpublished: the notifier's outbox publishes it to `tthc.alerts` (and queues its webhooks)
+   * within ALERT_BACKLOG_POLL_MS, in log order; the SSE stream shows it at once.
    * `actor` is the name of the API key that made the request. The lock is waited for at most
    * ACK_LOCK_TIMEOUT_MS: past that the answer is 503 with Retry-After, not a held connection.
    */
@@ -167,7 +167,7 @@ export class AlertsService {
   async listSilences(q: SilencesQuery) {
     const now = this.clock.now();
     const rows = await listSilences(this.dataSource, { activeAt: q.active === 'true' ? now : undefined, unitCode: q.unitCode, ruleId: q.ruleId });
-    return rows.filter((s) => q.active !== 'false' || !isActive(s, now)).map((s) => present(s, now));
+    return rows.filter((s) => q.active !== 'false' || !isSilenceActive(s, now)).map((s) => present(s, now));
   }
 
   async expireSilence(id: string, by: string) {
@@ -178,9 +178,7 @@ export class AlertsService {
   }
 }
 
-const isActive = isSilenceActive;
-
 function present(s: SilenceRow, now: number) {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  return { ...s, startsAt: iso(s.startsAt), endsAt: iso(s.endsAt), expiredAt: iso(s.expiredAt), createdAt: iso(s.createdAt), active: isActive(s, now) };
+  return { ...s, startsAt: iso(s.startsAt), endsAt: iso(s.endsAt), expiredAt: iso(s.expiredAt), createdAt: iso(s.createdAt), active: isSilenceActive(s, now) };
 }
