@@ -10,7 +10,8 @@ import { rateFormatScript } from './rate-format.script';
 /**
  * The IOC screen (`/`) and the auditor workspace (`/auditor`): static pages that call the API with
  * the key the user gives them (URL fragment `#key=…`, moved to sessionStorage and removed from the
- * address bar), chart.js for charts and the domain's rate formatting (rate-format.script.ts).
+ * address bar, page-session.js), chart.js for charts and the domain's rate formatting
+ * (rate-format.script.ts).
  * Each page carries a CSP that allows its own inline script and style by hash.
  */
 @ApiExcludeController()
@@ -25,6 +26,7 @@ export class DashboardController {
   // always the installed version.
   private readonly chartJs = join(dirname(require.resolve('chart.js')), 'chart.umd.js');
   private readonly rateFormat = rateFormatScript();
+  private readonly pageSession = readFileSync(join(__dirname, 'page-session.js'), 'utf8');
 
   @Get()
   @Public()
@@ -55,5 +57,13 @@ export class DashboardController {
   @Header('Cache-Control', 'no-cache')
   rateFormatJs(): string {
     return this.rateFormat;
+  }
+
+  @Get('assets/page-session.js')
+  @Public()
+  @Header('Content-Type', 'text/javascript; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  pageSessionJs(): string {
+    return this.pageSession;
   }
 }
