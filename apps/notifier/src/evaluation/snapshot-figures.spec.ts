@@ -32,4 +32,10 @@ describe('figuresFromSnapshot', () => {
     const { windows } = figuresFromSnapshot(snapshot, [{ name: 'rolling30d', from: '2025-07-02', to: '2025-07-31' }]);
     expect(windows.get('rolling30d')).toEqual({ receivedTotal: 30, receivedOnline: 1, receivedDirect: 29, resolvedTotal: 0, resolvedOnTime: 0, resolvedLate: 0 });
   });
+
+  it('answers nothing from a snapshot that lacks a window', () => {
+    const partial = { ...snapshot, rolling30d: undefined } as unknown as UnitSnapshot;
+    const span = { name: 'rolling30d', from: '2025-07-02', to: '2025-07-31' };
+    expect(figuresFromSnapshot(partial, [span])).toEqual({ windows: new Map(), missing: [span] });
+  });
 });

@@ -25,7 +25,8 @@ export function figuresFromSnapshot(snapshot: UnitSnapshot, spans: readonly Wind
   const windows = new Map<string, DayCounters>();
   const missing: WindowBounds[] = [];
   for (const span of spans) {
-    const match = SNAPSHOT_WINDOWS.map((w) => snapshot[w]).find((f) => f.from === span.from && f.to === span.to);
+    // `?.`: a snapshot is parsed JSON, not checked field by field; one without a window answers nothing for it.
+    const match = SNAPSHOT_WINDOWS.map((w) => snapshot[w] as WindowFigures | undefined).find((f) => f?.from === span.from && f.to === span.to);
     if (match) windows.set(span.name, counters(match));
     else missing.push(span);
   }

@@ -63,4 +63,9 @@ describe('UnitFiguresReader (real PostgreSQL)', () => {
     const fresh = await reader.read(['28756'], [ROLLING], true, NOW + 2000, new Map([['28756', snapshot(NOW + 1500)]]));
     expect([received(fresh, '28756', 'rolling30d'), fresh.get('28756')?.overdueOpen]).toEqual([99, 7]);
   });
+
+  it('reads from the store for a snapshot without a readable time', async () => {
+    const figures = await new UnitFiguresReader(db.dataSource).read(['28756'], [ROLLING], true, NOW, new Map([['28756', { ...snapshot(NOW), asOf: 'yesterday' }]]));
+    expect([received(figures, '28756', 'rolling30d'), figures.get('28756')?.overdueOpen]).toEqual([13, 1]);
+  });
 });

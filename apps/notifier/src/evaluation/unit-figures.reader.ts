@@ -34,7 +34,8 @@ export class UnitFiguresReader {
     const overdueFromStore: string[] = [];
     for (const code of unitCodes) {
       const snapshot = snapshots.get(code);
-      if (snapshot && Date.parse(snapshot.asOf) >= (this.storeReadAt.get(code) ?? -Infinity)) {
+      // A snapshot without a readable time or overdue count is not trusted for anything (Date.parse gives NaN).
+      if (snapshot && typeof snapshot.overdueOpen === 'number' && Date.parse(snapshot.asOf) >= (this.storeReadAt.get(code) ?? -Infinity)) {
         const { windows, missing } = figuresFromSnapshot(snapshot, spans);
         figures.set(code, { windows, overdueOpen: snapshot.overdueOpen });
         if (missing.length > 0) fromStore.set(code, missing);
