@@ -4,5 +4,6 @@ const assets = [
   ['libs/catalogue/data', 'dist/libs/catalogue/data'],
   ['apps/api/src/dashboard/dashboard.html', 'dist/apps/api/src/dashboard/dashboard.html'],
   ['apps/api/src/dashboard/auditor.html', 'dist/apps/api/src/dashboard/auditor.html'],
+  ['apps/api/src/dashboard/page-session.js', 'dist/apps/api/src/dashboard/page-session.js'],
 ];
 for (const [from, to] of assets) cpSync(from, to, { recursive: true });

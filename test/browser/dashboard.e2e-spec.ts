@@ -18,6 +18,7 @@ const NOW = '2025-07-31T12:00:00+07:00';
 const STRONG = '28756'; // Phường Phú Khương: 9 of 10 online
 const WEAK = '28777'; // Phường An Hội: 3 of 10 online, too few dossiers for an alert
 const BREACHING = '28840'; // Xã Tân Phú: 20 of 40 online, produced while the page is open
+const HALF_WAY = '28789'; // Phường Bến Tre: 57 of 800 online (7.125 % exactly), produced by the last test
 
 const DUE = '2025-07-25T17:00:00+07:00';
 const STREAM: V1Event[] = [
@@ -179,5 +180,48 @@ describe('IOC dashboard and auditor page in Chromium', () => {
     expect(lines[1]).toBe('Kỳ báo cáo,2025-07-01 đến 2025-07-31');
     expect(lines[4]).toBe('Người xuất (khóa API),local-auditor');
     expect(lines.slice(7)).toEqual(['2025-07,2025-07-01,2025-07-31,10,9,1,90,10,8,2,80,0,0,8,10,80', '']);
+  });
+
+  // Issue 14: the pages used to round a rate in two ways, and 57/800 (7.125 %, 712.4999… in
+  // floating point) read 7,12% in the chart and 7,13% in the table. Both now use the domain's rule.
+  it('shows 57 of 800 as 7,13% in the table, the chart and the alert, on both pages', async () => {
+    await h.produce(
+      Array.from({ length: 800 }, (_, i) =>
+        received(HALF_WAY, `h-${i}`, '2025-07-29T08:00:00+07:00', i < 57 ? 'ONLINE' : 'DIRECT', '2025-08-12T17:00:00+07:00'),
+      ).map(asMessage),
+    );
+    await page.goto(`${base}/#key=local-ioc-key`);
+    const row = page.locator(`#units tr[data-unit-code="${HALF_WAY}"]`);
+    await eventually(async () => {
+      await page.reload();
+      await row.waitFor({ timeout: 5_000 });
+      expect((await row.locator('td').allTextContents())[4]).toBe('7,13%');
+    }, 30_000);
+    // The alert text is worded by the notifier through the same rule.
+    await eventually(async () => expect(await page.locator(`#alerts li[data-unit-code="${HALF_WAY}"]`).textContent()).toContain(' 7,13% < mục tiêu 80%'), 60_000);
+
+    // The chart: the unit's point for 29 July (day 28 of the window from 2 July), and its tooltip.
+    await row.click();
+    await eventually(async () => expect(await page.evaluate(() => window.Chart.getChart('trend').data.datasets.length)).toBe(5), 10_000);
+    const chartPoint = () =>
+      page.evaluate(() => {
+        const chart = window.Chart.getChart('trend');
+        const dataset = chart.data.datasets[2];
+        return { y: dataset.data[27], label: chart.options.plugins.tooltip.callbacks.label({ dataset, parsed: { y: dataset.data[27] } }) };
+      });
+    expect(await chartPoint()).toEqual({ y: 7.13, label: 'Trực tuyến — Phường Bến Tre: 7,13%' });
+
+    // The auditor's table and chart for that day.
+    await page.goto(`${base}/auditor#key=local-auditor-key&unit=${HALF_WAY}&from=2025-07-29&to=2025-07-29&granularity=day`);
+    const day = page.locator('#rows tr[data-period="2025-07-29"]');
+    await day.waitFor();
+    expect((await day.locator('td').allTextContents()).slice(1, 5)).toEqual(['800', '57', '743', '7,13%']);
+    expect(
+      await page.evaluate(() => {
+        const chart = window.Chart.getChart('chart');
+        const dataset = chart.data.datasets[0];
+        return { y: dataset.data[0], label: chart.options.plugins.tooltip.callbacks.label({ dataset, parsed: { y: dataset.data[0] } }) };
+      }),
+    ).toEqual({ y: 7.13, label: 'Tỷ lệ trực tuyến (%): 7,13%' });
   });
 });

@@ -25,23 +25,31 @@ export class WorkerContext {
     readonly app: INestApplicationContext,
   ) {}
 
-  static async create<S extends CommonSettings>(appName: AppName, settingsClass: Type<S>, providers: Type<unknown>[], now: string): Promise<WorkerContext> {
+  /** `env`: settings of the spec's own over the context's (a webhook receiver, say). */
+  static async create<S extends CommonSettings>(
+    appName: AppName,
+    settingsClass: Type<S>,
+    providers: Type<unknown>[],
+    now: string,
+    env: Record<string, string> = {},
+  ): Promise<WorkerContext> {
     const id = randomBytes(4).toString('hex');
     const db = await ScratchDatabase.create();
     await upsertUnits(db.dataSource, loadUnitCatalogue());
-    const env: Record<string, string | undefined> = { ...process.env, TOPIC_VALIDATED: `int.${id}.validated`, TOPIC_DLQ: `int.${id}.dlq`, TOPIC_EVENTS: `int.${id}.events`, REDIS_KEY_PREFIX: `int-${id}`, LOG_LEVEL: 'error' };
-    const kafka = createKafka(env.KAFKA_BROKERS!, `int-${id}`, createLogger('int', 'error'));
+    const topics = { TOPIC_VALIDATED: `int.${id}.validated`, TOPIC_DLQ: `int.${id}.dlq`, TOPIC_EVENTS: `int.${id}.events`, TOPIC_ALERTS: `int.${id}.alerts` };
+    const full: Record<string, string | undefined> = { ...process.env, ...topics, REDIS_KEY_PREFIX: `int-${id}`, LOG_LEVEL: 'error', ...env };
+    const kafka = createKafka(full.KAFKA_BROKERS!, `int-${id}`, createLogger('int', 'error'));
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [env.TOPIC_VALIDATED!, env.TOPIC_DLQ!, env.TOPIC_EVENTS!].map((topic) => ({ topic, numPartitions: 1 })) });
+    await admin.createTopics({ waitForLeaders: true, topics: Object.values(topics).map((topic) => ({ topic, numPartitions: 1 })) });
     await admin.disconnect();
-    const settings = loadSettings(settingsClass, env);
+    const settings = loadSettings(settingsClass, full);
     const moduleRef = await Test.createTestingModule({
       imports: [InfrastructureModule.forRoot({ appName, settings, databaseSchema: db.schema, producer: true, clock: fixedClock(now) })],
       providers,
     }).compile();
     const app = await moduleRef.init();
-    return new WorkerContext(db, kafka, env, app);
+    return new WorkerContext(db, kafka, full, app);
   }
 
   /** Every message now on `topic`. */
@@ -68,7 +76,7 @@ export class WorkerContext {
     await this.app.close();
     const admin = this.kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [this.env.TOPIC_VALIDATED!, this.env.TOPIC_DLQ!, this.env.TOPIC_EVENTS!] }).catch(() => undefined);
+    await admin.deleteTopics({ topics: [this.env.TOPIC_VALIDATED!, this.env.TOPIC_DLQ!, this.env.TOPIC_EVENTS!, this.env.TOPIC_ALERTS!] }).catch(() => undefined);
     await admin.disconnect();
     await this.db.close();
   }

@@ -14,10 +14,12 @@ import { RedisThrottlerStorage } from './auth/redis-throttler.storage';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { DatabaseBusyFilter } from './database-busy.filter';
 import { ExportsController } from './exports/exports.controller';
+import { ExportsService } from './exports/exports.service';
 import { HealthController } from './health/health.controller';
 import { LiveMetricsService } from './metrics/live-metrics.service';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
+import { ReportRangeResolver } from './metrics/report-range.resolver';
 import { ObservabilityModule } from './observability/observability.module';
 import { UnitsController } from './units/units.controller';
 
@@ -54,6 +56,8 @@ export class ApiModule {
       providers: [
         MetricsService,
         LiveMetricsService,
+        ReportRangeResolver,
+        ExportsService,
         AuthFailureLimiter,
         // Guards run in this order: a request is authenticated (wrong keys counted per address)
         // before it is counted against its key.

@@ -5,7 +5,7 @@ import type { ApiSettings } from './api.settings';
 import { securityHeaders } from './security-headers';
 
 /** The pages and their script, served outside `/api/v1`. */
-const PAGES = ['/', '/auditor', '/assets/chart.umd.js'];
+const PAGES = ['/', '/auditor', '/assets/chart.umd.js', '/assets/rate-format.js', '/assets/page-session.js'];
 /** Prometheus' conventional scrape path, outside `/api/v1` too (issue 13). */
 const SCRAPE = ['/metrics'];
 

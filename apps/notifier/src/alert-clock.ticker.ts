@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { LOGGER, SETTINGS } from '@tthc/infrastructure';
 import type { Logger } from '@tthc/platform';
-import { AlertEvaluationHandler } from './alert-evaluation.handler';
+import { AlertEvaluationPipeline } from './alert-evaluation.pipeline';
 import type { NotifierSettings } from './notifier.settings';
 
 /**
@@ -17,14 +17,14 @@ export class AlertClockTicker implements OnApplicationBootstrap, OnApplicationSh
   private stopped = false;
 
   constructor(
-    private readonly handler: AlertEvaluationHandler,
+    private readonly pipeline: AlertEvaluationPipeline,
     @Inject(SETTINGS) private readonly settings: NotifierSettings,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.repeat(this.settings.ALERT_TICK_MS, () => this.handler.evaluateAll(), 'alert evaluation tick failed; the next tick retries');
-    this.repeat(this.settings.ALERT_BACKLOG_POLL_MS, () => this.handler.publishBacklog(), 'publishing acknowledgements failed; the next poll retries');
+    this.repeat(this.settings.ALERT_TICK_MS, () => this.pipeline.evaluateAll(), 'alert evaluation tick failed; the next tick retries');
+    this.repeat(this.settings.ALERT_BACKLOG_POLL_MS, () => this.pipeline.publishBacklog(), 'publishing acknowledgements failed; the next poll retries');
   }
 
   onApplicationShutdown(): void {

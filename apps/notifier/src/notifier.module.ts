@@ -1,38 +1,17 @@
-import { Inject, type DynamicModule, Injectable, Module, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { loadSettings } from '@tthc/config';
-import type { AlertRule } from '@tthc/domain';
-import { type AppModuleOptions, InfrastructureModule, UnitDirectory } from '@tthc/infrastructure';
-import { saveAlertRules } from '@tthc/persistence';
+import { type AppModuleOptions, InfrastructureModule } from '@tthc/infrastructure';
 import { AlertClockTicker } from './alert-clock.ticker';
-import { AlertEvaluationHandler } from './alert-evaluation.handler';
-import { AlertRulesError, parseAlertRules, ruleDefinition } from './alert-rules.config';
+import { AlertEvaluationPipeline } from './alert-evaluation.pipeline';
+import { parseAlertRules } from './alert-rules.config';
+import { AlertRulesRegistrar } from './alert-rules.registrar';
 import { ALERT_RULES } from './alert-rules.token';
+import { AlertLogRecorder } from './evaluation/alert-log.recorder';
+import { AlertOutboxPublisher } from './evaluation/alert-outbox.publisher';
+import { UnitFiguresReader } from './evaluation/unit-figures.reader';
 import { UnitMetricsController } from './kafka/unit-metrics.controller';
 import { NotifierSettings } from './notifier.settings';
 import { WebhookDeliveryWorker } from './webhooks/webhook-delivery.worker';
-
-/**
- * At start-up, once the catalogue is loaded: override units must exist (a typo would silently
- * leave a unit on the default target), and the rules in force are recorded for the API.
- */
-@Injectable()
-class AlertRulesRegistrar implements OnModuleInit {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly units: UnitDirectory,
-    @Inject(ALERT_RULES) private readonly rules: AlertRule[],
-  ) {}
-
-  async onModuleInit(): Promise<void> {
-    await this.units.refresh();
-    const unknown = this.rules.flatMap((r, i) =>
-      r.overrides.flatMap((o, j) => (this.units.has(o.unitCode) ? [] : [`ALERT_RULES[${i}].overrides[${j}].unitCode: unknown unit ${o.unitCode}`])),
-    );
-    if (unknown.length > 0) throw new AlertRulesError(unknown);
-    await saveAlertRules(this.dataSource, this.rules.map((r) => ({ id: r.id, definition: ruleDefinition(r) })));
-  }
-}
 
 @Module({})
 export class NotifierModule {
@@ -47,7 +26,10 @@ export class NotifierModule {
       providers: [
         { provide: ALERT_RULES, useValue: rules },
         AlertRulesRegistrar,
-        AlertEvaluationHandler,
+        UnitFiguresReader,
+        AlertLogRecorder,
+        AlertOutboxPublisher,
+        AlertEvaluationPipeline,
         AlertClockTicker,
         WebhookDeliveryWorker,
       ],

@@ -1,3 +1,4 @@
+import { provinceDisplayName } from '@tthc/domain';
 import { loadUnitCatalogue, readVinhLongCommuneList } from './unit-catalogue';
 
 describe('unit catalogue', () => {
@@ -23,5 +24,13 @@ describe('unit catalogue', () => {
     expect(units.filter((u) => u.divisionType !== 'tỉnh')).toHaveLength(3321);
     expect(units.filter((u) => u.divisionType === 'tỉnh')).toHaveLength(34);
     expect(new Set(units.map((u) => u.code)).size).toBe(units.length);
+  });
+
+  it('names every province back from its centre (libs/domain province-name)', () => {
+    const centres = loadUnitCatalogue('all').filter((u) => u.divisionType === 'tỉnh');
+    const names = centres.map((c) => provinceDisplayName(c.code, c.name));
+    expect(names.filter((n) => !/^(Tỉnh|Thành phố) \p{Lu}/u.test(n))).toEqual([]);
+    expect(names).toContain('Tỉnh Vĩnh Long');
+    expect(names).toContain('Thành phố Hà Nội');
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { serviceCentreName } from '@tthc/domain';
 
 export interface CatalogueUnit {
   code: string;
@@ -27,11 +28,6 @@ function readNational(): NationalRow[] {
   return parse(readFileSync(join(DATA_DIR, 'vietnam-communes-2025.csv')), { columns: true, skip_empty_lines: true, trim: true });
 }
 
-/** "Tỉnh Vĩnh Long" → "tỉnh Vĩnh Long"; "Thành phố Hà Nội" → "thành phố Hà Nội". */
-function lowerFirst(s: string): string {
-  return s.charAt(0).toLocaleLowerCase('vi') + s.slice(1);
-}
-
 /**
  * The unit catalogue of one province (or of the whole country for `'all'`):
  * its communes plus one provincial public administrative service centre per province, coded
@@ -48,7 +44,7 @@ export function loadUnitCatalogue(provinceCode: string = VINH_LONG_PROVINCE_CODE
   for (const [code, name] of provinces) {
     units.push({
       code,
-      name: `Trung tâm Phục vụ hành chính công ${lowerFirst(name)}`,
+      name: serviceCentreName(name),
       divisionType: 'tỉnh',
       provinceCode: code,
     });

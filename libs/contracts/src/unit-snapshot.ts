@@ -10,7 +10,9 @@ export interface WindowFigures extends DayCounters {
 
 /**
  * A unit's live figures: what the aggregator writes to Redis and publishes on
- * `tthc.metrics.units` (compacted, key = unitCode), and what the notifier evaluates.
+ * `tthc.metrics.units` (compacted, key = unitCode). The notifier judges a unit's rules on them
+ * for the windows they carry (apps/notifier evaluation/unit-figures.reader.ts) and reads any
+ * other window from the day counters.
  */
 export interface UnitSnapshot {
   unitCode: string;

@@ -1,6 +1,6 @@
 import type { TransitionKind } from './alert-lifecycle';
 import { type AlertMetric, type AlertRule, type AlertWindow, gapOf, windowLabelVi } from './alert-rule';
-import { formatPercentVi } from './rates';
+import { formatPercentVi, percentPoints } from './percent-format';
 
 const METRIC_LABELS: Record<AlertMetric, string> = {
   onlineRate: 'tỷ lệ hồ sơ trực tuyến',
@@ -21,7 +21,7 @@ const PREFIXES: Record<TransitionKind, string> = {
 /** A target as operators write it: 80%, 82,5% for rates; the plain number for counts. */
 function targetText(metric: AlertMetric, target: number): string {
   if (metric === 'overdueOpen') return String(target);
-  return `${`${Math.round(target * 10000) / 100}`.replace('.', ',')}%`;
+  return `${String(percentPoints(target)).replace('.', ',')}%`;
 }
 
 function valueText(metric: AlertMetric, value: number | null): string {

@@ -66,14 +66,6 @@ export function progress766Counts(states: Iterable<DossierState>, period: Progre
   return counts;
 }
 
-export function addProgress766(into: Progress766Counts, from: Progress766Counts): Progress766Counts {
-  into.resolvedOnTime += from.resolvedOnTime;
-  into.resolvedLate += from.resolvedLate;
-  into.openWithinDeadline += from.openWithinDeadline;
-  into.openOverdue += from.openOverdue;
-  return into;
-}
-
 /** What a metrics object carries next to the plain on-time rate. */
 export interface Progress766Figures {
   openWithinDeadline: number;

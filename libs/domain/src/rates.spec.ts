@@ -1,5 +1,6 @@
 import { type DayCounters, sumCounters, zeroCounters } from './day-counters';
-import { formatPercentVi, onlineRate, onTimeRate, ratio } from './rates';
+import { formatPercentVi } from './percent-format';
+import { onlineRate, onTimeRate, ratio } from './rates';
 
 const counters = (c: Partial<DayCounters>): DayCounters => ({ ...zeroCounters(), ...c });
 
@@ -38,32 +39,6 @@ describe('onTimeRate', () => {
     ['receipts do not matter', counters({ receivedTotal: 9, receivedOnline: 9 }), null],
   ])('%s → %p', (_name, c, expected) => {
     expect(onTimeRate(c)).toBe(expected);
-  });
-});
-
-describe('formatPercentVi', () => {
-  it.each<[number | null, string]>([
-    [0.5166, '51,66%'],
-    [1, '100,00%'],
-    [0, '0,00%'],
-    [0.5, '50,00%'],
-    [0.8, '80,00%'],
-    [1 / 3, '33,33%'],
-    [2 / 3, '66,67%'],
-    [0.12344, '12,34%'],
-    [0.12346, '12,35%'],
-    [1 / 32, '3,13%'], // 3.125 % exactly: half rounds up
-    [1 / 160, '0,63%'], // 0.625 % exactly
-    [57 / 800, '7,13%'], // 7.125 % exactly: 57 of 800 dossiers
-    [null, '—'],
-  ])('%p → %s', (rate, expected) => {
-    expect(formatPercentVi(rate)).toBe(expected);
-  });
-
-  it('always shows two decimals after a comma, never a dot', () => {
-    for (let n = 0; n <= 200; n++) {
-      expect(formatPercentVi(n / 200)).toMatch(/^\d{1,3},\d{2}%$/);
-    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { CommonSettings } from '@tthc/config';
@@ -6,10 +6,11 @@ import { type KafkaBatchServer, createKafka } from '@tthc/messaging';
 import { dataSourceOptions } from '@tthc/persistence';
 import { AppMetrics, type AppName } from '@tthc/observability';
 import { createLogger, type DestinationStream, type Logger } from '@tthc/platform';
-import { type Kafka, Partitioners, type Producer } from 'kafkajs';
+import { type Kafka, Partitioners } from 'kafkajs';
 import { appLoggerModule } from './app-logger';
 import { DbTransactionTimer } from './db-transaction.timer';
 import { DeadLetterWriter } from './dead-letter.writer';
+import { InfrastructureShutdown } from './infrastructure.shutdown';
 import { UnitDirectory } from './unit-directory';
 import { WorkerHealthServer } from './worker-health';
 import { BATCH_SERVER, CLOCK, type Clock, KAFKA, LOGGER, METRICS, PRODUCER, REDIS, SETTINGS, systemClock } from './tokens';
@@ -27,21 +28,6 @@ export interface InfrastructureOptions {
   clock?: Clock;
   /** Where the JSON log lines go; stdout otherwise (tests read the lines from a stream). */
   logDestination?: DestinationStream;
-}
-
-@Injectable()
-class InfrastructureShutdown implements OnApplicationShutdown {
-  constructor(
-    private readonly dataSource: DataSource,
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(PRODUCER) private readonly producer: Producer | null,
-  ) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.producer?.disconnect();
-    await this.redis.quit().catch(() => this.redis.disconnect());
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
-  }
 }
 
 /**

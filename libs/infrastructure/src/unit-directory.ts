@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { provinceDisplayName } from '@tthc/domain';
 import { listUnits, type UnitRow } from '@tthc/persistence';
 import type { Logger } from '@tthc/platform';
 import { LOGGER } from './tokens';
@@ -47,5 +48,15 @@ export class UnitDirectory implements OnModuleInit, OnApplicationShutdown {
 
   all(): UnitRow[] {
     return [...this.units.values()];
+  }
+
+  /** The unit's official name; its code for a unit the catalogue does not hold (yet). */
+  nameOf(code: string): string {
+    return this.units.get(code)?.name ?? code;
+  }
+
+  /** "Tỉnh Vĩnh Long": the province named after its service centre (libs/domain province-name). */
+  provinceName(provinceCode: string): string {
+    return provinceDisplayName(provinceCode, this.units.get(provinceCode)?.name);
   }
 }

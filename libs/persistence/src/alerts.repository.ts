@@ -1,5 +1,5 @@
 import type { AlertMessage } from '@tthc/contracts';
-import type { AlertScope, AlertState, AlertTransition, LiveAlert, Severity, TransitionKind } from '@tthc/domain';
+import type { AlertScope, AlertState, LiveAlert, Severity, TransitionKind, TransitionRecord } from '@tthc/domain';
 import { type Sql, fromTs } from './sql';
 
 export * from './alerts-deliveries.repository';
@@ -113,35 +113,29 @@ export async function saveAlerts(sql: Sql, rows: AlertWrite[]): Promise<void> {
   );
 }
 
-export interface TransitionWrite extends AlertTransition {
-  message: string;
-  windowFrom: string | null;
-  windowTo: string | null;
-}
-
 /**
- * Inserts transitions in the given order and returns their ids, in that order. Ids are drawn
- * first (under the alert-log lock, so they increase with commit order) rather than relying on
- * the order of RETURNING rows, which PostgreSQL does not promise.
+ * Inserts transitions in the given order, unpublished (the outbox publishes them), and returns
+ * their ids, in that order. Ids are drawn first (under the alert-log lock, so they increase with
+ * commit order) rather than relying on the order of RETURNING rows, which PostgreSQL does not promise.
  */
-export async function insertTransitions(sql: Sql, rows: TransitionWrite[], publishedAt: number | null): Promise<number[]> {
+export async function insertTransitions(sql: Sql, rows: TransitionRecord[]): Promise<number[]> {
   if (rows.length === 0) return [];
   const idRows: { id: string }[] = await sql.query(
     `SELECT nextval(pg_get_serial_sequence('alert_transitions', 'id'))::text AS id FROM generate_series(1, $1)`,
     [rows.length],
   );
   const ids = idRows.map((r) => Number(r.id));
-  const col = <K extends keyof TransitionWrite>(k: K) => rows.map((r) => r[k] ?? null);
+  const col = <K extends keyof TransitionRecord>(k: K) => rows.map((r) => r[k] ?? null);
   await sql.query(
     `INSERT INTO alert_transitions (id, alert_id, kind, from_state, to_state, at, value, sample_size, target, gap, window_from,
-                                    window_to, silenced, notify, actor, note, message, published_at)
-     SELECT *, $17::timestamptz FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                          $7::float8[], $8::int[], $9::float8[], $10::float8[], $11::date[], $12::date[], $13::bool[], $14::bool[],
-                          $15::text[], $16::text[], $18::text[])`,
+                                    window_to, silenced, notify, actor, note, message)
+     SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::float8[], $8::int[],
+                          $9::float8[], $10::float8[], $11::date[], $12::date[], $13::bool[], $14::bool[], $15::text[], $16::text[],
+                          $17::text[])`,
     [
       ids, col('alertId'), col('kind'), col('from'), col('to'), rows.map((r) => new Date(r.at).toISOString()), col('value'),
       col('sampleSize'), col('target'), col('gap'), col('windowFrom'), col('windowTo'), col('silenced'), col('notify'),
-      col('actor'), col('note'), iso(publishedAt), col('message'),
+      col('actor'), col('note'), col('message'),
     ],
   );
   return ids;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
-  type AlertRule, type Comparison, acknowledge, alertText, endOfLocalDay, findSilence, isSilenceActive, parseWindowName, startOfLocalDay,
+  type AlertRule, acknowledge, endOfLocalDay, findSilence, isSilenceActive, recordedRule, startOfLocalDay, transitionRecord,
 } from '@tthc/domain';
 import { CLOCK, type Clock, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
 import {
@@ -48,8 +48,8 @@ export class AlertsService {
 
   /**
    * Acknowledges an OPEN alert. The transition is written under the alert-log lock and left
-   * unpublished: the notifier publishes it to `tthc.alerts` (and queues its webhooks) first thing
-   * in its next evaluation, so Kafka keeps the log's order; the SSE stream shows it at once.
+   * unpublished: the notifier's outbox publishes it to `tthc.alerts` (and queues its webhooks)
+   * within ALERT_BACKLOG_POLL_MS, in log order; the SSE stream shows it at once.
    * `actor` is the name of the API key that made the request. The lock is waited for at most
    * ACK_LOCK_TIMEOUT_MS: past that the answer is 503 with Retry-After, not a held connection.
    */
@@ -67,24 +67,12 @@ export class AlertsService {
       if (!stored || !view) throw new NotFoundException(`no alert ${id}`);
       if (view.state === 'RESOLVED') throw new ConflictException({ statusCode: 409, code: 'RESOLVED', message: `alert ${id} is already resolved` });
       const silenced = findSilence(await activeSilences(tx, now), view.unitCode, view.ruleId, now) !== undefined;
-      const rule = { comparison: view.comparison as Comparison, target: view.target };
+      const rule = recordedRule({ ...view, windowName: view.window.name });
       const result = acknowledge(stored, rule, { now, by: actor, note: body.note, silenced, last: { value: view.value, sampleSize: view.sampleSize } });
       if (!result.ok) throw new ConflictException({ statusCode: 409, code: result.code, message: result.detail });
-      const window = parseWindowName(view.window.name) ?? { kind: 'rolling', days: 30 };
-      const [t] = result.decision.transitions;
+      const window = view.window.from && view.window.to ? { from: view.window.from, to: view.window.to } : null;
       await saveAcknowledgement(tx, id, now, actor, body.note ?? null);
-      await insertTransitions(
-        tx,
-        [
-          {
-            ...t,
-            message: alertText({ unitName: view.unitName, rule: { ...rule, metric: view.metric as AlertRule['metric'], window }, kind: 'ACKNOWLEDGED', value: t.value }),
-            windowFrom: view.window.from,
-            windowTo: view.window.to,
-          },
-        ],
-        null,
-      );
+      await insertTransitions(tx, result.decision.transitions.map((t) => transitionRecord(t, { unitName: view.unitName, rule, window })));
     });
     return this.one(id);
   }
@@ -179,7 +167,7 @@ export class AlertsService {
   async listSilences(q: SilencesQuery) {
     const now = this.clock.now();
     const rows = await listSilences(this.dataSource, { activeAt: q.active === 'true' ? now : undefined, unitCode: q.unitCode, ruleId: q.ruleId });
-    return rows.filter((s) => q.active !== 'false' || !isActive(s, now)).map((s) => present(s, now));
+    return rows.filter((s) => q.active !== 'false' || !isSilenceActive(s, now)).map((s) => present(s, now));
   }
 
   async expireSilence(id: string, by: string) {
@@ -190,9 +178,7 @@ export class AlertsService {
   }
 }
 
-const isActive = isSilenceActive;
-
 function present(s: SilenceRow, now: number) {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  return { ...s, startsAt: iso(s.startsAt), endsAt: iso(s.endsAt), expiredAt: iso(s.expiredAt), createdAt: iso(s.createdAt), active: isActive(s, now) };
+  return { ...s, startsAt: iso(s.startsAt), endsAt: iso(s.endsAt), expiredAt: iso(s.expiredAt), createdAt: iso(s.createdAt), active: isSilenceActive(s, now) };
 }

@@ -5,12 +5,14 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Public } from '../auth/public.decorator';
 import { pageCsp } from '../security-headers';
+import { rateFormatScript } from './rate-format.script';
 
 /**
  * The IOC screen (`/`) and the auditor workspace (`/auditor`): static pages that call the API with
  * the key the user gives them (URL fragment `#key=…`, moved to sessionStorage and removed from the
- * address bar), and chart.js for charts. Each page carries a CSP that allows its own inline
- * script and style by hash.
+ * address bar, page-session.js), chart.js for charts and the domain's rate formatting
+ * (rate-format.script.ts).
+ * Each page carries a CSP that allows its own inline script and style by hash.
  */
 @ApiExcludeController()
 @Controller()
@@ -23,6 +25,8 @@ export class DashboardController {
   // the package's `exports` map does not expose the UMD file; served from node_modules, so it is
   // always the installed version.
   private readonly chartJs = join(dirname(require.resolve('chart.js')), 'chart.umd.js');
+  private readonly rateFormat = rateFormatScript();
+  private readonly pageSession = readFileSync(join(__dirname, 'page-session.js'), 'utf8');
 
   @Get()
   @Public()
@@ -45,5 +49,21 @@ export class DashboardController {
   @Header('Cache-Control', 'public, max-age=86400')
   chart(): StreamableFile {
     return new StreamableFile(createReadStream(this.chartJs), { type: 'text/javascript; charset=utf-8' });
+  }
+
+  @Get('assets/rate-format.js')
+  @Public()
+  @Header('Content-Type', 'text/javascript; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  rateFormatJs(): string {
+    return this.rateFormat;
+  }
+
+  @Get('assets/page-session.js')
+  @Public()
+  @Header('Content-Type', 'text/javascript; charset=utf-8')
+  @Header('Cache-Control', 'no-cache')
+  pageSessionJs(): string {
+    return this.pageSession;
   }
 }

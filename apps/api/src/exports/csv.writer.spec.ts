@@ -1,5 +1,5 @@
 import { toCsv } from './csv.writer';
-import { localTimestamp, percent } from './export-table';
+import { figureCells, localTimestamp } from './export-table';
 
 describe('toCsv', () => {
   it('writes RFC 4180 with a UTF-8 BOM, CRLF line ends and quoted fields where needed', () => {
@@ -20,15 +20,17 @@ describe('toCsv', () => {
   });
 });
 
-describe('percent and localTimestamp', () => {
+describe('figure cells and localTimestamp', () => {
+  const counts = { receivedTotal: 0, receivedOnline: 0, receivedDirect: 0, resolvedTotal: 0, resolvedOnTime: 0, resolvedLate: 0, overdueOpen: 0, openWithinDeadline: 0, progress766Numerator: 0, progress766Denominator: 0 };
   it.each([
     [null, null],
     [0.6, 60],
     [2 / 3, 66.67],
     [57 / 800, 7.13],
     [1, 100],
-  ])('percent(%p) = %p', (rate, expected) => {
-    expect(percent(rate)).toBe(expected);
+  ])('a rate of %p is the number %p in percentage points, in every rate column', (rate, expected) => {
+    const cells = figureCells({ ...counts, onlineRate: rate, onTimeRate: rate, progressRate766: rate });
+    expect([cells[3], cells[7], cells[12]]).toEqual([expected, expected, expected]);
   });
 
   it('writes an instant in local time with its offset', () => {

@@ -1,4 +1,4 @@
-import { LOCAL_UTC_OFFSET_MS } from '@tthc/domain';
+import { LOCAL_UTC_OFFSET_MS, percentPoints } from '@tthc/domain';
 
 /**
  * A report as auditors download it (issue 4): a preamble that states what it covers and when it
@@ -44,9 +44,9 @@ export interface ExportFigures {
   progressRate766: number | null;
 }
 
-/** A ratio as a percentage with two decimals (a number, so a spreadsheet can compute with it); empty when there is none. */
-export function percent(rate: number | null): number | null {
-  return rate === null ? null : Math.round(rate * 10000 + 1e-7) / 100;
+/** A ratio in percentage points as the screens show it (a number, so a spreadsheet can compute with it); empty when there is none. */
+function percent(rate: number | null): number | null {
+  return rate === null ? null : percentPoints(rate);
 }
 
 export function figureCells(m: ExportFigures): (number | null)[] {

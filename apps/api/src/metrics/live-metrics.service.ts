@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { UnitSnapshot, WindowFigures } from '@tthc/contracts';
-import { COUNTER_FIELDS, type DayCounters, zeroCounters } from '@tthc/domain';
+import { sumCounters } from '@tthc/domain';
 import { REDIS, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
 import { LiveMetricsStore, windowFigures } from '@tthc/live-metrics';
 import type { ApiSettings } from '../api.settings';
@@ -27,8 +27,7 @@ export class LiveMetricsService {
     const snapshots = (await Promise.all(provinces.map((p) => this.store.readProvince(p)))).flat();
     const province: Record<string, WindowFigures | number | string | null> = {};
     for (const w of WINDOWS) {
-      const sum: DayCounters = zeroCounters();
-      for (const s of snapshots) for (const f of COUNTER_FIELDS) sum[f] += s[w][f];
+      const sum = sumCounters(snapshots.map((s) => s[w]));
       const bounds = snapshots[0]?.[w] ?? { from: null, to: null };
       province[w] = windowFigures(bounds as WindowFigures, sum);
     }
@@ -39,7 +38,7 @@ export class LiveMetricsService {
       asOf,
       province,
       units: snapshots
-        .map((s: UnitSnapshot) => ({ name: this.units.get(s.unitCode)?.name ?? s.unitCode, ...s }))
+        .map((s: UnitSnapshot) => ({ name: this.units.nameOf(s.unitCode), ...s }))
         .sort((a, b) => a.unitCode.localeCompare(b.unitCode)),
     };
   }

@@ -1,13 +1,11 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { SETTINGS } from '@tthc/infrastructure';
-import type { ApiSettings } from '../api.settings';
 import { Roles } from '../auth/roles';
 import { LiveMetricsService } from './live-metrics.service';
 import { ProvinceMetricsDto, RankingDto, SeriesDto, UnitMetricsDto, UnitsMetricsDto } from './metrics.dto';
 import { MetricsService } from './metrics.service';
 import { RangeQuery, RankingQuery, SeriesQuery } from './range.query';
-import { resolveRange } from './resolve-range';
+import { ReportRangeResolver } from './report-range.resolver';
 
 @ApiTags('metrics')
 @ApiSecurity('api-key')
@@ -19,19 +17,15 @@ export class MetricsController {
   constructor(
     private readonly metrics: MetricsService,
     private readonly live: LiveMetricsService,
-    @Inject(SETTINGS) private readonly settings: ApiSettings,
+    private readonly ranges: ReportRangeResolver,
   ) {}
-
-  private range(q: RangeQuery) {
-    return resolveRange(q, this.metrics.today(), this.settings.MAX_RANGE_DAYS);
-  }
 
   @Get('province')
   @Roles('ioc', 'auditor')
   @ApiOperation({ summary: 'Province totals and rates for an inclusive local-date range (roles: ioc, auditor)' })
   @ApiOkResponse({ type: ProvinceMetricsDto })
   province(@Query() q: RangeQuery) {
-    const { from, to } = this.range(q);
+    const { from, to } = this.ranges.resolve(q);
     return this.metrics.forProvince(from, to);
   }
 
@@ -40,7 +34,7 @@ export class MetricsController {
   @ApiOperation({ summary: 'Province time series by day, month, quarter or year (roles: ioc, auditor)' })
   @ApiOkResponse({ type: SeriesDto })
   provinceSeries(@Query() q: SeriesQuery) {
-    const { from, to } = this.range(q);
+    const { from, to } = this.ranges.resolve(q);
     return this.metrics.series(undefined, from, to, q.granularity ?? 'day');
   }
 
@@ -49,7 +43,7 @@ export class MetricsController {
   @ApiOperation({ summary: 'Every unit’s totals and rates for the range (roles: ioc, auditor)' })
   @ApiOkResponse({ type: UnitsMetricsDto })
   async units(@Query() q: RangeQuery) {
-    const { from, to } = this.range(q);
+    const { from, to } = this.ranges.resolve(q);
     return { from, to, units: await this.metrics.forUnits(from, to) };
   }
 
@@ -58,7 +52,7 @@ export class MetricsController {
   @ApiOperation({ summary: 'Units ranked by a rate, ascending (weakest first), units without a rate last (roles: ioc, auditor)' })
   @ApiOkResponse({ type: RankingDto })
   ranking(@Query() q: RankingQuery) {
-    const { from, to } = this.range(q);
+    const { from, to } = this.ranges.resolve(q);
     return this.metrics.ranking(from, to, q.metric ?? 'onlineRate');
   }
 
@@ -75,7 +69,7 @@ export class MetricsController {
   @ApiOkResponse({ type: UnitMetricsDto })
   @ApiNotFoundResponse({ description: 'The unit is not in the catalogue.' })
   unit(@Param('unitCode') unitCode: string, @Query() q: RangeQuery) {
-    const { from, to } = this.range(q);
+    const { from, to } = this.ranges.resolve(q);
     return this.metrics.forUnit(unitCode, from, to);
   }
 
@@ -86,7 +80,7 @@ export class MetricsController {
   @ApiOkResponse({ type: SeriesDto })
   @ApiNotFoundResponse({ description: 'The unit is not in the catalogue.' })
   unitSeries(@Param('unitCode') unitCode: string, @Query() q: SeriesQuery) {
-    const { from, to } = this.range(q);
+    const { from, to } = this.ranges.resolve(q);
     return this.metrics.series(unitCode, from, to, q.granularity ?? 'day');
   }
 }

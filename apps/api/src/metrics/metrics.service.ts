@@ -6,9 +6,6 @@ import {
   type LocalDate,
   type Progress766Counts,
   type RankingMetric,
-  addInto,
-  addProgress766,
-  localDayOf,
   progress766Figures,
   rankAscending,
   rangeEndInstant,
@@ -46,28 +43,21 @@ export class MetricsService {
     @Inject(SETTINGS) private readonly settings: ApiSettings,
   ) {}
 
-  today(): LocalDate {
-    return localDayOf(this.clock.now());
-  }
-
-  now(): number {
-    return this.clock.now();
-  }
-
   /** 404 for a code the catalogue does not hold; the unit's name otherwise. */
-  unitName(unitCode: string): string {
+  private unitName(unitCode: string): string {
     const unit = this.units.get(unitCode);
     if (!unit) throw new NotFoundException(`unit "${unitCode}" is not in the unit catalogue`);
     return unit.name;
   }
 
-  get provinceCode(): string {
-    return this.settings.PROVINCE_CODE;
+  /** One period from the first local day to the range's end instant (now, for a range reaching today). */
+  private period(from: LocalDate, to: LocalDate) {
+    return { start: startOfLocalDay(from), at: rangeEndInstant(to, this.clock.now()) };
   }
 
   /** Per unit: summed counters and 766 counts for the range, judged at the same end instant. */
   private async countsOf(from: LocalDate, to: LocalDate, unitCodes?: string[]) {
-    const period = { start: startOfLocalDay(from), at: rangeEndInstant(to, this.clock.now()) };
+    const period = this.period(from, to);
     const [sums, progress] = await Promise.all([
       sumCountersByUnit(this.dataSource, from, to, unitCodes),
       progress766ByUnit(this.dataSource, [period], unitCodes),
@@ -94,27 +84,27 @@ export class MetricsService {
     return m;
   }
 
-  /** Province totals: counts summed over units, rates from the sums (PRODUCT.md: never averaged). */
+  /**
+   * Province totals: counts summed over units in SQL, as the province's series sums them, and
+   * rates from the sums (PRODUCT.md: never averaged).
+   */
   async forProvince(from: LocalDate, to: LocalDate) {
-    const all = await this.countsOf(from, to);
-    const counters = zeroCounters();
-    const progress = zeroProgress766();
-    for (const u of all) {
-      addInto(counters, u.counters);
-      addProgress766(progress, u.progress);
-    }
-    return { provinceCode: this.provinceCode, unitCount: all.length, ...figures(from, to, counters, progress) };
+    const [[counters], [progress]] = await Promise.all([
+      sumCountersByPeriod(this.dataSource, [{ from, to }]),
+      progress766Total(this.dataSource, [this.period(from, to)]),
+    ]);
+    return { provinceCode: this.settings.PROVINCE_CODE, unitCount: this.units.all().length, ...figures(from, to, counters, progress) };
   }
 
   async ranking(from: LocalDate, to: LocalDate, metric: RankingMetric) {
     const all = await this.metricsOf(from, to);
-    const named = all.map((m) => ({ ...m, name: this.units.get(m.unitCode)?.name ?? m.unitCode }));
+    const named = all.map((m) => ({ ...m, name: this.units.nameOf(m.unitCode) }));
     return { from, to, metric, units: rankAscending(named, metric) };
   }
 
   /** A unit's series, or the province's when `unitCode` is undefined: one point per period. */
   async series(unitCode: string | undefined, from: LocalDate, to: LocalDate, granularity: Granularity) {
-    const name = unitCode === undefined ? this.provinceName() : this.unitName(unitCode);
+    const name = unitCode === undefined ? this.units.provinceName(this.settings.PROVINCE_CODE) : this.unitName(unitCode);
     const periods = seriesPeriods(from, to, granularity, this.clock.now());
     // Refused before any query: thirty ten-year daily series at once used to saturate the api and the database (issue 10).
     const max = this.settings.MAX_SERIES_POINTS;
@@ -129,12 +119,7 @@ export class MetricsService {
       progress766Total(this.dataSource, periods, unitCodes),
     ]);
     const points = periods.map((p, i) => ({ period: p.label, ...figures(p.from, p.to, counters[i], progress[i]) }));
-    const owner = unitCode === undefined ? { provinceCode: this.provinceCode } : { unitCode };
+    const owner = unitCode === undefined ? { provinceCode: this.settings.PROVINCE_CODE } : { unitCode };
     return { ...owner, name, from, to, granularity, points };
-  }
-
-  provinceName(): string {
-    const centre = this.units.get(this.provinceCode);
-    return centre ? `Tỉnh ${centre.name.replace(/^Trung tâm Phục vụ hành chính công\s*(tỉnh)?\s*/i, '')}` : `Tỉnh ${this.provinceCode}`;
   }
 }

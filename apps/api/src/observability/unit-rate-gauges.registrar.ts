@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { addDays } from '@tthc/domain';
-import { METRICS, UnitDirectory } from '@tthc/infrastructure';
+import { addDays, localDayOf } from '@tthc/domain';
+import { CLOCK, type Clock, METRICS, UnitDirectory } from '@tthc/infrastructure';
 import { type AppMetrics, registerUnitRateGauges } from '@tthc/observability';
 import { MetricsService } from '../metrics/metrics.service';
 
@@ -15,12 +15,13 @@ export class UnitRateGaugesRegistrar implements OnModuleInit {
     @Inject(METRICS) private readonly metrics: AppMetrics,
     private readonly service: MetricsService,
     private readonly units: UnitDirectory,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
     registerUnitRateGauges(this.metrics, {
       read: async () => {
-        const to = this.service.today();
+        const to = localDayOf(this.clock.now());
         const all = await this.service.forUnits(addDays(to, -29), to);
         return all.map((m) => ({
           unitCode: m.unitCode,

@@ -6,19 +6,19 @@ import { BATCH_SERVER, KAFKA, LOGGER, METRICS, RethrowRpcExceptions, SETTINGS, w
 import type { AppMetrics } from '@tthc/observability';
 import { BATCH_PATTERNS, type KafkaBatchContext, type KafkaBatchServer, type PartitionBatch, deadLetterPattern, recordContext } from '@tthc/messaging';
 import type { Logger } from '@tthc/platform';
-import { AlertEvaluationHandler } from '../alert-evaluation.handler';
+import { AlertEvaluationPipeline } from '../alert-evaluation.pipeline';
 import type { NotifierSettings } from '../notifier.settings';
 
 /**
- * Adapter: `tthc.metrics.units` → an evaluation of the units that changed in each batch. The
- * snapshot is only the trigger: the handler reads the figures for each rule's window from the
- * day counters, which are at least as fresh as any snapshot derived from them.
+ * Adapter: `tthc.metrics.units` → an evaluation of the units that changed in each batch, on the
+ * figures their snapshots carry (the latest of each unit in the batch; the pipeline reads only
+ * the windows a snapshot does not carry from the day counters).
  */
 @Controller()
 @UseFilters(RethrowRpcExceptions)
 export class UnitMetricsController implements OnModuleInit {
   constructor(
-    private readonly handler: AlertEvaluationHandler,
+    private readonly pipeline: AlertEvaluationPipeline,
     @Inject(BATCH_SERVER) private readonly transport: KafkaBatchServer,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(SETTINGS) private readonly settings: NotifierSettings,
@@ -37,21 +37,23 @@ export class UnitMetricsController implements OnModuleInit {
 
   @EventPattern(BATCH_PATTERNS.unitMetrics)
   async handle(@Payload() batch: PartitionBatch): Promise<void> {
-    const units = new Set<string>();
+    // In offset order, so a unit's later snapshot replaces its earlier one.
+    const latest = new Map<string, UnitSnapshot>();
     for (const m of batch.messages) {
       if (!m.value) continue; // a compaction tombstone
       try {
-        units.add((JSON.parse(m.value.toString('utf8')) as UnitSnapshot).unitCode);
+        const snapshot = JSON.parse(m.value.toString('utf8')) as UnitSnapshot;
+        latest.set(snapshot.unitCode, snapshot);
       } catch (err) {
         this.logger.error({ err, ...recordContext(batch.topic, batch.partition, m) }, 'unreadable unit snapshot skipped');
       }
     }
-    if (units.size > 0) await this.handler.evaluateUnits([...units]);
+    if (latest.size > 0) await this.pipeline.evaluateSnapshots([...latest.values()]);
   }
 
   /**
-   * A snapshot is only a trigger, derived from the day counters: when storage refuses what
-   * evaluating one unit writes, skipping that trigger loses nothing the next tick does not redo.
+   * A snapshot is derived from the day counters: when storage refuses what evaluating one unit
+   * writes, skipping it loses nothing the next tick does not redo from the counters.
    */
   @EventPattern(deadLetterPattern(BATCH_PATTERNS.unitMetrics))
   deadLetter(@Payload() batch: PartitionBatch, @Ctx() ctx: KafkaBatchContext): void {

@@ -1,0 +1,45 @@
+import { type AlertRule, type DayCounters, ruleDefaults, zeroCounters } from '@tthc/domain';
+import { observeSubjects, windowSpans } from './observation.stage';
+import type { RuleSubject } from './rule-subjects.stage';
+import type { UnitFigures } from './snapshot-figures';
+
+const NOW = Date.parse('2025-07-31T12:00:00+07:00');
+const rule = (id: string, over: Partial<AlertRule> = {}): AlertRule => ({ id, metric: 'onlineRate', ...ruleDefaults('onlineRate'), overrides: [], ...over });
+const counts = (c: Partial<DayCounters>): DayCounters => ({ ...zeroCounters(), ...c });
+const unit = (windows: Record<string, Partial<DayCounters>>, overdueOpen = 0): UnitFigures => ({
+  windows: new Map(Object.entries(windows).map(([k, v]) => [k, counts(v)])),
+  overdueOpen,
+});
+const subject = (code: string, r: AlertRule, members = [code]): RuleSubject => ({ code, name: code, rule: r, members });
+
+const FIGURES = new Map<string, UnitFigures>([
+  ['A', unit({ rolling30d: { receivedTotal: 40, receivedOnline: 20, resolvedTotal: 10, resolvedOnTime: 9 }, monthToDate: { receivedTotal: 8, receivedOnline: 8 } }, 3)],
+  ['B', unit({ rolling30d: { receivedTotal: 10, receivedOnline: 10 } }, 12)],
+]);
+
+describe('windowSpans', () => {
+  it('names each window the rules use once, with its days as of now', () => {
+    const subjects = [subject('A', rule('a')), subject('B', rule('b')), subject('A', rule('c', { window: { kind: 'monthToDate' } }))];
+    expect(windowSpans(subjects, NOW)).toEqual([
+      { name: 'rolling30d', from: '2025-07-02', to: '2025-07-31' },
+      { name: 'monthToDate', from: '2025-07-01', to: '2025-07-31' },
+    ]);
+  });
+});
+
+describe('observeSubjects', () => {
+  it.each<[string, RuleSubject, number | null, number]>([
+    ['a unit’s online rate over 30 days', subject('A', rule('online')), 0.5, 40],
+    ['its on-time rate', subject('A', rule('on-time', { metric: 'onTimeRate' })), 0.9, 10],
+    ['its month to date', subject('A', rule('mtd', { window: { kind: 'monthToDate' } })), 1, 8],
+    ['its overdue count', subject('B', rule('overdue', { ...ruleDefaults('overdueOpen'), metric: 'overdueOpen' })), 12, 12],
+    ['a window with no dossiers: no figure', subject('B', rule('mtd', { window: { kind: 'monthToDate' } })), null, 0],
+    ['a unit with no figures at all', subject('C', rule('online')), null, 0],
+    ['a province: counts summed, the rate from the sums (30 of 50, not the mean 75 %)', subject('86', rule('p', { scope: 'province' }), ['A', 'B', 'C']), 0.6, 50],
+    ['a province’s overdue count', subject('86', rule('po', { ...ruleDefaults('overdueOpen'), metric: 'overdueOpen', scope: 'province' }), ['A', 'B']), 15, 15],
+  ])('%s', (_name, s, value, sampleSize) => {
+    const [o] = observeSubjects([s], FIGURES, NOW);
+    expect(o.observation).toEqual({ value, sampleSize, window: { from: s.rule.window.kind === 'monthToDate' ? '2025-07-01' : '2025-07-02', to: '2025-07-31' } });
+    expect(o).toMatchObject({ code: s.code, rule: s.rule });
+  });
+});
