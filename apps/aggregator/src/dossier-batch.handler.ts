@@ -29,6 +29,10 @@ export class DossierBatchHandler {
   async handle(batch: PartitionBatch): Promise<Set<string>> {
     const group = this.settings.AGGREGATOR_GROUP_ID;
     return this.dataSource.transaction(async (tx) => {
+      // The batch's stored offset commits with its effects, so a commit PostgreSQL loses in a
+      // crash (asynchronous commit: at most wal_writer_delay × 3) takes its offset with it and
+      // the batch is applied again: no fsync wait per batch, and still exactly once (issue 12).
+      await tx.query('SET LOCAL synchronous_commit TO off');
       await enterBatchGate(tx, group);
       const stored = await lockNextOffset(tx, group, batch.topic, batch.partition);
       const pending = stored === undefined ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) >= BigInt(stored));

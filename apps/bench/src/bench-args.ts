@@ -105,7 +105,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     freshness: !v['no-freshness'],
     profile: v.profile ? v.profile.split(',') : [],
     keep: !!v.keep,
-    runs: Math.round(num(v.runs, quick ? 1 : 3, 'runs')),
+    // --runs 0: the staged run alone (each app's own rate), e.g. to compare one change.
+    runs: v.runs === '0' ? 0 : Math.round(num(v.runs, quick ? 1 : 3, 'runs')),
     baseline: !v['no-baseline'],
     before: v.before,
     province: national ? 'all' : '86',
