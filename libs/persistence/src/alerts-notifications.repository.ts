@@ -9,7 +9,13 @@ import type { Sql } from './sql';
  * group_interval are about real time between messages, and every instance reads the same clock.
  */
 
-const UNGROUPED = `t.notify AND t.notification_id IS NULL AND NOT t.notified_singly`;
+/**
+ * A notified transition (alias `t`) that no notification covers yet. Not one delivered on its own
+ * (before issue 15's migration, or by a notifier of the previous version still publishing during
+ * a rolling upgrade): its receivers have it already.
+ */
+export const UNGROUPED_TRANSITION = `t.notify AND t.notification_id IS NULL AND NOT t.notified_singly
+  AND NOT EXISTS (SELECT 1 FROM alert_deliveries d WHERE d.transition_id = t.id)`;
 
 /**
  * Taken for the rest of the transaction, without waiting: another instance holding it is
@@ -22,7 +28,7 @@ export async function tryGroupingLock(sql: Sql): Promise<boolean> {
 
 /** Whether a notified transition waits for a notification (a probe on the partial index). */
 export async function hasUngroupedTransitions(sql: Sql): Promise<boolean> {
-  const rows: unknown[] = await sql.query(`SELECT 1 FROM alert_transitions t WHERE ${UNGROUPED} LIMIT 1`);
+  const rows: unknown[] = await sql.query(`SELECT 1 FROM alert_transitions t WHERE ${UNGROUPED_TRANSITION} LIMIT 1`);
   return rows.length > 0;
 }
 
@@ -41,7 +47,7 @@ export async function pendingGroups(sql: Sql): Promise<{ now: number; groups: Pe
       `WITH pending AS (
          SELECT a.rule_id, min(t.recorded_at) AS oldest, count(*)::int AS waiting
            FROM alert_transitions t JOIN alerts a ON a.id = t.alert_id
-          WHERE ${UNGROUPED}
+          WHERE ${UNGROUPED_TRANSITION}
           GROUP BY a.rule_id)
        SELECT p.rule_id, p.oldest, p.waiting, l.created_at AS last_at, l.continues AS last_continues, l.sequence AS last_sequence,
               clock_timestamp() AS now

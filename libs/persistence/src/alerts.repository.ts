@@ -1,5 +1,6 @@
 import type { AlertMessage } from '@tthc/contracts';
 import type { AlertScope, AlertState, LiveAlert, Severity, TransitionKind, TransitionRecord } from '@tthc/domain';
+import { UNGROUPED_TRANSITION } from './alerts-notifications.repository';
 import { type Sql, fromTs } from './sql';
 
 export * from './alerts-deliveries.repository';
@@ -197,7 +198,7 @@ export async function lastTransitionId(sql: Sql): Promise<number> {
  */
 export async function ungroupedTransitionMessages(sql: Sql, ruleId: string): Promise<StoredTransitionMessage[]> {
   const rows: MessageRow[] = await sql.query(
-    `${MESSAGE_SELECT} WHERE t.notify AND t.notification_id IS NULL AND NOT t.notified_singly AND a.rule_id = $1 ORDER BY t.id`,
+    `${MESSAGE_SELECT} WHERE ${UNGROUPED_TRANSITION} AND a.rule_id = $1 ORDER BY t.id`,
     [ruleId],
   );
   return rows.map(toMessage);

@@ -1,6 +1,6 @@
 import { type AlertGroupNotification, type AlertRule, ruleDefaults } from '@tthc/domain';
 import { loadSettings } from '@tthc/config';
-import { insertSilence, upsertUnits } from '@tthc/persistence';
+import { UNGROUPED_TRANSITION, insertSilence, upsertUnits } from '@tthc/persistence';
 import { loadUnitCatalogue } from '@tthc/catalogue';
 import { createLogger } from '@tthc/platform';
 import { ScratchDatabase } from '../../../../test/support/scratch-database';
@@ -38,7 +38,7 @@ describe('AlertGroupNotifier (real PostgreSQL)', () => {
   let at = NOW;
   const record = (subjects: ObservedSubject[]) => recorder.record(subjects, subjects.map((s) => s.code), (at += 1000));
   const ungrouped = async () =>
-    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM alert_transitions WHERE notify AND notification_id IS NULL AND NOT notified_singly`))[0].n;
+    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM alert_transitions t WHERE ${UNGROUPED_TRANSITION}`))[0].n;
   /** Time passes for the grouping: every recorded time and every notification moves back. */
   const elapse = (ms: number) =>
     Promise.all([
@@ -113,7 +113,7 @@ describe('AlertGroupNotifier (real PostgreSQL)', () => {
     expect(entries(n, 'fired').map(([u]) => u).sort()).toEqual(['28843', '28846']);
   });
 
-  it('notifies nothing for a silenced unit, nor for a transition queued on its own before grouping', async () => {
+  it('notifies nothing for a silenced unit, nor for a transition already delivered on its own (before grouping, or by the previous version)', async () => {
     await elapse(2 * 3_600_000);
     await insertSilence(db.dataSource, {
       id: '00000000-0000-4000-8000-000000000001', unitCode: '28849', ruleId: null, startsAt: NOW, endsAt: NOW + 86_400_000,
@@ -127,6 +127,12 @@ describe('AlertGroupNotifier (real PostgreSQL)', () => {
     await db.query(`UPDATE alert_transitions SET notified_singly = true WHERE notification_id IS NULL AND notify`);
     expect(await notifier().notifyDue()).toEqual([]);
     await db.query(`UPDATE alert_transitions SET notified_singly = false WHERE notification_id IS NULL AND notify`);
+    // The same, queued by a notifier of the previous version still running during a rolling upgrade.
+    await db.query(
+      `INSERT INTO alert_deliveries (transition_id, url, body) SELECT id, 'http://127.0.0.1:9/old', '{}' FROM alert_transitions WHERE notification_id IS NULL AND notify`,
+    );
+    expect(await notifier().notifyDue()).toEqual([]);
+    await db.query(`DELETE FROM alert_deliveries WHERE transition_id IS NOT NULL`);
     const [n] = await notifier().notifyDue();
     expect(entries(n, 'fired')).toEqual([['28849', ['UNSILENCED']]]);
   });
