@@ -278,6 +278,8 @@ describe('IOC dashboard and auditor page in Chromium', () => {
     await page.waitForFunction((n) => document.querySelector('#alertRules .rulecard[data-rule-id="online-rate-30d"]')?.getAttribute('data-units-breaching') === n, String(r.unitsBreaching));
     // One card per rule in force, a handful of lines each: not a row per alert.
     expect(await page.locator('#alertRules .rulecard').count()).toBe(2);
+    // The rule with the most units breaching first.
+    expect(await page.locator('#alertRules .rulecard').first().getAttribute('data-rule-id')).toBe(RULE);
     expect(await page.locator('#alertRules li').count()).toBe(5);
     expect(await page.getAttribute(card, 'data-worsening')).toBe(String(r.worsening));
     const firing = r.units.filter((u) => u.state !== 'PENDING');

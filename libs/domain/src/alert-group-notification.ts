@@ -150,8 +150,8 @@ function entryLine(rule: GroupRule, list: GroupListName, e: GroupEntry): string 
     const by = e.acknowledgedBy ? `: ${e.acknowledgedBy}` : '';
     return `• ${who}${by}${e.note ? ` — “${e.note}”` : ''}`;
   }
-  if (list === 'resolved' || e.gap === null) return `• ${who}: ${figure}`;
-  return `• ${who}: ${figure}, ${gapText(rule, e.gap)}`;
+  if (list === 'resolved' || e.value === null) return `• ${who}: ${figure}`;
+  return `• ${who}: ${figure}, ${gapText(rule, e.value, e.target)}`;
 }
 
 /** Builds the message for the transitions `taken` (one rule's, ascending ids). */

@@ -1,6 +1,6 @@
 import type { TransitionKind } from './alert-lifecycle';
 import { type AlertMetric, type AlertRule, type AlertWindow, gapOf, windowLabelVi } from './alert-rule';
-import { formatPercentPointsVi, formatPercentVi, percentPoints } from './percent-format';
+import { formatPercentVi, percentPoints } from './percent-format';
 
 const METRIC_LABELS: Record<AlertMetric, string> = {
   onlineRate: 'tỷ lệ hồ sơ trực tuyến',
@@ -69,9 +69,12 @@ export function figureText(metric: AlertMetric, value: number | null): string {
 /**
  * How far a figure is on the bad side of its target, in words: "thấp hơn mục tiêu 47,90 điểm %"
  * for a rate (percentage points, never a percentage of the target), "vượt ngưỡng 5" for a count.
+ * For a rate it is the difference of the two figures as shown, so a reader who subtracts gets the
+ * same number: 7,13% against 80% is 72,87 points (the exact 72,875 would show as 72,88).
  */
-export function gapText(rule: Pick<AlertRule, 'metric' | 'comparison'>, gap: number): string {
+export function gapText(rule: Pick<AlertRule, 'metric' | 'comparison'>, value: number, target: number): string {
+  const gap = gapOf({ comparison: rule.comparison, target }, value);
   if (rule.metric === 'overdueOpen') return `${rule.comparison === 'below' ? 'thấp hơn' : 'vượt'} ngưỡng ${String(gap).replace('.', ',')}`;
-  const points = formatPercentPointsVi(percentPoints(gap)).replace('%', ' điểm %');
-  return `${rule.comparison === 'below' ? 'thấp hơn' : 'cao hơn'} mục tiêu ${points}`;
+  const points = Math.abs(percentPoints(target) - percentPoints(value));
+  return `${rule.comparison === 'below' ? 'thấp hơn' : 'cao hơn'} mục tiêu ${points.toFixed(2).replace('.', ',')} điểm %`;
 }
