@@ -2,15 +2,19 @@ import { createServer, get, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { AlertMessage } from '@tthc/contracts';
+import type { AlertGroupNotification, GroupEntry } from '@tthc/domain';
 import { verifySignature } from '../apps/notifier/src/webhooks/webhook-signature';
 import { PipelineHarness, eventually } from './support/pipeline-harness';
 import { asMessage, received } from './support/dossier-events';
 
 /**
  * Issue 3 end to end on the real broker, PostgreSQL and Redis: dossier events go in through
- * Kafka; alerts come out on the SSE stream, on `tthc.alerts` and at a webhook receiver (a local
- * HTTP server that answers 500 the first time). The clock is the test's, and moves once to show
- * a quiet unit recovering as its window slides.
+ * Kafka; alerts come out on the SSE stream and on `tthc.alerts`, one message per transition, and
+ * at a webhook receiver (a local HTTP server that answers 500 the first time) in grouped
+ * notifications (issue 15; here with no group wait and a short interval, so each step of the
+ * lifecycle reaches the receiver within a second; test/alert-grouping.e2e-spec.ts is about the
+ * grouping itself). The clock is the test's, and moves once to show a quiet unit recovering as
+ * its window slides.
  */
 const OPERATOR = { 'X-API-Key': 'local-operator-key' };
 const IOC = { 'X-API-Key': 'local-ioc-key' };
@@ -84,8 +88,8 @@ class SseClient {
 }
 
 interface Hook {
-  transitionId: number;
-  body: AlertMessage;
+  notificationId: number;
+  body: AlertGroupNotification;
   status: number;
   signed: boolean;
   attempt: string;
@@ -113,10 +117,10 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
           return res.writeHead(503).end();
         }
         const raw = Buffer.concat(chunks);
-        const body = JSON.parse(raw.toString('utf8')) as AlertMessage;
+        const body = JSON.parse(raw.toString('utf8')) as AlertGroupNotification;
         const status = failNext-- > 0 ? 500 : 200;
         hooks.push({
-          transitionId: body.transitionId,
+          notificationId: body.notificationId,
           body,
           status,
           signed: verifySignature(SECRET, raw, req.headers['x-tthc-signature'] as string | undefined, Math.floor(Date.now() / 1000)),
@@ -137,6 +141,9 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
       ALERT_WEBHOOK_BACKOFF_MS: '100',
       ALERT_WEBHOOK_BACKOFF_MAX_MS: '400',
       ALERT_DELIVERY_POLL_MS: '50',
+      ALERT_GROUP_WAIT_MS: '0',
+      ALERT_GROUP_INTERVAL_MS: '300',
+      ALERT_BACKLOG_POLL_MS: '100',
       LIVE_REFRESH_MS: '1000',
     });
     await h.start('ingest', 'aggregator', 'notifier', 'api');
@@ -152,10 +159,17 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
     await new Promise((r) => receiver?.close(r));
   });
 
-  const validHooks = (unit: string) => {
-    const ok = hooks.filter((x) => x.body.unitCode === unit && x.status === 200);
-    return [...new Map(ok.map((x) => [x.transitionId, x])).values()].sort((a, b) => a.transitionId - b.transitionId);
+  /** The notifications the receiver accepted, once each (a retry repeats one), oldest first. */
+  const accepted = () => {
+    const ok = hooks.filter((x) => x.status === 200);
+    return [...new Map(ok.map((x) => [x.notificationId, x])).values()].sort((a, b) => a.notificationId - b.notificationId);
   };
+  const LISTS = ['fired', 'worsened', 'resolved', 'acknowledged'] as const;
+  /** The unit's entries in the accepted notifications, oldest first, with the list each was in. */
+  const notified = (unit: string): (GroupEntry & { list: string; notificationId: number })[] =>
+    accepted().flatMap((x) => LISTS.flatMap((list) => x.body[list].filter((e) => e.unitCode === unit).map((e) => ({ ...e, list, notificationId: x.notificationId }))));
+  const notifiedKinds = (unit: string) => notified(unit).flatMap((e) => e.kinds);
+  const notifiedTransitions = (unit: string) => notified(unit).flatMap((e) => e.transitionIds);
 
   /**
    * Makes a crossing happen on exactly one event: `before` is applied first (the pipeline may
@@ -227,52 +241,78 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
       expect(mine.map((m) => [m.alertId, m.state, m.transitionId])).toEqual(live.of(A).map((m) => [m.alertId, m.state, m.transitionId]));
     });
 
-    it('delivers each transition to the webhook, signed, retrying after a 500', async () => {
-      await eventually(async () => expect(validHooks(A).map((x) => x.body.state)).toEqual(['OPEN', 'ACKNOWLEDGED', 'RESOLVED']));
+    it('tells the webhook every notified transition once, in grouped notifications, signed, retrying after a 500', async () => {
+      await eventually(async () => expect(notifiedKinds(A)).toEqual(['FIRED', 'ACKNOWLEDGED', 'RESOLVED']));
+      expect(notifiedTransitions(A)).toEqual(live.of(A).map((m) => m.transitionId));
       expect(hooks.every((x) => x.signed)).toBe(true);
       // Signed over the send time and the body: t=<unix seconds>,v1=<hex HMAC>.
       expect(hooks.every((x) => x.signature && /^t=\d{10},v1=[0-9a-f]{64}$/.test(x.signature))).toBe(true);
-      const first = hooks.filter((x) => x.transitionId === opened.data.transitionId);
+      // The first message the receiver saw was refused once, then accepted on the second attempt.
+      const first = hooks.filter((x) => x.notificationId === hooks[0].notificationId);
       expect(first.map((x) => [x.status, x.attempt])).toEqual([[500, '1'], [200, '2']]);
-      expect(validHooks(A).map((x) => x.body)).toEqual(live.of(A));
+      // Listed under the rule, with the figures and text of the transition it reports.
+      const fired = notified(A)[0];
+      expect(fired).toMatchObject({
+        list: 'fired', unitName: 'Phường Phú Khương', alertId: opened.data.alertId, value: 0.5, sampleSize: 30, target: 0.8,
+        window: { from: '2025-07-02', to: '2025-07-31' }, message: opened.data.message,
+      });
+      const firedMessage = accepted().find((x) => x.notificationId === fired.notificationId)!.body;
+      expect(firedMessage).toMatchObject({ ruleId: RULE, rule: { metric: 'onlineRate', target: 0.8, window: 'rolling30d' } });
+      expect(firedMessage.text).toContain('• Phường Phú Khương (28756): 50,00%, thấp hơn mục tiêu 30,00 điểm %');
+      expect(notified(A).find((e) => e.kinds.includes('ACKNOWLEDGED'))).toMatchObject({ acknowledgedBy: 'local-operator', note: 'Đã liên hệ UBND phường' });
       const rows = await h.sql<{ state: string; attempts: number }>(
-        `SELECT d.state, d.attempts FROM alert_deliveries d JOIN alert_transitions t ON t.id = d.transition_id
-          WHERE t.alert_id = $1 AND d.url = $2 ORDER BY d.id`,
+        `SELECT d.state, d.attempts FROM alert_deliveries d
+          WHERE d.notification_id IN (SELECT notification_id FROM alert_transitions WHERE alert_id = $1) AND d.url = $2 ORDER BY d.id`,
         [opened.data.alertId, hookUrl],
       );
-      expect(rows).toEqual([{ state: 'DELIVERED', attempts: 2 }, { state: 'DELIVERED', attempts: 1 }, { state: 'DELIVERED', attempts: 1 }]);
+      const ids = [...new Set(notified(A).map((e) => e.notificationId))];
+      // A fired first in this suite: its first notification is the one the receiver refused once.
+      expect(ids[0]).toBe(hooks[0].notificationId);
+      expect(rows).toEqual(ids.map((id) => ({ state: 'DELIVERED', attempts: id === hooks[0].notificationId ? 2 : 1 })));
     });
 
     it('keeps a dead-letter record once a receiver has failed every attempt', async () => {
+      const ids = [...new Set(notified(A).map((e) => e.notificationId))].sort((a, b) => a - b);
       const dead = await eventually(async () => {
-        const rows = await h.sql<{ state: string; attempts: number; last_status: number; last_error: string }>(
-          `SELECT d.state, d.attempts, d.last_status, d.last_error FROM alert_deliveries d JOIN alert_transitions t ON t.id = d.transition_id
-            WHERE t.alert_id = $1 AND d.url LIKE '%/broken' ORDER BY d.id`,
-          [opened.data.alertId],
+        const rows = await h.sql<{ notification_id: string; state: string; attempts: number; last_status: number; last_error: string }>(
+          `SELECT d.notification_id::text, d.state, d.attempts, d.last_status, d.last_error FROM alert_deliveries d
+            WHERE d.notification_id = ANY($1::bigint[]) AND d.url LIKE '%/broken' ORDER BY d.id`,
+          [ids],
         );
-        expect(rows.map((r) => r.state)).toEqual(['DEAD', 'DEAD', 'DEAD']);
+        expect(rows.map((r) => [Number(r.notification_id), r.state])).toEqual(ids.map((id) => [id, 'DEAD']));
         return rows;
       });
       expect(dead.every((r) => r.attempts === 3 && r.last_status === 503 && r.last_error === 'HTTP 503')).toBe(true);
-      expect(brokenCalls).toBeGreaterThanOrEqual(9);
+      expect(brokenCalls).toBeGreaterThanOrEqual(3 * ids.length);
 
       // Operators see them through the API, without the webhook body or query string.
       const listed = await request(h.http()).get(`/api/v1/alerts/deliveries?state=DEAD&unitCode=${A}`).set(OPERATOR);
       expect(listed.status).toBe(200);
-      const mine = listed.body.filter((d: { alertId: string }) => d.alertId === opened.data.alertId);
-      expect(mine).toHaveLength(3);
+      const mine = listed.body.filter((d: { notificationId: number }) => ids.includes(d.notificationId));
+      expect(mine.map((d: { notificationId: number }) => d.notificationId).sort((a: number, b: number) => a - b)).toEqual(ids);
       for (const d of mine) {
-        expect(d).toMatchObject({ unitCode: A, state: 'DEAD', attempts: 3, lastStatus: 503, lastError: 'HTTP 503', nextAttemptAt: null, deliveredAt: null });
+        expect(d).toMatchObject({ ruleId: RULE, transitionId: null, state: 'DEAD', attempts: 3, lastStatus: 503, lastError: 'HTTP 503', nextAttemptAt: null, deliveredAt: null });
+        expect(d.units).toBeGreaterThanOrEqual(1);
         expect(d.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/broken$/);
         expect(d).not.toHaveProperty('body');
       }
-      expect(mine.map((d: { kind: string }) => d.kind).sort()).toEqual(['ACKNOWLEDGED', 'FIRED', 'RESOLVED']);
-      const delivered = await request(h.http()).get(`/api/v1/alerts/deliveries?state=DELIVERED&unitCode=${A}`).set(AUDITOR);
-      expect(delivered.body.filter((d: { alertId: string }) => d.alertId === opened.data.alertId)).toHaveLength(3);
+      const delivered = await request(h.http()).get(`/api/v1/alerts/deliveries?state=DELIVERED&unitCode=${A}&ruleId=${RULE}`).set(AUDITOR);
+      expect(delivered.body.filter((d: { notificationId: number }) => ids.includes(d.notificationId))).toHaveLength(ids.length);
+      expect((await request(h.http()).get(`/api/v1/alerts/deliveries?ruleId=no-such-rule`).set(AUDITOR)).body).toEqual([]);
       expect((await request(h.http()).get('/api/v1/alerts/deliveries').set(IOC)).status).toBe(403);
       const bad = await request(h.http()).get('/api/v1/alerts/deliveries?state=LOST').set(OPERATOR);
       expect(bad.status).toBe(400);
       expect(JSON.stringify(bad.body.message)).toContain('state must be one of: PENDING, DELIVERED, DEAD');
+
+      // The notifications themselves, as the receivers got them.
+      const listedNotifications = await request(h.http()).get(`/api/v1/alerts/notifications?unitCode=${A}`).set(AUDITOR);
+      expect(listedNotifications.status).toBe(200);
+      expect(listedNotifications.body.map((n: { id: number }) => n.id).sort((a: number, b: number) => a - b)).toEqual(ids);
+      const one = await request(h.http()).get(`/api/v1/alerts/notifications/${ids[0]}`).set(OPERATOR);
+      expect(one.body).toEqual(accepted().find((x) => x.notificationId === ids[0])!.body);
+      expect((await request(h.http()).get('/api/v1/alerts/notifications/999999999').set(OPERATOR)).status).toBe(404);
+      expect((await request(h.http()).get('/api/v1/alerts/notifications/abc').set(OPERATOR)).status).toBe(400);
+      expect((await request(h.http()).get('/api/v1/alerts/notifications').set(IOC)).status).toBe(403);
     });
 
     it('lists the alert with its full history for auditors', async () => {
@@ -328,8 +368,8 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
       expect(listed.body[0].silenced).toBe(true);
       // A few ticks later, still nothing has gone to the webhook for it.
       await new Promise((r) => setTimeout(r, 1500));
-      expect(validHooks(C)).toEqual([]);
-      expect((await h.sql(`SELECT 1 FROM alert_deliveries d JOIN alert_transitions t ON t.id = d.transition_id WHERE t.alert_id = $1`, [fired.data.alertId]))).toEqual([]);
+      expect(notified(C)).toEqual([]);
+      expect(await h.sql(`SELECT 1 FROM alert_transitions WHERE alert_id = $1 AND notification_id IS NOT NULL`, [fired.data.alertId])).toEqual([]);
 
       const active = await request(h.http()).get('/api/v1/alerts/silences?active=true').set(IOC);
       expect(active.body.map((s: { id: string }) => s.id)).toEqual([silence.body.id]);
@@ -339,7 +379,7 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
 
       const unsilenced = await live.waitFor(C, 'OPEN', 'UNSILENCED');
       expect(unsilenced.data).toMatchObject({ previousState: 'OPEN', silenced: false, message: 'Hết tạm ẩn, vẫn vi phạm — Xã Tân Phú: tỷ lệ hồ sơ trực tuyến 30 ngày 50,00% < mục tiêu 80%' });
-      await eventually(async () => expect(validHooks(C).map((x) => x.body.kind)).toEqual(['UNSILENCED']));
+      await eventually(async () => expect(notified(C).map((e) => [e.list, e.kinds])).toEqual([['fired', ['UNSILENCED']]]));
     });
 
     it('notifies only a new breach or a further 5-point worsening, and ranks units by gap', async () => {
@@ -382,8 +422,8 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
       await streamCaughtUp();
       const expectNew = 0.8 - 23 / 91 >= steps[steps.length - 1] + 0.05 - 1e-9;
       expect(live.of(D)).toHaveLength(steps.length + (expectNew ? 1 : 0));
-      await eventually(async () => expect(validHooks(D).map((x) => x.body.transitionId)).toEqual(live.of(D).map((m) => m.transitionId)));
-      expect(validHooks(D).map((x) => x.body.kind)).toEqual(['FIRED', ...live.of(D).slice(1).map(() => 'WORSENED')]);
+      await eventually(async () => expect(notifiedTransitions(D)).toEqual(live.of(D).map((m) => m.transitionId)));
+      expect(notifiedKinds(D)).toEqual(['FIRED', ...live.of(D).slice(1).map(() => 'WORSENED')]);
 
       const summary = await request(h.http()).get('/api/v1/alerts/summary').set(IOC);
       expect(summary.status).toBe(200);

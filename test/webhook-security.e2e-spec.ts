@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import request from 'supertest';
 import { LOGGER } from '@tthc/infrastructure';
-import type { AlertMessage } from '@tthc/contracts';
+import type { AlertGroupNotification } from '@tthc/domain';
 import { verifySignature } from '../apps/notifier/src/webhooks/webhook-signature';
 import { PipelineHarness, eventually, fixedClock } from './support/pipeline-harness';
 import { asMessage, received } from './support/dossier-events';
@@ -68,6 +68,7 @@ describe('webhooks a receiver can trust (real Kafka, PostgreSQL, Redis, HTTP rec
       ALERT_DELIVERY_POLL_MS: '50',
       ALERT_WEBHOOK_MAX_ATTEMPTS: '5',
       ALERT_WEBHOOK_BACKOFF_MS: '100',
+      ALERT_GROUP_WAIT_MS: '0',
       ALERT_WEBHOOKS: JSON.stringify([
         { url: `${base}/a`, secret: SECRET_A },
         { url: `${base}/b`, secret: SECRET_B },
@@ -79,7 +80,7 @@ describe('webhooks a receiver can trust (real Kafka, PostgreSQL, Redis, HTTP rec
     const stream = (h.app('notifier').get(LOGGER) as Record<symbol, { write(line: string): unknown }>)[pino.symbols.streamSym];
     const write = stream.write.bind(stream);
     stream.write = (line: string) => (logged.push(line), write(line));
-    // 30 receipts, 15 online: the unit opens one alert, which goes to the three receivers.
+    // 30 receipts, 15 online: the unit opens one alert, whose notification goes to the three receivers.
     await h.produce(
       Array.from({ length: 30 }, (_, i) =>
         asMessage(received(UNIT, `wh-${i}`, '2025-07-20T08:00:00+07:00', i < 15 ? 'ONLINE' : 'DIRECT', '2025-09-30T17:00:00+07:00')),
@@ -107,7 +108,10 @@ describe('webhooks a receiver can trust (real Kafka, PostgreSQL, Redis, HTTP rec
     expect(verifySignature(SECRET_B, b.raw, b.headers['x-tthc-signature'] as string, now())).toBe(true);
     // One receiver's secret cannot verify (or forge) another's delivery.
     expect(verifySignature(SECRET_B, a.raw, sigA, now())).toBe(false);
-    expect((JSON.parse(a.raw.toString()) as AlertMessage).state).toBe('OPEN');
+    // The grouped notification (issue 15) listing the unit that newly breached.
+    const body = JSON.parse(a.raw.toString()) as AlertGroupNotification;
+    expect(body.fired.map((e) => [e.unitCode, e.state])).toEqual([[UNIT, 'OPEN']]);
+    expect(a.headers['x-tthc-notification']).toBe(String(body.notificationId));
     expect(a.raw.equals(b.raw)).toBe(true);
   });
 

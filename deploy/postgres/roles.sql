@@ -31,17 +31,18 @@ GRANT SELECT, INSERT ON raw_events, rejected_events TO :"ingest";
 GRANT SELECT, INSERT, UPDATE ON dossiers, unit_daily_counters, consumer_offsets TO :"aggregator";
 GRANT SELECT, INSERT ON rejected_events TO :"aggregator";
 
--- notifier: reads the figures, writes alerts, transitions, the webhook outbox and the rules in force.
+-- notifier: reads the figures, writes alerts, transitions, the grouped notifications, the webhook
+-- outbox and the rules in force.
 GRANT SELECT ON dossiers, unit_daily_counters, alert_silences TO :"notifier";
-GRANT SELECT, INSERT, UPDATE ON alerts, alert_transitions, alert_deliveries, alert_rules TO :"notifier";
+GRANT SELECT, INSERT, UPDATE ON alerts, alert_transitions, alert_notifications, alert_deliveries, alert_rules TO :"notifier";
 
 -- api: reads everything it serves; writes acknowledgements, silences and the export log only.
 GRANT SELECT ON raw_events, rejected_events, dossiers, unit_daily_counters, consumer_offsets,
-  alerts, alert_transitions, alert_deliveries, alert_rules, alert_silences, export_log TO :"api";
+  alerts, alert_transitions, alert_notifications, alert_deliveries, alert_rules, alert_silences, export_log TO :"api";
 GRANT UPDATE ON alerts TO :"api";
 GRANT INSERT ON alert_transitions TO :"api";
 GRANT INSERT, UPDATE ON alert_silences TO :"api";
 GRANT INSERT ON export_log TO :"api";
 
--- The bigserial ids (rejected_events, alert_transitions, alert_deliveries) draw from sequences.
+-- The bigserial ids (rejected_events, alert_transitions, alert_notifications, alert_deliveries) draw from sequences.
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA :"schema" TO :"ingest", :"aggregator", :"notifier", :"api";

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { type Browser, type Page, chromium } from 'playwright-core';
+import { loadUnitCatalogue } from '@tthc/catalogue';
 import { PipelineHarness, eventually, fixedClock } from '../support/pipeline-harness';
 import { type V1Event, asMessage, received, resolved } from '../support/dossier-events';
 
@@ -19,6 +20,10 @@ const STRONG = '28756'; // Phường Phú Khương: 9 of 10 online
 const WEAK = '28777'; // Phường An Hội: 3 of 10 online, too few dossiers for an alert
 const BREACHING = '28840'; // Xã Tân Phú: 20 of 40 online, produced while the page is open
 const HALF_WAY = '28789'; // Phường Bến Tre: 57 of 800 online (7.125 % exactly), produced by the last test
+/** Issue 15: most of the province below target at once, produced by the last test. */
+const MANY = loadUnitCatalogue().map((u) => u.code).filter((c) => /^\d{5}$/.test(c) && ![STRONG, WEAK, BREACHING, HALF_WAY].includes(c)).sort().slice(0, 90);
+const RULE = 'online-rate-30d';
+const card = `#alertRules .rulecard[data-rule-id="${RULE}"]`;
 
 const DUE = '2025-07-25T17:00:00+07:00';
 const STREAM: V1Event[] = [
@@ -142,11 +147,23 @@ describe('IOC dashboard and auditor page in Chromium', () => {
     expect(await page.textContent('#trendTitle')).toBe('toàn tỉnh và Phường An Hội');
   });
 
+  it('names the province as the api does, not as the page was written', async () => {
+    const html = await (await fetch(`${base}/`)).text();
+    expect(html).not.toContain('Vĩnh Long');
+    await page.goto(`${base}/#key=local-ioc-key`);
+    const live = (await (await fetch(`${base}/api/v1/metrics/live`, { headers: { 'X-API-Key': 'local-ioc-key' } })).json()) as { provinceName: string };
+    expect(live.provinceName).toBe('Tỉnh Vĩnh Long');
+    await page.waitForFunction((name) => document.getElementById('provinceName')?.textContent === name, live.provinceName);
+    expect(await page.title()).toBe('Giám sát hồ sơ TTHC — Tỉnh Vĩnh Long');
+  });
+
   it('shows an alert produced while the page is open, without reloading', async () => {
     await page.goto(`${base}/#key=local-ioc-key`);
     await page.waitForSelector('#conn.ok', { timeout: 15_000 });
+    await page.waitForSelector(card);
     await page.evaluate(() => (window.__notReloaded = true));
-    expect(await page.locator(`#alerts li[data-unit-code="${BREACHING}"]`).count()).toBe(0);
+    expect(await page.locator(`${card} [data-unit-code="${BREACHING}"]`).count()).toBe(0);
+    expect(await page.getAttribute(card, 'data-units-breaching')).toBe('0');
 
     // 40 dossiers, half online: 50% < 80% with at least 30 in the window, so the notifier opens an alert.
     await h.produce(
@@ -154,10 +171,12 @@ describe('IOC dashboard and auditor page in Chromium', () => {
         received(BREACHING, `b-${i}`, '2025-07-28T08:00:00+07:00', i < 20 ? 'ONLINE' : 'DIRECT', '2025-08-05T17:00:00+07:00'),
       ).map(asMessage),
     );
-    const alert = page.locator(`#alerts li[data-unit-code="${BREACHING}"]`);
+    // The rule's card counts it and lists it among the worst, with its rate and its gap to target.
+    const alert = page.locator(`${card} .worst li[data-unit-code="${BREACHING}"]`);
     await alert.waitFor({ timeout: 60_000 });
-    expect(await alert.getAttribute('data-state')).toBe('OPEN');
-    expect(await alert.textContent()).toContain('Xã Tân Phú');
+    expect(await page.getAttribute(card, 'data-units-breaching')).toBe('1');
+    expect(await alert.textContent()).toBe('Xã Tân Phú 50,00% (cách 30,00 điểm)');
+    expect(await page.textContent(`${card} .rulehead`)).toBe('1 đơn vị tỷ lệ hồ sơ trực tuyến 30 ngày dưới mục tiêu 80%');
     expect(await page.evaluate(() => window.__notReloaded)).toBe(true);
   });
 
@@ -198,7 +217,8 @@ describe('IOC dashboard and auditor page in Chromium', () => {
       expect((await row.locator('td').allTextContents())[4]).toBe('7,13%');
     }, 30_000);
     // The alert text is worded by the notifier through the same rule.
-    await eventually(async () => expect(await page.locator(`#alerts li[data-unit-code="${HALF_WAY}"]`).textContent()).toContain(' 7,13% < mục tiêu 80%'), 60_000);
+    await eventually(async () => expect(await page.locator(`${card} .worst li[data-unit-code="${HALF_WAY}"]`).getAttribute('title')).toContain(' 7,13% < mục tiêu 80%'), 60_000);
+    expect(await page.locator(`${card} .worst li[data-unit-code="${HALF_WAY}"] .bad`).textContent()).toBe('7,13%');
 
     // The chart: the unit's point for 29 July (day 28 of the window from 2 July), and its tooltip.
     await row.click();
@@ -223,5 +243,65 @@ describe('IOC dashboard and auditor page in Chromium', () => {
         return { y: dataset.data[0], label: chart.options.plugins.tooltip.callbacks.label({ dataset, parsed: { y: dataset.data[0] } }) };
       }),
     ).toEqual({ y: 7.13, label: 'Tỷ lệ trực tuyến (%): 7,13%' });
+  });
+
+  // Issue 15: a hundred units below target used to be a hundred rows; now one card per rule says
+  // how many, the worst by gap, who is worsening, and lists every unit on demand.
+  it('groups the alert panel by rule when most units breach at once', async () => {
+    const receipts = (unit: string, prefix: string, day: string, total: number, online: number) =>
+      Array.from({ length: total }, (_, i) => received(unit, `${prefix}-${unit}-${i}`, `${day}T08:00:00+07:00`, i < online ? 'ONLINE' : 'DIRECT', '2025-08-20T17:00:00+07:00'));
+    // 40 dossiers each, 12 to 31 online (30 % to 77.5 %).
+    await h.produce(MANY.flatMap((u, i) => receipts(u, 'many', '2025-07-26', 40, 12 + (i % 20))).map(asMessage));
+    const OPERATOR = { 'X-API-Key': 'local-operator-key' };
+    const summary = async () => {
+      const body = (await (await fetch(`${base}/api/v1/alerts/summary`, { headers: OPERATOR })).json()) as {
+        rules: { ruleId: string; unitsBreaching: number; worsening: number; units: { unitCode: string; unitName: string; state: string; worsening: boolean; change: number }[] }[];
+      };
+      return body.rules.find((r) => r.ruleId === RULE)!;
+    };
+    const opened = await eventually(async () => {
+      const r = await summary();
+      expect(r.unitsBreaching).toBe(MANY.length + 2);
+      return r;
+    }, 90_000, 500);
+    // Ten of them get worse: 40 more direct dossiers each.
+    const worse = MANY.slice(0, 10);
+    await h.produce(worse.flatMap((u) => receipts(u, 'worse', '2025-07-27', 40, 0)).map(asMessage));
+    const r = await eventually(async () => {
+      const now = await summary();
+      expect(now.worsening).toBeGreaterThanOrEqual(worse.length);
+      return now;
+    }, 60_000, 500);
+    expect(r.unitsBreaching).toBe(opened.unitsBreaching);
+
+    await page.goto(`${base}/#key=local-ioc-key`);
+    await page.waitForFunction((n) => document.querySelector('#alertRules .rulecard[data-rule-id="online-rate-30d"]')?.getAttribute('data-units-breaching') === n, String(r.unitsBreaching));
+    // One card per rule in force, a handful of lines each: not a row per alert.
+    expect(await page.locator('#alertRules .rulecard').count()).toBe(2);
+    // The rule with the most units breaching first.
+    expect(await page.locator('#alertRules .rulecard').first().getAttribute('data-rule-id')).toBe(RULE);
+    expect(await page.locator('#alertRules li').count()).toBe(5);
+    expect(await page.getAttribute(card, 'data-worsening')).toBe(String(r.worsening));
+    const firing = r.units.filter((u) => u.state !== 'PENDING');
+    expect(await page.locator(`${card} .worst li`).evaluateAll((lis) => lis.map((li) => li.getAttribute('data-unit-code')))).toEqual(firing.slice(0, 5).map((u) => u.unitCode));
+    const worsening = firing.filter((u) => u.worsening).sort((a, b) => b.change - a.change || a.unitCode.localeCompare(b.unitCode));
+    expect(await page.locator(`${card} [data-worsening-unit]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-worsening-unit')))).toEqual(
+      worsening.slice(0, 5).map((u) => u.unitCode),
+    );
+    expect(await page.textContent(`${card} .worsening`)).toContain(`Đang xấu đi (${worsening.length}):`);
+
+    // Every unit, ranked by gap, on demand; and back.
+    await page.click(`${card} [data-toggle-rule]`);
+    const rows = page.locator(`${card} table.ruleunits tbody tr`);
+    await rows.first().waitFor();
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-unit-code')))).toEqual(r.units.map((u) => u.unitCode));
+    const firstRow = (await rows.first().locator('td').allTextContents()).map((t) => t.trim());
+    expect(firstRow.slice(0, 2)).toEqual(['1', r.units[0].unitName]);
+    await page.click(`${card} [data-toggle-rule]`);
+    await page.waitForFunction(() => document.querySelectorAll('#alertRules table.ruleunits').length === 0);
+
+    // A unit in the card draws its trend.
+    await page.click(`${card} .worst li[data-unit-code="${firing[0].unitCode}"]`);
+    await page.waitForFunction((name) => document.getElementById('trendTitle')?.textContent === 'toàn tỉnh và ' + name, firing[0].unitName);
   });
 });

@@ -14,8 +14,9 @@ import { UnitFiguresReader } from './evaluation/unit-figures.reader';
  * (notify/notify.go): read the subjects (rule-subjects.stage) → read their figures, from the
  * snapshots where they carry the window (unit-figures.reader) → observe (observation.stage) →
  * decide and record, under the alert-log lock (decision.stage, alert-log.recorder) → publish from
- * the log, an outbox (alert-outbox.publisher) → deliver to webhooks (webhook-delivery.worker, on
- * its own timer). This class only runs the stages in order, one evaluation at a time in this
+ * the log, an outbox, one message per transition on `tthc.alerts` (alert-outbox.publisher) →
+ * group, one message per rule per interval for the webhooks (alert-group.notifier, on its own
+ * timer) → deliver them (webhook-delivery.worker, on its own timer). This class only runs the stages in order, one evaluation at a time in this
  * process; across instances the alert-log and publisher locks serialise.
  */
 @Injectable()

@@ -6,6 +6,7 @@ import { AlertEvaluationPipeline } from './alert-evaluation.pipeline';
 import { parseAlertRules } from './alert-rules.config';
 import { AlertRulesRegistrar } from './alert-rules.registrar';
 import { ALERT_RULES } from './alert-rules.token';
+import { AlertGroupNotifier } from './evaluation/alert-group.notifier';
 import { AlertLogRecorder } from './evaluation/alert-log.recorder';
 import { AlertOutboxPublisher } from './evaluation/alert-outbox.publisher';
 import { UnitFiguresReader } from './evaluation/unit-figures.reader';
@@ -31,6 +32,7 @@ export class NotifierModule {
         AlertOutboxPublisher,
         AlertEvaluationPipeline,
         AlertClockTicker,
+        AlertGroupNotifier,
         WebhookDeliveryWorker,
       ],
     };

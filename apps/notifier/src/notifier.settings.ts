@@ -53,6 +53,25 @@ export class NotifierSettings extends CommonSettings implements CrossCheckedSett
   @IntSetting() @IsInt() @Min(20) @Max(60_000)
   ALERT_DELIVERY_POLL_MS = 250;
 
+  /**
+   * Grouped notifications (issue 15), as Alertmanager's group_wait: after the first new
+   * transition of a rule that has been quiet, wait this long so the units that breach together
+   * go out in one message.
+   */
+  @IntSetting() @IsInt() @Min(0) @Max(3_600_000)
+  ALERT_GROUP_WAIT_MS = 30_000;
+
+  /** As Alertmanager's group_interval: the least time between two messages of the same rule. */
+  @IntSetting() @IsInt() @Min(100) @Max(86_400_000)
+  ALERT_GROUP_INTERVAL_MS = 300_000;
+
+  /**
+   * The most units one message lists; more waiting go out in further messages of the rule at
+   * once (each says it `continues`). Bounds a message's size at national scale (3,321 communes).
+   */
+  @IntSetting() @IsInt() @Min(1) @Max(10_000)
+  ALERT_GROUP_MAX_UNITS = 500;
+
   /** An evaluation's statements are short; the alert-log lock is held only while they run. */
   override DB_STATEMENT_TIMEOUT_MS = 30_000;
 

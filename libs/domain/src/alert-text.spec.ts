@@ -1,5 +1,5 @@
 import { type AlertRule, DEFAULT_ALERT_RULES } from './alert-rule';
-import { alertText } from './alert-text';
+import { alertText, gapText, ruleConditionText } from './alert-text';
 
 const online = DEFAULT_ALERT_RULES[0];
 const onTime = DEFAULT_ALERT_RULES[1];
@@ -19,5 +19,26 @@ describe('alertText', () => {
     ['Xã Tân Hòa', overdue, 'RESOLVED', 7, 'Đã phục hồi — Xã Tân Hòa: số hồ sơ quá hạn chưa giải quyết 7 ≤ ngưỡng 10'],
   ])('%s %s %s %s', (unitName, rule, kind, value, expected) => {
     expect(alertText({ unitName, rule, kind, value })).toBe(expected);
+  });
+});
+
+describe('ruleConditionText and gapText (grouped notifications)', () => {
+  it.each<[AlertRule, string]>([
+    [online, 'tỷ lệ hồ sơ trực tuyến 30 ngày dưới mục tiêu 80%'],
+    [{ ...onTime, target: 0.825, window: { kind: 'monthToDate' } }, 'tỷ lệ hồ sơ giải quyết đúng hạn từ đầu tháng dưới mục tiêu 82,5%'],
+    [overdue, 'số hồ sơ quá hạn chưa giải quyết trên ngưỡng 10'],
+  ])('%#: %s', (rule, expected) => {
+    expect(ruleConditionText(rule)).toBe(expected);
+  });
+
+  it.each<[AlertRule, number, number, string]>([
+    [online, 0.4612, 0.8, 'thấp hơn mục tiêu 33,88 điểm %'],
+    // 57/800 shows as 7,13%: the gap is 80 − 7,13 as shown, not the exact 72,875 rounded up.
+    [online, 57 / 800, 0.8, 'thấp hơn mục tiêu 72,87 điểm %'],
+    [online, 0.5, 0.825, 'thấp hơn mục tiêu 32,50 điểm %'],
+    [{ ...online, comparison: 'above', target: 0.2 }, 0.25, 0.2, 'cao hơn mục tiêu 5,00 điểm %'],
+    [overdue, 15, 10, 'vượt ngưỡng 5'],
+  ])('%#: %s', (rule, value, target, expected) => {
+    expect(gapText(rule, value, target)).toBe(expected);
   });
 });

@@ -20,3 +20,5 @@ export * from './unit-ranking';
 export * from './counter-diff';
 export * from './province-name';
 export * from './transition-record';
+export * from './alert-group-timing';
+export * from './alert-group-notification';

@@ -45,6 +45,8 @@ export class AppMetrics {
   readonly alertTransitions: Counter<'state'>;
   /** Notifier: webhook delivery attempts: `delivered`, `retry` (will be tried again) or `dead`. */
   readonly webhookDeliveries: Counter<'outcome'>;
+  /** Notifier: grouped notifications built (issue 15), by rule; each goes to every receiver. */
+  readonly alertNotifications: Counter<'rule'>;
 
   /** Api: HTTP requests by method, route pattern (not the raw path) and status code. */
   readonly httpRequestDuration: Histogram<'method' | 'route' | 'status'>;
@@ -124,6 +126,12 @@ export class AppMetrics {
       name: 'tthc_webhook_deliveries_total',
       help: 'Webhook delivery attempts by outcome: delivered, retry or dead',
       labelNames: ['outcome'],
+      registers,
+    });
+    this.alertNotifications = new Counter({
+      name: 'tthc_alert_notifications_total',
+      help: 'Grouped alert notifications built for the webhook receivers, by rule (one message per rule per interval)',
+      labelNames: ['rule'],
       registers,
     });
     this.httpRequestDuration = new Histogram({

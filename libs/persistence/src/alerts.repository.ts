@@ -1,10 +1,12 @@
 import type { AlertMessage } from '@tthc/contracts';
 import type { AlertScope, AlertState, LiveAlert, Severity, TransitionKind, TransitionRecord } from '@tthc/domain';
+import { UNGROUPED_TRANSITION } from './alerts-notifications.repository';
 import { type Sql, fromTs } from './sql';
 
 export * from './alerts-deliveries.repository';
 export * from './alerts-silences.repository';
 export * from './alerts-queries.repository';
+export * from './alerts-notifications.repository';
 
 /**
  * Every write to the alert log takes this lock first, for the rest of its transaction. Writers
@@ -188,6 +190,18 @@ export async function transitionMessagesByIds(sql: Sql, ids: number[]): Promise<
 export async function lastTransitionId(sql: Sql): Promise<number> {
   const [row]: { id: string | null }[] = await sql.query(`SELECT max(id)::text AS id FROM alert_transitions`);
   return Number(row?.id ?? 0);
+}
+
+/**
+ * The notified transitions of one rule that no notification covers yet, oldest first: what the
+ * grouping stage builds the rule's next notification from (alerts-notifications.repository.ts).
+ */
+export async function ungroupedTransitionMessages(sql: Sql, ruleId: string): Promise<StoredTransitionMessage[]> {
+  const rows: MessageRow[] = await sql.query(
+    `${MESSAGE_SELECT} WHERE ${UNGROUPED_TRANSITION} AND a.rule_id = $1 ORDER BY t.id`,
+    [ruleId],
+  );
+  return rows.map(toMessage);
 }
 
 /**

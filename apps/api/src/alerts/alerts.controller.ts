@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Actor, AllowsQueryKey, type AuthenticatedRequest } from '../auth/auth.metadata';
 import { Roles } from '../auth/roles';
 import { AlertStreamFeed } from './alert-stream.feed';
-import { AckBody, AlertsQuery, DeliveriesQuery } from './alerts.dto';
+import { AckBody, AlertsQuery, DeliveriesQuery, NotificationsQuery } from './alerts.dto';
 import { AlertsService } from './alerts.service';
 import { StreamSlots } from './stream-slots';
 
@@ -12,7 +12,7 @@ const HEARTBEAT_MS = 15_000;
 /** A stream's slot outlives three missed heartbeats at most (an api replica that died). */
 const SLOT_STALE_MS = 3 * HEARTBEAT_MS;
 
-/** /api/v1/alerts: list, grouped summary, the live stream, one alert with its history, acknowledgement. */
+/** /api/v1/alerts: list, grouped summary, grouped notifications, the live stream, one alert with its history, acknowledgement. */
 @Controller('alerts')
 export class AlertsController {
   constructor(
@@ -38,6 +38,23 @@ export class AlertsController {
   @Roles('operator', 'auditor')
   deliveries(@Query() q: DeliveriesQuery) {
     return this.alerts.deliveries(q);
+  }
+
+  /**
+   * Grouped notifications (issue 15), newest first: what the webhook receivers were told, one
+   * message per rule per interval, with how many units each listed.
+   */
+  @Get('notifications')
+  @Roles('operator', 'auditor')
+  notifications(@Query() q: NotificationsQuery) {
+    return this.alerts.notifications(q);
+  }
+
+  /** One grouped notification, its body as the receivers got it. */
+  @Get('notifications/:id')
+  @Roles('operator', 'auditor')
+  notification(@Param('id', new ParseIntPipe()) id: number) {
+    return this.alerts.notification(id);
   }
 
   /**

@@ -33,10 +33,25 @@ export class AlertsQuery {
   limit?: number;
 }
 
-/** `GET /alerts/deliveries?state&unitCode&limit`: webhook deliveries, newest first. */
+/** `GET /alerts/deliveries?state&unitCode&ruleId&limit`: webhook deliveries, newest first. */
 export class DeliveriesQuery {
   @IsOptional() @IsIn(DELIVERY_STATES, { message: `state must be one of: ${DELIVERY_STATES.join(', ')}` })
   state?: (typeof DELIVERY_STATES)[number];
+
+  @IsOptional() @Matches(CODE, { message: 'unitCode must be a unit code such as 28756' })
+  unitCode?: string;
+
+  @IsOptional() @Matches(RULE_ID, { message: 'ruleId must be a rule id such as online-rate-30d' })
+  ruleId?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt({ message: 'limit must be an integer' }) @Min(1) @Max(5000)
+  limit?: number;
+}
+
+/** `GET /alerts/notifications?ruleId&unitCode&limit`: grouped notifications, newest first. */
+export class NotificationsQuery {
+  @IsOptional() @Matches(RULE_ID, { message: 'ruleId must be a rule id such as online-rate-30d' })
+  ruleId?: string;
 
   @IsOptional() @Matches(CODE, { message: 'unitCode must be a unit code such as 28756' })
   unitCode?: string;

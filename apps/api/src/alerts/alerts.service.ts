@@ -2,16 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
-  type AlertRule, acknowledge, endOfLocalDay, findSilence, isSilenceActive, recordedRule, startOfLocalDay, transitionRecord,
+  type AlertRule, acknowledge, endOfLocalDay, findSilence, isSilenceActive, parseWindowName, recordedRule, ruleConditionText, startOfLocalDay,
+  transitionRecord,
 } from '@tthc/domain';
 import { CLOCK, type Clock, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
 import {
   type AlertView, type SilenceRow, activeSilences, alertHistory, expireSilence, findAlert, insertSilence, insertTransitions, listAlertRules, listAlerts,
-  listDeliveries, listSilences, liveAlertViews, loadAlertForUpdate, lockAlertLog, saveAcknowledgement, worseningCounts,
+  listDeliveries, listNotifications, listSilences, liveAlertViews, loadAlertForUpdate, lockAlertLog, notificationBody, saveAcknowledgement,
+  worseningCounts,
 } from '@tthc/persistence';
 import type { ApiSettings } from '../api.settings';
 import { RetryLaterException } from '../database-busy.filter';
-import type { AckBody, AlertsQuery, CreateSilenceBody, DeliveriesQuery, SilencesQuery } from './alerts.dto';
+import type { AckBody, AlertsQuery, CreateSilenceBody, DeliveriesQuery, NotificationsQuery, SilencesQuery } from './alerts.dto';
 
 type RuleDefinition = Pick<AlertRule, 'id' | 'metric' | 'comparison' | 'target' | 'severity' | 'scope'> & { window: string };
 
@@ -115,6 +117,7 @@ export class AlertsService {
         const firing = units.filter((u) => u.state === 'OPEN' || u.state === 'ACKNOWLEDGED');
         return {
           ruleId,
+          label: ruleLabel(def, alerts[0]),
           metric: def?.metric ?? alerts[0]?.metric,
           severity: def?.severity ?? alerts[0]?.severity,
           target: def?.target ?? alerts[0]?.target,
@@ -164,6 +167,16 @@ export class AlertsService {
     return listDeliveries(this.dataSource, q);
   }
 
+  notifications(q: NotificationsQuery) {
+    return listNotifications(this.dataSource, q);
+  }
+
+  async notification(id: number) {
+    const body = Number.isSafeInteger(id) && id > 0 ? await notificationBody(this.dataSource, id) : undefined;
+    if (body === undefined) throw new NotFoundException(`no notification ${id}`);
+    return JSON.parse(body) as unknown;
+  }
+
   async listSilences(q: SilencesQuery) {
     const now = this.clock.now();
     const rows = await listSilences(this.dataSource, { activeAt: q.active === 'true' ? now : undefined, unitCode: q.unitCode, ruleId: q.ruleId });
@@ -176,6 +189,17 @@ export class AlertsService {
     if (!s) throw new NotFoundException(`no silence ${id}`);
     return present(s, now);
   }
+}
+
+/**
+ * What the rule flags, in Vietnamese, for the dashboard's card heading: "tỷ lệ hồ sơ trực tuyến
+ * 30 ngày dưới mục tiêu 80%" (the words of the grouped notifications). From the rule in force,
+ * else as its latest alert recorded it; `null` if neither can be read.
+ */
+function ruleLabel(def: RuleDefinition | undefined, alert: AlertView | undefined): string | null {
+  const window = def ? parseWindowName(def.window) : undefined;
+  if (def && window) return ruleConditionText({ ...def, window });
+  return alert ? ruleConditionText(recordedRule({ ...alert, windowName: alert.window.name })) : null;
 }
 
 function present(s: SilenceRow, now: number) {

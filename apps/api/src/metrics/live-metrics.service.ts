@@ -35,6 +35,8 @@ export class LiveMetricsService {
     const asOf = snapshots.reduce<string | null>((m, s) => (m === null || s.asOf < m ? s.asOf : m), null);
     return {
       provinceCode: this.settings.PROVINCE_CODE,
+      // The pages' heading (issue 15: the dashboard hard-coded "Tỉnh Vĩnh Long"), from the catalogue.
+      provinceName: this.settings.PROVINCE_CODE === 'all' ? 'Toàn quốc' : this.units.provinceName(this.settings.PROVINCE_CODE),
       asOf,
       province,
       units: snapshots

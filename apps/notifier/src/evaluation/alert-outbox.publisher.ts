@@ -5,8 +5,8 @@ import type { AlertMessage } from '@tthc/contracts';
 import { CLOCK, type Clock, LOGGER, METRICS, PRODUCER, SETTINGS } from '@tthc/infrastructure';
 import type { AppMetrics } from '@tthc/observability';
 import {
-  type Sql, type StoredTransitionMessage, enqueueDeliveries, hasUnpublishedTransitions, markTransitionsPublished, releasePublisherLock,
-  tryPublisherLock, unpublishedTransitions,
+  type Sql, type StoredTransitionMessage, hasUnpublishedTransitions, markTransitionsPublished, releasePublisherLock, tryPublisherLock,
+  unpublishedTransitions,
 } from '@tthc/persistence';
 import type { Logger } from '@tthc/platform';
 import type { NotifierSettings } from '../notifier.settings';
@@ -19,18 +19,17 @@ function publicMessage(m: StoredTransitionMessage): AlertMessage {
 
 /**
  * The publish stage, an outbox: every committed, unpublished transition (the notifier's and the
- * API's acknowledgements), in log order, gets its webhook deliveries queued (the deliver stage,
- * webhooks/webhook-delivery.worker.ts, sends them) and goes to `tthc.alerts`, then is marked
- * published. The Kafka send holds no transaction and not the alert-log lock (issue 10: with the
- * broker down, acknowledgements used to queue on that lock without limit); only the publisher
- * lock, so one instance publishes at a time and the topic keeps log order. A crash after Kafka
- * took a batch but before it was marked publishes the same transitions again, with the same
- * transitionId, which is what receivers deduplicate on; deliveries are unique per transition and
- * receiver, so enqueueing twice is harmless.
+ * API's acknowledgements), in log order, goes to `tthc.alerts`, one message per unit, then is
+ * marked published. Webhooks are not sent from here: since issue 15 the group stage
+ * (alert-group.notifier.ts) reads the same log and sends one message per rule per interval. The
+ * Kafka send holds no transaction and not the alert-log lock (issue 10: with the broker down,
+ * acknowledgements used to queue on that lock without limit); only the publisher lock, so one
+ * instance publishes at a time and the topic keeps log order. A crash after Kafka took a batch
+ * but before it was marked publishes the same transitions again, with the same transitionId,
+ * which is what consumers deduplicate on.
  */
 @Injectable()
 export class AlertOutboxPublisher {
-  private readonly webhookUrls: string[];
   private readonly batchSize = 1000;
   // Property injection keeps the constructor as it was (issue 13 instrumentation).
   @Inject(METRICS) private readonly metrics?: AppMetrics;
@@ -41,9 +40,7 @@ export class AlertOutboxPublisher {
     @Inject(SETTINGS) private readonly settings: NotifierSettings,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {
-    this.webhookUrls = settings.webhookReceivers().map((r) => r.url);
-  }
+  ) {}
 
   /** Whether anything waits (the partial index on unpublished ids makes this a probe). */
   hasPending(): Promise<boolean> {
@@ -72,11 +69,6 @@ export class AlertOutboxPublisher {
       const pending = await unpublishedTransitions(sql, this.batchSize);
       if (pending.length === 0) return published;
       const messages = pending.map(publicMessage);
-      await enqueueDeliveries(
-        sql,
-        pending.flatMap((m, i) => (m.notify ? [{ transitionId: m.transitionId, body: JSON.stringify(messages[i]) }] : [])),
-        this.webhookUrls,
-      );
       await this.producer.send({
         topic: this.settings.TOPIC_ALERTS,
         acks: -1,

@@ -39,13 +39,16 @@ export function splitCredentials(raw: string): { url: string; authorization?: st
 }
 
 /**
- * Drains the webhook outbox (alert_deliveries). Runs beside evaluation, never inside it: a slow
- * or failing receiver only delays its own deliveries. Each claimed delivery is POSTed with the
- * receiver's own HMAC-SHA256 signature over the send time and the exact body; a redirect is a
- * failure, not followed; failures retry with exponential backoff and jitter until
- * ALERT_WEBHOOK_MAX_ATTEMPTS, after which the row stays as a DEAD (dead-letter) record, which
- * `deliveries resend` puts back in the queue. Receivers get at-least-once delivery and should
- * de-duplicate on `transitionId`. URLs are logged without query or user-info.
+ * The deliver stage: drains the webhook outbox (alert_deliveries), whose rows the group stage
+ * writes, one per grouped notification and receiver (evaluation/alert-group.notifier.ts). Runs
+ * beside evaluation, never inside it: a slow or failing receiver only delays its own deliveries.
+ * Each claimed delivery is POSTed, its stored body byte for byte, with the receiver's own
+ * HMAC-SHA256 signature over the send time and that body; a redirect is a failure, not followed;
+ * failures retry with exponential backoff and jitter until ALERT_WEBHOOK_MAX_ATTEMPTS, after
+ * which the row stays as a DEAD (dead-letter) record, which `deliveries resend` puts back in the
+ * queue. Receivers get at-least-once delivery and should de-duplicate on `notificationId`
+ * (`transitionId` for rows queued per transition before issue 15). URLs are logged without query
+ * or user-info.
  */
 @Injectable()
 export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -113,7 +116,8 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     const retryInMs = last ? null : backoffMs(attempt - 1, s.ALERT_WEBHOOK_BACKOFF_MS, s.ALERT_WEBHOOK_BACKOFF_MAX_MS);
     await markFailed(this.dataSource, d.id, outcome.status, outcome.error, retryInMs);
     this.metrics?.webhookDeliveries.inc({ outcome: last ? 'dead' : 'retry' });
-    const where = { delivery: d.id, transitionId: d.transitionId, url: redactUrl(d.url), attempt, status: outcome.status, error: outcome.error };
+    const subject = d.notificationId === null ? { transitionId: d.transitionId } : { notificationId: d.notificationId };
+    const where = { delivery: d.id, ...subject, url: redactUrl(d.url), attempt, status: outcome.status, error: outcome.error };
     if (last) this.logger.error(where, 'webhook delivery dead-lettered after its last attempt');
     else this.logger.warn({ ...where, retryInMs }, 'webhook delivery failed; will retry');
   }
@@ -132,6 +136,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
           // Wall-clock seconds, not the business clock: the receiver checks freshness against its own clock.
           [SIGNATURE_HEADER]: signatureHeader(secret, d.body, Math.floor(Date.now() / 1000)),
           'X-TTHC-Delivery': String(d.id),
+          ...(d.notificationId === null ? {} : { 'X-TTHC-Notification': String(d.notificationId) }),
           'X-TTHC-Attempt': String(d.attempts + 1),
         },
         body: d.body,
