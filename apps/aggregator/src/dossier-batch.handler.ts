@@ -4,7 +4,7 @@ import { type DeadLetter, decodeValidatedEvent, storageRejection } from '@tthc/c
 import { CounterDeltaAccumulator, type DossierEvent, type DossierState, applyDossierEvent } from '@tthc/domain';
 import { DeadLetterWriter, LOGGER, SETTINGS } from '@tthc/infrastructure';
 import { type PartitionBatch, recordContext } from '@tthc/messaging';
-import { applyCounterDeltas, dossierKey, enterBatchGate, loadDossiers, lockNextOffset, saveDossiers, saveNextOffset } from '@tthc/persistence';
+import { applyCounterDeltas, dossierKey, enterBatchGate, loadDossiers, lockDossiers, lockNextOffset, saveDossiers, saveNextOffset } from '@tthc/persistence';
 import type { Failure, Logger } from '@tthc/platform';
 import type { AggregatorSettings } from './aggregator.settings';
 
@@ -14,7 +14,10 @@ import type { AggregatorSettings } from './aggregator.settings';
  * Exactly-once effect (PRODUCT.md): the dossier states, the counter deltas and the partition's
  * next offset are written in one transaction, through that transaction's own manager. The
  * offset row is locked first; messages below the stored offset were already applied (a
- * redelivery after a crash, or a zombie instance after a rebalance) and are skipped.
+ * redelivery after a crash, or a zombie instance after a rebalance) and are skipped. The
+ * dossiers the batch touches are locked before they are read (lockDossiers), so batches of other
+ * partitions carrying the same dossiers apply one after the other; a deadlock or serialization
+ * failure (40P01, 40001) is transient and the batch consumer retries the whole batch.
  * Returns the units whose figures may have changed.
  */
 @Injectable()
@@ -46,6 +49,8 @@ export class DossierBatchHandler {
         else refused.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, rejection: decoded.rejection, key: m.key ?? null, payload: m.value ?? null });
       }
 
+      // Another partition's batch may hold events of these dossiers too: wait for it, then read what it committed.
+      await lockDossiers(tx, events);
       const states = await loadDossiers(tx, events);
       const acc = new CounterDeltaAccumulator();
       const changed = new Map<string, DossierState>();
