@@ -24,6 +24,8 @@ export interface Instance {
   healthUrl: string;
   /** The api's base URL (api only). */
   base?: string;
+  /** Set when the runner itself stops or kills it: any other exit is the app's own. */
+  stopping?: boolean;
 }
 
 /**
@@ -33,12 +35,16 @@ export interface Instance {
  * restarted by the scenario.
  */
 export class FaultPipeline {
+  /** Every pipeline not yet destroyed, so an interrupted runner can stop what it started. */
+  static readonly open = new Set<FaultPipeline>();
   readonly id = randomBytes(3).toString('hex');
   readonly env: Record<string, string | undefined>;
   readonly kafka: Kafka;
   private readonly live = new Set<Instance>();
   private readonly started = new Map<AppName, number>();
   private producer?: Producer;
+  /** Exits the runner did not cause (an app giving up on an unreachable service), each answered by a restart as an orchestrator would. */
+  readonly unexpectedExits: string[] = [];
 
   constructor(
     readonly infra: FaultInfra,
@@ -76,6 +82,7 @@ export class FaultPipeline {
       ...extraEnv,
     };
     this.kafka = createKafka(infra.broker.brokers, `faults-${this.id}`, createLogger('faults', 'fatal'));
+    FaultPipeline.open.add(this);
   }
 
   get topics() {
@@ -112,6 +119,13 @@ export class FaultPipeline {
     const base = app === 'api' ? `http://127.0.0.1:${port}/api/v1` : undefined;
     const instance: Instance = { app, name, process: p, healthUrl: base ? `${base}/health` : `http://127.0.0.1:${port}/health`, base };
     this.live.add(instance);
+    void p.exited().then((exit) => {
+      if (instance.stopping || !FaultPipeline.open.has(this)) return;
+      this.live.delete(instance);
+      this.unexpectedExits.push(`${name} exited (${exit.signal ?? exit.code})`);
+      log(`  ${name} exited on its own (${exit.signal ?? `code ${exit.code}`}); restarting it, as Kubernetes would`);
+      setTimeout(() => void this.start(app, { ...opts, wait: false }).catch(() => undefined), 1_000);
+    });
     if (opts.wait !== false) await p.waitHealthy(instance.healthUrl, opts.healthTimeoutMs ?? 180_000);
     return instance;
   }
@@ -122,6 +136,7 @@ export class FaultPipeline {
 
   /** SIGKILL: no shutdown hook runs, the batch in flight is lost with its transaction. */
   async kill(instance: Instance): Promise<void> {
+    instance.stopping = true;
     instance.process.signal('SIGKILL');
     await instance.process.exited();
     this.live.delete(instance);
@@ -130,6 +145,7 @@ export class FaultPipeline {
   /** SIGTERM and the time until the process is gone (SIGKILL after `graceMs`, which a bounded shutdown never needs). */
   async terminate(instance: Instance, graceMs: number): Promise<{ exit: ProcessExit; ms: number }> {
     const t0 = Date.now();
+    instance.stopping = true;
     const exit = (await instance.process.stop('SIGTERM', graceMs))!;
     this.live.delete(instance);
     return { exit, ms: Date.now() - t0 };
@@ -167,21 +183,29 @@ export class FaultPipeline {
     return Number(r?.n ?? 0);
   }
 
+  /** The next send goes through a new producer, which reads the topics' partitions afresh. */
+  refreshProducer(): void {
+    const old = this.producer;
+    this.producer = undefined;
+    void old?.disconnect().catch(() => undefined);
+  }
+
   /**
    * Produces `records` in chunks, `pauseMs` apart, so the stream lasts while faults are
    * injected; a send that fails (the broker is down) is retried until it succeeds or
    * `giveUpMs` passes. Calls `onChunk` with the records acknowledged so far.
    */
   async produce(records: FeedRecord[], opts: { chunk: number; pauseMs: number; giveUpMs?: number; onChunk?: (sent: number) => void }): Promise<void> {
-    if (!this.producer) {
-      this.producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
-      await this.producer.connect();
-    }
     for (let i = 0; i < records.length; i += opts.chunk) {
       const messages = records.slice(i, i + opts.chunk);
       const deadline = Date.now() + (opts.giveUpMs ?? 300_000);
       for (;;) {
         try {
+          if (!this.producer) {
+            const producer = this.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+            this.producer = producer;
+            await producer.connect();
+          }
           await this.producer.send({ topic: this.topics.events, acks: -1, messages });
           break;
         } catch (error) {
@@ -228,6 +252,7 @@ export class FaultPipeline {
 
   /** Stops every instance (SIGTERM, SIGKILL after 10 s) and the producer; the private infrastructure goes with the runner. */
   async stopAll(): Promise<void> {
+    for (const i of this.live) i.stopping = true;
     await Promise.all([...this.live].map((i) => i.process.stop('SIGTERM', 10_000)));
     this.live.clear();
     await this.producer?.disconnect().catch(() => undefined);
@@ -235,6 +260,7 @@ export class FaultPipeline {
   }
 
   async destroy(): Promise<void> {
+    FaultPipeline.open.delete(this);
     await this.stopAll();
     await this.withAdmin((a) => a.deleteTopics({ topics: Object.values(this.topics) })).catch((e: Error) => log(`could not delete topics: ${e.message}`));
     await dropDatabaseOn(this.infra.postgres.url(), `faults_${this.id}`).catch((e: Error) => log(`could not drop the database: ${e.message}`));

@@ -10,7 +10,7 @@ Streams a seeded Vĩnh Long feed with ground truth through the four apps run as 
 private Kafka broker, PostgreSQL cluster and Redis it starts itself, injects faults mid-stream,
 lets the pipeline settle and checks it is exact. Exit 1 on any difference.
 
-  --scenario NAME   ${SCENARIOS.join(' | ')} | all (default all)
+  --scenario NAME   ${SCENARIOS.join(' | ')}, several comma-separated, or all (default all)
                       kills      SIGKILL of ingest, aggregator and notifier mid-batch (5 each; --short: 1)
                       outages    PostgreSQL stopped 20 s, the broker kill -9 and restarted, Redis killed (flushed)
                       scale-out  3 ingest + 3 aggregator instances, one of each killed, one added,
@@ -62,15 +62,15 @@ export function parseFaultsArgs(argv: readonly string[]): FaultsOptions | 'help'
   };
   const short = values.short === true;
   const scenario = (values.scenario as string | undefined) ?? 'all';
-  if (scenario !== 'all' && !SCENARIOS.includes(scenario as ScenarioName)) {
-    return { error: `--scenario must be one of ${SCENARIOS.join(', ')} or all, got "${scenario}"` };
-  }
+  const named = scenario === 'all' ? [...SCENARIOS] : scenario.split(',');
+  const unknown = named.find((n) => !SCENARIOS.includes(n as ScenarioName));
+  if (unknown !== undefined) return { error: `--scenario must be one of ${SCENARIOS.join(', ')} (comma-separated) or all, got "${unknown}"` };
   const runs = int('runs', 1, 1, 100);
   const seed = int('seed', 86, 0, 2 ** 31 - 1);
   const events = int('events', short ? 6_000 : 30_000, 1_000, 2_000_000);
   for (const v of [runs, seed, events]) if (typeof v !== 'number') return v;
   return {
-    scenarios: scenario === 'all' ? [...SCENARIOS] : [scenario as ScenarioName],
+    scenarios: named as ScenarioName[],
     runs: runs as number,
     seed: seed as number,
     events: events as number,

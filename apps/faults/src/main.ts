@@ -4,15 +4,20 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FaultInfra } from './fault-infra';
 import { generateFaultFeed } from './fault-feed';
+import { FaultPipeline } from './fault-pipeline';
 import { log } from './fault-log';
 import { type ScenarioRow, formatTable, rowPassed } from './fault-report';
 import { FAULTS_USAGE, type FaultsOptions, type ScenarioName, parseFaultsArgs } from './faults-args';
 import type { Scenario } from './scenario';
 import { killsScenario } from './scenarios/kills.scenario';
+import { outagesScenario } from './scenarios/outages.scenario';
+import { scaleOutScenario } from './scenarios/scale-out.scenario';
 import { SeededRandom } from './seeded-random';
 
 const SCENARIO_RUNNERS: Partial<Record<ScenarioName, Scenario>> = {
   kills: killsScenario,
+  'scale-out': scaleOutScenario,
+  outages: outagesScenario,
 };
 
 /**
@@ -36,6 +41,15 @@ async function main(): Promise<number> {
   mkdirSync(work, { recursive: true });
   log(`work directory ${work}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const infra = await FaultInfra.start();
+  // Interrupted (Ctrl-C, a CI timeout): stop the apps and the private services before leaving.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping the apps and the private infrastructure`);
+      void Promise.all([...FaultPipeline.open].map((p) => p.stopAll()))
+        .then(() => infra.destroy())
+        .finally(() => process.exit(130));
+    });
+  }
   const rows: ScenarioRow[] = [];
   try {
     for (const name of opts.scenarios) {

@@ -16,8 +16,7 @@ export async function killsScenario(ctx: ScenarioContext): Promise<RunOutcome> {
   const p = new FaultPipeline(ctx.infra, ctx.logDir, 3);
   try {
     await p.provision();
-    for (const app of [...KILLED, 'api'] as AppName[]) await p.start(app);
-    const api = p.running('api')[0];
+    const [api] = await Promise.all([p.start('api'), ...KILLED.map((app) => p.start(app))]);
     const stream = p.produce(ctx.feed.records, pace(ctx.feed.records.length, ctx.opts.short ? 15 : 60));
     let lastFaultEnd = 0;
     let withBacklog = 0;
