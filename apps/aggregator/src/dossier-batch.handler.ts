@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { type DeadLetter, decodeValidatedEvent, storageRejection } from '@tthc/contracts';
 import { CounterDeltaAccumulator, type DossierEvent, type DossierState, applyDossierEvent } from '@tthc/domain';
 import { DeadLetterWriter, LOGGER, SETTINGS } from '@tthc/infrastructure';
-import { type PartitionBatch, recordContext } from '@tthc/messaging';
+import { OffsetGapError, type PartitionBatch, recordContext } from '@tthc/messaging';
 import { applyCounterDeltas, dossierKey, enterBatchGate, loadDossiers, lockDossiers, lockNextOffset, saveDossiers, saveNextOffset } from '@tthc/persistence';
 import type { Failure, Logger } from '@tthc/platform';
 import type { AggregatorSettings } from './aggregator.settings';
@@ -38,6 +38,7 @@ export class DossierBatchHandler {
       await tx.query('SET LOCAL synchronous_commit TO off');
       await enterBatchGate(tx, group);
       const stored = await lockNextOffset(tx, group, batch.topic, batch.partition);
+      refuseGap(batch, stored);
       const pending = stored === undefined ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) >= BigInt(stored));
       if (pending.length === 0) return new Set<string>();
 
@@ -88,10 +89,22 @@ export class DossierBatchHandler {
     await this.dataSource.transaction(async (tx) => {
       await enterBatchGate(tx, group);
       const stored = await lockNextOffset(tx, group, batch.topic, batch.partition);
+      refuseGap(batch, stored);
       if (stored !== undefined && BigInt(stored) > BigInt(m.offset)) return;
       const dead: DeadLetter = { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key ?? null, payload: m.value ?? null, ...storageRejection(failure) };
       await this.deadLetters.write(tx, [dead]);
       await saveNextOffset(tx, group, batch.topic, batch.partition, batch.nextOffset);
     });
   }
+}
+
+/**
+ * A batch that starts past the stored next offset would skip the records in between for good:
+ * refused (the transaction rolls back) so the batch consumer reads the partition again from the
+ * stored offset (issue 11). A batch starting before it is normal after a crash or a rebalance: what
+ * is below the stored offset was applied, and is skipped.
+ */
+function refuseGap(batch: PartitionBatch, stored: string | undefined): void {
+  const first = batch.messages[0].offset;
+  if (stored !== undefined && BigInt(first) > BigInt(stored)) throw new OffsetGapError(batch.topic, batch.partition, stored, first);
 }
