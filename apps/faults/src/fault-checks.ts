@@ -10,7 +10,7 @@ const run = promisify(execFile);
 
 /** One thing found wrong after a run; `differences` counts them. */
 export interface Difference {
-  check: 'counters' | 'raw-log' | 'verify' | 'dlq' | 'alerts' | 'live';
+  check: 'counters' | 'raw-log' | 'verify' | 'dlq' | 'alerts' | 'live' | 'startup' | 'shutdown';
   detail: string;
 }
 

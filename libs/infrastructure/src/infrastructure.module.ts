@@ -84,7 +84,7 @@ export class InfrastructureModule {
             if (!options.producer) return null;
             // Idempotent (createProducer): the consumers of our topics are idempotent receivers
             // too, but a retried send then neither duplicates nor reorders a partition's records.
-            const producer = createProducer(kafka);
+            const producer = createProducer(kafka, settings.KAFKA_METADATA_MAX_AGE_MS);
             await producer.connect();
             return producer;
           },
