@@ -71,6 +71,7 @@ async function main(): Promise<number> {
           row.differences += outcome.differences.length;
           row.recoverMs.push(outcome.recoverMs);
           row.notes.push(...outcome.notes);
+          for (const d of outcome.differences.slice(0, 20)) log(`  difference [${d.check}] ${d.detail}`);
           log(`  ${name} run ${i + 1}: ${outcome.faults} faults, ${outcome.differences.length} differences, recovered in ${(outcome.recoverMs / 1000).toFixed(1)} s; ${outcome.notes.join('; ')}`);
         } catch (error) {
           row.error = (error as Error).message.split('\n')[0].slice(0, 200);

@@ -46,11 +46,17 @@ export async function shutdownScenario(ctx: ScenarioContext): Promise<RunOutcome
 
     // (b) SIGTERM during a backlog.
     const api = await p.start('api');
-    await p.produce(ctx.feed.records, { chunk: 2_000, pauseMs: 0 });
+    // The feed in one burst per stop, just before it: each worker is stopped with a backlog in front of it.
+    const records = ctx.feed.records;
+    const parts = rounds * WORKERS.length;
+    let produced = 0;
     const stops: string[] = [];
     for (let r = 0; r < rounds; r++) {
       const order = [...WORKERS].sort(() => ctx.rng.next() - 0.5);
       for (const app of order) {
+        const upTo = Math.round((records.length * (r * WORKERS.length + order.indexOf(app) + 1)) / parts);
+        await p.produce(records.slice(produced, upTo), { chunk: 2_000, pauseMs: 0 });
+        produced = upTo;
         const [worker] = p.running(app);
         await waitForWork(p, worker);
         const { exit, ms } = await p.terminate(worker, 60_000);
