@@ -103,6 +103,14 @@ export class CommonSettings {
   @IntSetting() @IsInt() @Min(4_096) @Max(100_000_000)
   KAFKA_MAX_SEND_BYTES = 900_000;
 
+  /**
+   * Workers, on SIGTERM: the longest the batch in hand may take to finish before the process
+   * exits anyway (its transaction is then rolled back, and the batch read again on restart).
+   * Keep it below the platform's grace period (Kubernetes terminationGracePeriodSeconds: 45).
+   */
+  @IntSetting() @IsInt() @Min(1_000) @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS = 15_000;
+
   /** Where the worker health server listens. */
   @IsString() @IsNotEmpty()
   HEALTH_HOST = '0.0.0.0';

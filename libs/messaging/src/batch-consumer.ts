@@ -1,5 +1,5 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import { type Failure, type Logger, backoffMs, classifyFailure, sleep } from '@tthc/platform';
+import { type Failure, type Logger, backoffMs, classifyFailure } from '@tthc/platform';
 import { OffsetGapError } from './offset-gap.error';
 import { type PartitionHealth, type PartitionProgress, observeFetch, partitionHealth } from './partition-health';
 import { recordContext } from './record-context';
@@ -113,9 +113,19 @@ export class BatchConsumer {
   private readonly gaps = new Map<number, { expected: string; times: number }>();
   private seeker?: StoredOffsetsSeeker;
   private readonly now: () => number;
+  /** Resolves when stop() is called: wakes every backoff wait, so a shutdown never sits out a 15 s retry delay. */
+  private readonly stopSignal: Promise<void>;
+  private signalStop!: () => void;
 
   constructor(private readonly opts: BatchConsumerOptions) {
     this.now = opts.now ?? Date.now;
+    this.stopSignal = new Promise((resolve) => (this.signalStop = resolve));
+  }
+
+  /** Waits `ms`, or less if the consumer is stopped meanwhile. */
+  private pause(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), this.stopSignal]).finally(() => clearTimeout(timer));
   }
 
   health(): ConsumerHealth {
@@ -148,7 +158,9 @@ export class BatchConsumer {
     });
     this.consumer = consumer;
     if (o.readStoredOffsets) {
-      this.seeker = new StoredOffsetsSeeker({ kafka: o.kafka, topic: o.topic, logger: o.logger, readStoredOffsets: o.readStoredOffsets, stopping: () => this.stopping });
+      this.seeker = new StoredOffsetsSeeker({
+        kafka: o.kafka, topic: o.topic, logger: o.logger, readStoredOffsets: o.readStoredOffsets, stopping: () => this.stopping, pause: (ms) => this.pause(ms),
+      });
     }
 
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
@@ -215,7 +227,7 @@ export class BatchConsumer {
   /** Waits for the seeks of the last group join, heartbeating so a slow database does not cost the membership. */
   private async positioned(heartbeat: () => Promise<void>): Promise<void> {
     const done = this.seeker!.position().then(() => true);
-    while (!(await Promise.race([done, sleep(3_000).then(() => false)]))) await heartbeat().catch(() => undefined);
+    while (!this.stopping && !(await Promise.race([done, this.pause(3_000).then(() => false)]))) await heartbeat().catch(() => undefined);
   }
 
   /** Applies `batch`, splitting it around what storage refuses. False when stopped part-way (a rebalance or shutdown). */
@@ -275,7 +287,7 @@ export class BatchConsumer {
         progress.lastError = failure.code ? `${failure.code}: ${failure.message}` : failure.message;
         const wait = backoffMs(attempt, 200, 15_000);
         this.opts.logger.warn({ err: error, ...where(batch), attempt, retryInMs: wait }, 'batch failed for a transient reason; retrying it');
-        await sleep(wait);
+        await this.pause(wait);
         await ctx.heartbeat().catch(() => undefined);
       }
     }
@@ -313,8 +325,14 @@ export class BatchConsumer {
     throw error;
   }
 
+  /**
+   * Stops for good: no new attempt starts (a batch being retried is abandoned, uncommitted, at
+   * once); a handler call in progress runs to its end, its transaction committing or rolling back
+   * whole; kafkajs' disconnect waits for it. The worker bounds the whole wait (SHUTDOWN_TIMEOUT_MS).
+   */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.signalStop();
     await this.consumer?.disconnect();
     await this.opts.observer?.stopped?.();
   }

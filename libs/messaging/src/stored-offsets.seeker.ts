@@ -1,5 +1,5 @@
 import type { Consumer, Kafka } from 'kafkajs';
-import { type Logger, backoffMs, sleep } from '@tthc/platform';
+import { type Logger, backoffMs } from '@tthc/platform';
 
 export interface StoredOffsetsSeekerOptions {
   kafka: Kafka;
@@ -9,6 +9,8 @@ export interface StoredOffsetsSeekerOptions {
   readStoredOffsets(): Promise<Map<number, string>>;
   /** True once the consumer is stopping: give up waiting. */
   stopping(): boolean;
+  /** Waits between attempts; cut short when the consumer stops. */
+  pause(ms: number): Promise<void>;
 }
 
 /**
@@ -57,7 +59,7 @@ export class StoredOffsetsSeeker {
       } catch (error) {
         const wait = backoffMs(attempt, 500, 15_000);
         logger.warn({ err: error, topic, attempt, retryInMs: wait }, 'could not read the stored offsets after a group join; batches wait until they are read');
-        await sleep(wait);
+        await this.opts.pause(wait);
       }
     }
   }
