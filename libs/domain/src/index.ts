@@ -22,3 +22,4 @@ export * from './province-name';
 export * from './transition-record';
 export * from './alert-group-timing';
 export * from './alert-group-notification';
+export * from './procedure';

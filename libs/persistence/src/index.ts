@@ -13,3 +13,4 @@ export * from './gauge-changes.sql';
 export * from './overdue-rule.sql';
 export * from './alerts.repository';
 export * from './export-log.repository';
+export * from './procedures.repository';
