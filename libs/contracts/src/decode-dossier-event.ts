@@ -1,5 +1,5 @@
 import { validateSync, type ValidationError } from 'class-validator';
-import { CURRENT_SCHEMA_VERSION, type DossierEvent, type Rejection, parseInstant, rejection, textFault } from '@tthc/domain';
+import { type DossierEvent, type Rejection, parseInstant, rejection, textFault } from '@tthc/domain';
 import { compiledShapeRejection } from './compiled-event.validator';
 import { DossierEventV1Dto } from './dossier-event-v1.dto';
 
@@ -24,7 +24,7 @@ function rejectionFrom(errors: ValidationError[]): Rejection {
   }
   const version = errors.find((e) => e.property === 'schemaVersion');
   if (version) {
-    return rejection('UNSUPPORTED_SCHEMA_VERSION', `schemaVersion ${JSON.stringify(version.value)} is not ${CURRENT_SCHEMA_VERSION}`);
+    return rejection('UNSUPPORTED_SCHEMA_VERSION', `schemaVersion ${JSON.stringify(version.value)} is not 1`);
   }
   const detail = errors
     .map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`)

@@ -10,7 +10,7 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import { CHANNELS, CURRENT_SCHEMA_VERSION, DOSSIER_EVENT_TYPES } from '@tthc/domain';
+import { CHANNELS, V1_EVENT_TYPES } from '@tthc/domain';
 import { IsInstantWithOffset } from './validators';
 
 
@@ -19,11 +19,11 @@ export class DossierEventV1Dto {
   @IsDefined() @IsUUID('all')
   eventId!: string;
 
-  @IsDefined() @IsInt() @Equals(CURRENT_SCHEMA_VERSION)
+  @IsDefined() @IsInt() @Equals(1)
   schemaVersion!: number;
 
-  @IsDefined() @IsIn(DOSSIER_EVENT_TYPES)
-  type!: (typeof DOSSIER_EVENT_TYPES)[number];
+  @IsDefined() @IsIn(V1_EVENT_TYPES)
+  type!: (typeof V1_EVENT_TYPES)[number];
 
   @IsDefined() @IsString() @Length(1, 64)
   dossierId!: string;

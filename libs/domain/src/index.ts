@@ -22,4 +22,5 @@ export * from './province-name';
 export * from './transition-record';
 export * from './alert-group-timing';
 export * from './alert-group-notification';
+export * from './index-766';
 export * from './procedure';
