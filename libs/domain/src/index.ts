@@ -10,6 +10,7 @@ export * from './event-rules';
 export * from './event-shape';
 export * from './text-rules';
 export * from './unit-metrics';
+export * from './alert-indicator';
 export * from './alert-rule';
 export * from './alert-lifecycle';
 export * from './alert-silence';

@@ -16,3 +16,4 @@ export * from './export-log.repository';
 export * from './indicator-facts.sql';
 export * from './indicator-counters.repository';
 export * from './procedures.repository';
+export * from './window-counts.repository';
