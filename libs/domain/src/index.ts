@@ -25,3 +25,4 @@ export * from './alert-group-timing';
 export * from './alert-group-notification';
 export * from './index-766';
 export * from './procedure';
+export * from './indicator-report';
