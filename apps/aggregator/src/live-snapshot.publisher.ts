@@ -4,7 +4,7 @@ import type { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { CLOCK, type Clock, LOGGER, PRODUCER, REDIS, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
 import { LiveMetricsStore, buildUnitSnapshot, liveWindows, snapshotFingerprint } from '@tthc/live-metrics';
-import { countOverdueOpenNow, sumCountersForWindows } from '@tthc/persistence';
+import { countOverdueOpenNow, sumWindowCounts } from '@tthc/persistence';
 import type { Logger } from '@tthc/platform';
 import type { AggregatorSettings } from './aggregator.settings';
 
@@ -100,7 +100,7 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     const now = this.clock.now();
     const windows = liveWindows(now);
     const [sums, overdue] = await Promise.all([
-      sumCountersForWindows(this.dataSource, windows, unitCodes),
+      sumWindowCounts(this.dataSource, windows, unitCodes),
       countOverdueOpenNow(this.dataSource, new Date(now), unitCodes),
     ]);
     const snapshots = unitCodes.map((code) => buildUnitSnapshot(code, now, windows, sums.get(code), overdue.get(code) ?? 0));

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { UnitSnapshot, WindowFigures } from '@tthc/contracts';
-import { sumCounters } from '@tthc/domain';
+import { addWindowCounts, zeroWindowCounts } from '@tthc/domain';
 import { REDIS, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
 import { LiveMetricsStore, windowFigures } from '@tthc/live-metrics';
 import type { ApiSettings } from '../api.settings';
@@ -50,7 +50,8 @@ export class LiveMetricsService {
     const snapshots = read.flatMap((p) => p.snapshots);
     const province: Record<string, WindowFigures | number | string | null> = {};
     for (const w of WINDOWS) {
-      const sum = sumCounters(snapshots.map((s) => s[w]));
+      // Counts summed, rates from the sums; a snapshot from before issue 15 adds nothing to the v2 counts.
+      const sum = snapshots.reduce((t, s) => addWindowCounts(t, s[w]), zeroWindowCounts());
       const bounds = snapshots[0]?.[w] ?? { from: null, to: null };
       province[w] = windowFigures(bounds as WindowFigures, sum);
     }
