@@ -1,0 +1,4 @@
+export * from './indicator-counts';
+export * from './indicator-rates';
+export * from './score-766';
+export * from './indicator-fold';
