@@ -79,6 +79,12 @@ export class FaultPipeline {
       LIVE_REFRESH_MS: '3000',
       CONSUMER_LAG_POLL_MS: '5000',
       RATE_LIMIT_MAX: '1000000',
+      // Rules this feed breaches: the default rule judges the fully-online rate, which the simulator's
+      // v1 events do not carry, so no alert would ever fire and the alert checks would have nothing to check.
+      ALERT_RULES: JSON.stringify([
+        { id: 'faults-online-rate-30d', metric: 'onlineRate', target: 0.8, minSample: 10, for: '0s' },
+        { id: 'faults-on-time-rate-30d', metric: 'onTimeRate', target: 0.97, minSample: 10, for: '0s' },
+      ]),
       ...extraEnv,
     };
     this.kafka = createKafka(infra.broker.brokers, `faults-${this.id}`, createLogger('faults', 'fatal'));
