@@ -40,13 +40,15 @@ export function kafkaSecurityOptions(s: KafkaSecurity, readFile: (path: string) 
  * de-duplicates by producer id and sequence); that needs acks=all on every send (kafkajs refuses
  * otherwise, and every send here passes `acks: -1`) and at most one produce request in flight per
  * connection, as KIP-98 specifies for it — kafkajs serialises an idempotent producer's requests
- * per broker anyway. Retries are left at kafkajs' idempotent default (unbounded, backing off up
- * to 30 s): a send waits for a broker that is away instead of failing the batch; shutdown is
- * bounded by SHUTDOWN_TIMEOUT_MS. The Java-compatible murmur2 partitioner keeps key → partition
+ * per broker anyway. Retries are unbounded, backing off up to 30 s, as kafkajs' idempotent
+ * default; they must be set here, because `kafka.producer()` otherwise inherits the client's
+ * bounded retry (8 attempts) and kafkajs warns that this may break the idempotence guarantee.
+ * A send waits for a broker that is away instead of failing the batch; shutdown is bounded by
+ * SHUTDOWN_TIMEOUT_MS. The Java-compatible murmur2 partitioner keeps key → partition
  * the same as Java producers.
  */
 export function createProducer(kafka: Kafka): Producer {
-  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  return kafka.producer({ idempotent: true, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 30_000 }, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
 }
 
 /** A kafkajs client whose log lines go through the app's structured logger. */
