@@ -92,7 +92,7 @@ export class InfrastructureModule {
             await waitForDependency(() => probeKafka(kafka), { what: 'Kafka', where: settings.KAFKA_BROKERS, timeoutMs: settings.STARTUP_TIMEOUT_MS, logger });
             // Idempotent (createProducer): the consumers of our topics are idempotent receivers
             // too, but a retried send then neither duplicates nor reorders a partition's records.
-            const producer = createProducer(kafka);
+            const producer = createProducer(kafka, settings.KAFKA_METADATA_MAX_AGE_MS);
             await producer.connect();
             return producer;
           },

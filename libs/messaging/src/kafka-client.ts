@@ -49,8 +49,15 @@ export function kafkaSecurityOptions(s: KafkaSecurity, readFile: (path: string) 
  * consumer of our topics is an idempotent receiver anyway. The Java-compatible murmur2
  * partitioner keeps key → partition the same as Java producers.
  */
-export function createProducer(kafka: Kafka): Producer {
-  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+export function createProducer(kafka: Kafka, metadataMaxAge?: number): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    // New partitions of a topic are written to only once the producer's metadata is refreshed.
+    ...(metadataMaxAge !== undefined ? { metadataMaxAge } : {}),
+  });
 }
 
 /** A kafkajs client whose log lines go through the app's structured logger. */
