@@ -30,7 +30,7 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 async function runLive(options: LiveOptions): Promise<void> {
   const logger = createLogger('simulator', options.logLevel);
   const units = loadUnitCatalogue(VINH_LONG_PROVINCE_CODE);
-  const feed = new DossierFeed({ seed: options.seed, units, dossiersPerDay: DEFAULT_DOSSIERS_PER_DAY * options.rateScale });
+  const feed = new DossierFeed({ seed: options.seed, units, dossiersPerDay: DEFAULT_DOSSIERS_PER_DAY * options.rateScale, v2Share: options.v2Share });
 
   const kafka = createKafka(options.brokers, 'tthc-simulator', logger);
   // The Java-compatible murmur2 partitioner, named explicitly (kafkajs 2 warns otherwise).
@@ -82,6 +82,7 @@ function runFile(o: FileModeOptions): void {
     to: o.to,
     units: loadUnitCatalogue(o.province),
     rateScale: o.rateScale,
+    v2Share: o.v2Share,
     outDir: o.out,
     ...(o.disorder ? {} : { disorder: NO_DISORDER }),
   });
