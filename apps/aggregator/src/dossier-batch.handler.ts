@@ -1,18 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type DeadLetter, decodeValidatedEvent, storageRejection } from '@tthc/contracts';
-import { CounterDeltaAccumulator, type DossierEvent, type DossierState, applyDossierEvent } from '@tthc/domain';
+import { CounterDeltaAccumulator, type DossierEvent, type DossierState, IndicatorDeltaAccumulator, applyDossierEvent, indicatorChange } from '@tthc/domain';
 import { DeadLetterWriter, LOGGER, SETTINGS } from '@tthc/infrastructure';
 import { type PartitionBatch, recordContext } from '@tthc/messaging';
-import { applyCounterDeltas, dossierKey, enterBatchGate, loadDossiers, lockNextOffset, saveDossiers, saveNextOffset } from '@tthc/persistence';
+import { applyCounterDeltas, applyIndicatorDeltas, dossierKey, enterBatchGate, loadDossiers, lockNextOffset, saveDossiers, saveNextOffset } from '@tthc/persistence';
 import type { Failure, Logger } from '@tthc/platform';
 import type { AggregatorSettings } from './aggregator.settings';
 
 /**
  * Folds a batch of validated events into dossier states and day counters.
  *
- * Exactly-once effect (PRODUCT.md): the dossier states, the counter deltas and the partition's
- * next offset are written in one transaction, through that transaction's own manager. The
+ * Exactly-once effect (PRODUCT.md): the dossier states, the unit counter deltas, the indicator
+ * deltas per (unit, procedure, day) (issue 15) and the partition's next offset are written in one
+ * transaction, through that transaction's own manager. The
  * offset row is locked first; messages below the stored offset were already applied (a
  * redelivery after a crash, or a zombie instance after a rebalance) and are skipped.
  * Returns the units whose figures may have changed.
@@ -46,7 +47,8 @@ export class DossierBatchHandler {
         else refused.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, rejection: decoded.rejection, key: m.key ?? null, payload: m.value ?? null });
       }
 
-      const states = await loadDossiers(tx, events);
+      const loaded = await loadDossiers(tx, events);
+      const states = new Map(loaded);
       const acc = new CounterDeltaAccumulator();
       const changed = new Map<string, DossierState>();
       for (const event of events) {
@@ -59,8 +61,15 @@ export class DossierBatchHandler {
         }
       }
 
+      // Indicators: each changed dossier's whole contribution as it was before the batch is
+      // retracted and its contribution now added (libs/domain `countIndicatorFacts`): one pass per
+      // changed dossier, not per event, and the sum of the per-event changes by construction.
+      const indicators = new IndicatorDeltaAccumulator();
+      for (const [key, after] of changed) indicatorChange(indicators, loaded.get(key), after);
+
       await saveDossiers(tx, [...changed.values()]);
       await applyCounterDeltas(tx, acc.deltas());
+      await applyIndicatorDeltas(tx, indicators.deltas());
       if (refused.length) {
         // Only ingest should write this topic: a record it would not have written is a defect upstream.
         const records = refused.slice(0, 20).map((r) => ({ ...recordContext(batch.topic, r.partition, { offset: r.offset, key: r.key, value: r.payload }), reason: r.rejection.code }));
