@@ -286,7 +286,7 @@ describe('IOC dashboard and auditor page in Chromium', () => {
     const OPERATOR = { 'X-API-Key': 'local-operator-key' };
     const summary = async () => {
       const body = (await (await fetch(`${base}/api/v1/alerts/summary`, { headers: OPERATOR })).json()) as {
-        rules: { ruleId: string; unitsBreaching: number; worsening: number; units: { unitCode: string; unitName: string; state: string; worsening: boolean; change: number }[] }[];
+        rules: { ruleId: string; unitsBreaching: number; worsening: number; units: { unitCode: string; unitName: string; state: string; worsening: boolean; change: number; value: number }[] }[];
       };
       return body.rules.find((r) => r.ruleId === RULE)!;
     };
@@ -298,9 +298,13 @@ describe('IOC dashboard and auditor page in Chromium', () => {
     // Ten of them get worse: 40 more direct dossiers each.
     const worse = MANY.slice(0, 10);
     await h.produce(worse.flatMap((u) => receipts(u, 'worse', '2025-07-27', 40, 0)).map(asMessage));
+    // Wait until each of the ten carries its final figure, (12 + i) of 80 online: a unit can be
+    // flagged worsening half-way through its 40 dossiers, and the page must be compared with the
+    // summary once nothing moves any more.
     const r = await eventually(async () => {
       const now = await summary();
       expect(now.worsening).toBeGreaterThanOrEqual(worse.length);
+      expect(worse.map((u) => now.units.find((x) => x.unitCode === u)?.value)).toEqual(worse.map((_, i) => (12 + i) / 80));
       return now;
     }, 60_000, 500);
     expect(r.unitsBreaching).toBe(opened.unitsBreaching);
