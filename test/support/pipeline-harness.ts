@@ -64,6 +64,9 @@ export class PipelineHarness {
       // fully-online facts; they run the pre-issue-15 pair of rules by name. The issue-15 default
       // (fully online ≥ 80 %) is held by libs/domain alert-indicator.spec.ts and the notifier specs.
       ALERT_RULES: V1_ALERT_RULES,
+      // The test broker is one node: suites that run in production mode keep topics it can host.
+      TOPIC_REPLICATION_FACTOR: '1',
+      TOPIC_MIN_INSYNC_REPLICAS: '1',
       ...overrides,
     };
     this.kafka = createKafka(this.env.KAFKA_BROKERS!, `e2e-${this.id}`, createLogger('e2e', 'error'));

@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { loadSampleProcedures, loadUnitCatalogue } from '@tthc/catalogue';
-import type { CommonSettings } from '@tthc/config';
+import { type CommonSettings, topicReplication } from '@tthc/config';
 import { ensureTopics, topicSpecs } from '@tthc/messaging';
 import { dataSourceOptions, ensureDatabase, runMigrations, upsertProcedures, upsertUnits } from '@tthc/persistence';
 
@@ -45,7 +45,7 @@ export async function provision(settings: CommonSettings, kafka: Kafka, schema?:
           unitMetrics: settings.TOPIC_UNIT_METRICS,
           alerts: settings.TOPIC_ALERTS,
         },
-        settings.TOPIC_PARTITIONS,
+        { partitions: settings.TOPIC_PARTITIONS, ...topicReplication(settings) },
       ),
     );
     return { migrations, units: units.length, proceduresSeeded, topicsCreated };

@@ -2,11 +2,11 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { CommonSettings } from '@tthc/config';
-import { type KafkaBatchServer, createKafka } from '@tthc/messaging';
+import { type KafkaBatchServer, createKafka, createProducer } from '@tthc/messaging';
 import { dataSourceOptions } from '@tthc/persistence';
 import { AppMetrics, type AppName } from '@tthc/observability';
 import { createLogger, type DestinationStream, type Logger } from '@tthc/platform';
-import { type Kafka, Partitioners } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { appLoggerModule } from './app-logger';
 import { DbTransactionTimer } from './db-transaction.timer';
 import { DeadLetterWriter } from './dead-letter.writer';
@@ -82,10 +82,9 @@ export class InfrastructureModule {
           inject: [KAFKA],
           useFactory: async (kafka: Kafka) => {
             if (!options.producer) return null;
-            // Not kafkajs' (experimental) idempotent mode: every consumer of our topics is an
-            // idempotent receiver, so a send retried after a lost ack is harmless.
-            // The Java-compatible murmur2 partitioner keeps key → partition the same as Java producers.
-            const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+            // Idempotent (createProducer): the consumers of our topics are idempotent receivers
+            // too, but a retried send then neither duplicates nor reorders a partition's records.
+            const producer = createProducer(kafka);
             await producer.connect();
             return producer;
           },

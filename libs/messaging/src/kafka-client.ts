@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Kafka, type KafkaConfig, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, type KafkaConfig, logLevel, type LogEntry, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from '@tthc/platform';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -32,6 +32,21 @@ export function kafkaSecurityOptions(s: KafkaSecurity, readFile: (path: string) 
           : { mechanism: 'scram-sha-512', ...credentials };
   }
   return out;
+}
+
+/**
+ * How every producer of the project is made (issue 11): idempotent, so a send kafkajs retries
+ * after a lost acknowledgement or a leader change is written once and in order (the broker
+ * de-duplicates by producer id and sequence); that needs acks=all on every send (kafkajs refuses
+ * otherwise, and every send here passes `acks: -1`) and at most one produce request in flight per
+ * connection, as KIP-98 specifies for it — kafkajs serialises an idempotent producer's requests
+ * per broker anyway. Retries are left at kafkajs' idempotent default (unbounded, backing off up
+ * to 30 s): a send waits for a broker that is away instead of failing the batch; shutdown is
+ * bounded by SHUTDOWN_TIMEOUT_MS. The Java-compatible murmur2 partitioner keeps key → partition
+ * the same as Java producers.
+ */
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
 }
 
 /** A kafkajs client whose log lines go through the app's structured logger. */
