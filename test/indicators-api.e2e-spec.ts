@@ -166,6 +166,16 @@ describe('procedure catalogue and indicators api (real PostgreSQL)', () => {
     });
   });
 
+  it('documents the new routes and their parameters in the OpenAPI document', async () => {
+    const doc = (await request(h.http()).get('/api/docs-json').expect(200)).body;
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/procedures', '/api/v1/metrics/indicators', '/api/v1/metrics/indicators/series', '/api/v1/exports/indicators.csv', '/api/v1/exports/indicators.xlsx']),
+    );
+    const params = doc.paths['/api/v1/metrics/indicators'].get.parameters.map((p: { name: string }) => p.name);
+    expect(params).toEqual(expect.arrayContaining(['from', 'to', 'by', 'rankBy', 'unitCode', 'procedureCode', 'level', 'essential']));
+    expect(Object.keys(doc.components.schemas.IndicatorRatesDto.properties)).toEqual(expect.arrayContaining(['fullyOnlineRate', 'averageHandlingDays', 'satisfactionRate']));
+  });
+
   describe('GET /exports/indicators.csv|.xlsx', () => {
     const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
       const chunks: Buffer[] = [];

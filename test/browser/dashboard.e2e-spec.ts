@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { type Browser, type Page, chromium } from 'playwright-core';
@@ -230,6 +231,14 @@ describe('IOC dashboard and auditor page in Chromium', () => {
     expect(lines[1]).toBe('Kỳ báo cáo,2025-07-01 đến 2025-07-31');
     expect(lines[4]).toBe('Người xuất (khóa API),local-auditor');
     expect(lines.slice(7)).toEqual(['2025-07,2025-07-01,2025-07-31,10,9,1,90,10,8,2,80,0,0,8,10,80', '']);
+
+    // Issue 15: every indicator of the selected unit, per procedure (all ten dossiers are under 1.001612).
+    const [indicators] = await Promise.all([page.waitForEvent('download'), page.click('[data-export="indicators.csv"]')]);
+    expect(indicators.suggestedFilename()).toBe('tthc-chi-so_procedure_2025-07-01_2025-07-31.csv');
+    const table: string[][] = parse(readFileSync((await indicators.path())!).subarray(3), { relax_column_count: true });
+    const header = table.find((r) => r[0] === 'Hạng')!;
+    const hkd = table.find((r) => r[1] === '1.001612')!;
+    expect([hkd[0], hkd[2], hkd[header.indexOf('Tiếp nhận')], hkd[header.indexOf('Tỷ lệ toàn trình trực tuyến (%)')]]).toEqual(['1', 'Đăng ký thành lập hộ kinh doanh', '10', '90']);
   });
 
   // Issue 14: the pages used to round a rate in two ways, and 57/800 (7.125 %, 712.4999… in
