@@ -71,12 +71,13 @@ async function main(argv: string[]): Promise<number> {
       const { from, to } = period(a);
       const report = await withDataSource(settings, (ds) => verifyCounters(ds, from, to, a.unit));
       console.log(JSON.stringify(report, null, 2));
+      const agree = report.differences.length === 0 && report.indicatorDifferences.length === 0;
       console.error(
-        report.differences.length === 0
-          ? `verify: ${report.rowsCompared} unit-days from ${from} to ${to} match the raw event log`
-          : `verify: ${report.differences.length} differences between the stored counters and the raw event log`,
+        agree
+          ? `verify: ${report.rowsCompared} unit-days and ${report.indicatorRowsCompared} unit-procedure-days of indicators from ${from} to ${to} match the raw event log`
+          : `verify: ${report.differences.length} counter and ${report.indicatorDifferences.length} indicator differences between the stored rows and the raw event log`,
       );
-      return report.differences.length === 0 ? 0 : 1;
+      return agree ? 0 : 1;
     }
     case 'replay': {
       const a = args();
@@ -85,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
       const report = await withDataSource(settings, (ds) => replayPeriod(ds, group, from, to, a.unit));
       console.log(JSON.stringify(report, null, 2));
       console.error(
-        `replay: ${report.dossiersRebuilt} dossiers refolded, ${report.dossiersChanged} changed, ${report.counterChanges.length} counter values changed`,
+        `replay: ${report.dossiersRebuilt} dossiers refolded, ${report.dossiersChanged} changed, ${report.counterChanges.length} counter values and ${report.indicatorChanges.length} indicator values changed`,
       );
       return 0;
     }

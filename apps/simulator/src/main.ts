@@ -30,7 +30,7 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 async function runLive(options: LiveOptions): Promise<void> {
   const logger = createLogger('simulator', options.logLevel);
   const units = loadUnitCatalogue(VINH_LONG_PROVINCE_CODE);
-  const feed = new DossierFeed({ seed: options.seed, units, dossiersPerDay: DEFAULT_DOSSIERS_PER_DAY * options.rateScale });
+  const feed = new DossierFeed({ seed: options.seed, units, dossiersPerDay: DEFAULT_DOSSIERS_PER_DAY * options.rateScale, v2Share: options.v2Share });
 
   const kafka = createKafka(options.brokers, 'tthc-simulator', logger);
   const producer = createProducer(kafka);
@@ -81,6 +81,7 @@ function runFile(o: FileModeOptions): void {
     to: o.to,
     units: loadUnitCatalogue(o.province),
     rateScale: o.rateScale,
+    v2Share: o.v2Share,
     outDir: o.out,
     ...(o.disorder ? {} : { disorder: NO_DISORDER }),
   });
