@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { type AddressInfo, createServer } from 'node:net';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { encodeValidatedEvent } from '@tthc/contracts';
+import { PrivateRedis } from '@tthc/process-kit';
 import { PipelineHarness, eventually, fixedClock } from './support/pipeline-harness';
 
 /**
@@ -16,7 +15,7 @@ describe('live snapshot after a Redis flush (a private redis-server, real Kafka,
   const IOC = { 'X-API-Key': 'local-ioc-key' };
   const T = Date.parse('2025-07-15T09:00:00+07:00');
   const UNITS = ['28756', '28777', '28783'];
-  let redisServer: ChildProcess;
+  let redisServer: PrivateRedis;
   let redis: Redis;
   let h: PipelineHarness;
   let n = 0;
@@ -45,24 +44,17 @@ describe('live snapshot after a Redis flush (a private redis-server, real Kafka,
     Object.fromEntries(body.units.filter((u) => u.monthToDate.receivedTotal > 0).map((u) => [u.unitCode, u.monthToDate.receivedTotal]));
 
   beforeAll(async () => {
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as AddressInfo).port;
-        s.close(() => resolve(p));
-      });
-    });
-    redisServer = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    redis = new Redis(`redis://127.0.0.1:${port}`, { maxRetriesPerRequest: null });
-    await eventually(async () => expect(await redis.ping()).toBe('PONG'), 20_000);
+    redisServer = await PrivateRedis.start();
+    redis = new Redis(redisServer.url);
     // The full refresh far off: the rebuild seen here is the one a flush of dirty units triggers.
-    h = await PipelineHarness.create(fixedClock('2025-07-31T12:00:00+07:00'), { REDIS_URL: `redis://127.0.0.1:${port}`, TOPIC_PARTITIONS: '1', LIVE_REFRESH_MS: '3600000' });
+    h = await PipelineHarness.create(fixedClock('2025-07-31T12:00:00+07:00'), { REDIS_URL: redisServer.url, TOPIC_PARTITIONS: '1', LIVE_REFRESH_MS: '3600000' });
     await h.start('aggregator', 'api');
   });
 
   afterAll(async () => {
     await h?.close();
     redis?.disconnect();
-    redisServer?.kill('SIGKILL');
+    await redisServer?.destroy();
   });
 
   it('serves the figures; after a flush answers 503 rebuilding; then the figures again, equal to PostgreSQL', async () => {

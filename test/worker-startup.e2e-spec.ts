@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { PipelineHarness, eventually, fixedClock } from './support/pipeline-harness';
-import { PrivateBroker } from './support/private-broker';
+import { PrivateBroker, freePort } from '@tthc/process-kit';
 
 /**
  * Issue 11: a worker started before its broker or database waits for it, one log line per try,
@@ -15,14 +14,6 @@ describe('worker start-up before its dependencies (a private Kafka broker, a wor
   let broker: PrivateBroker | undefined;
   let h: PipelineHarness | undefined;
   const children: ChildProcess[] = [];
-
-  async function freePort(): Promise<number> {
-    const server = createServer();
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as AddressInfo;
-    await new Promise((r) => server.close(r));
-    return port;
-  }
 
   /** The aggregator process, its output collected, its exit awaited. */
   function spawnAggregator(env: Record<string, string | undefined>) {
