@@ -97,6 +97,7 @@ async function seed(): Promise<void> {
     try {
       await new LiveMetricsStore(redis, PREFIX).write(
         units.map((u) => ({ provinceCode: u.provinceCode, snapshot: buildUnitSnapshot(u.code, now, windows, sums.get(u.code), overdue.get(u.code) ?? 0) })),
+        { complete: true },
       );
     } finally {
       await redis.quit();

@@ -10,7 +10,7 @@ const run = promisify(execFile);
 
 /** One thing found wrong after a run; `differences` counts them. */
 export interface Difference {
-  check: 'counters' | 'raw-log' | 'verify' | 'dlq' | 'alerts' | 'live';
+  check: 'counters' | 'raw-log' | 'verify' | 'dlq' | 'alerts' | 'live' | 'startup' | 'shutdown';
   detail: string;
 }
 
@@ -33,7 +33,6 @@ export async function checkRun(p: FaultPipeline, feed: FaultFeed, apiBase?: stri
             (SELECT count(*)::int FROM alert_transitions) AS transitions, (SELECT count(*)::int FROM unit_daily_counters) AS days`,
   );
   log(`  checked: ${seen.days} unit-days, ${seen.raw} raw events, ${seen.rejected} dead letters, ${seen.transitions} alert transitions${apiBase ? ', the live snapshot' : ''}`);
-  for (const d of out.slice(0, 20)) log(`  difference [${d.check}] ${d.detail}`);
   return out;
 }
 

@@ -12,12 +12,14 @@ import type { Scenario } from './scenario';
 import { killsScenario } from './scenarios/kills.scenario';
 import { outagesScenario } from './scenarios/outages.scenario';
 import { scaleOutScenario } from './scenarios/scale-out.scenario';
+import { shutdownScenario } from './scenarios/shutdown.scenario';
 import { SeededRandom } from './seeded-random';
 
-const SCENARIO_RUNNERS: Partial<Record<ScenarioName, Scenario>> = {
+const SCENARIO_RUNNERS: Record<ScenarioName, Scenario> = {
   kills: killsScenario,
   'scale-out': scaleOutScenario,
   outages: outagesScenario,
+  shutdown: shutdownScenario,
 };
 
 /**
@@ -62,15 +64,14 @@ async function main(): Promise<number> {
         try {
           const feed = await generateFaultFeed(seed, opts.events, join(dir, 'feed'));
           log(`  feed: ${feed.records.length} records, ${feed.badValues.size} bad, ground truth ${feed.truth.from} … ${feed.truth.to}`);
-          const runner = SCENARIO_RUNNERS[name];
-          if (!runner) throw new Error(`scenario ${name} is not written yet`);
-          const outcome = await runner({ infra, opts, feed, seed, logDir: join(dir, 'logs'), rng: new SeededRandom(seed, name) });
+          const outcome = await SCENARIO_RUNNERS[name]({ infra, opts, feed, seed, logDir: join(dir, 'logs'), rng: new SeededRandom(seed, name) });
           row.runs++;
           row.faults += outcome.faults;
           row.events += outcome.events;
           row.differences += outcome.differences.length;
           row.recoverMs.push(outcome.recoverMs);
           row.notes.push(...outcome.notes);
+          for (const d of outcome.differences.slice(0, 20)) log(`  difference [${d.check}] ${d.detail}`);
           log(`  ${name} run ${i + 1}: ${outcome.faults} faults, ${outcome.differences.length} differences, recovered in ${(outcome.recoverMs / 1000).toFixed(1)} s; ${outcome.notes.join('; ')}`);
         } catch (error) {
           row.error = (error as Error).message.split('\n')[0].slice(0, 200);

@@ -111,6 +111,14 @@ export class CommonSettings {
   @IntSetting() @IsInt() @Min(1_000) @Max(600_000)
   SHUTDOWN_TIMEOUT_MS = 15_000;
 
+  /**
+   * At start-up, how long an app waits for PostgreSQL, and a worker for Kafka, each, retrying
+   * with a log line per attempt ("waiting for Kafka at host:port (attempt n)"), before it exits 1.
+   * The default matches the Kubernetes startupProbe's 120 s (deploy/k8s/base).
+   */
+  @IntSetting() @IsInt() @Min(1_000) @Max(3_600_000)
+  STARTUP_TIMEOUT_MS = 120_000;
+
   /** Where the worker health server listens. */
   @IsString() @IsNotEmpty()
   HEALTH_HOST = '0.0.0.0';
@@ -121,6 +129,14 @@ export class CommonSettings {
    */
   @IntSetting() @IsInt() @Min(1_000) @Max(600_000)
   CONSUMER_LAG_POLL_MS = 15_000;
+
+  /**
+   * How often every consumer and producer refreshes its topic metadata (kafkajs' default is 5 min).
+   * Partitions added to a live topic are consumed, and written to, only after the next refresh;
+   * the fault runner's scale-out scenario waited the whole 5 min for them (issue 11).
+   */
+  @IntSetting() @IsInt() @Min(1_000) @Max(3_600_000)
+  KAFKA_METADATA_MAX_AGE_MS = 30_000;
 
   /** TLS to the brokers (kafkajs `ssl`); the system CAs, plus KAFKA_SSL_CA_FILE when set. */
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' || value === '' ? false : value))

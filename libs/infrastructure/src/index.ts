@@ -11,3 +11,4 @@ export * from './consumer-lag.monitor';
 export * from './db-transaction.timer';
 export * from './app-logger';
 export * from './stop-on-signals';
+export * from './wait-for-dependency';

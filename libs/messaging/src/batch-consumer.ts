@@ -47,6 +47,12 @@ export interface BatchConsumerOptions {
   partitionsConsumedConcurrently?: number;
   maxBytesPerPartition?: number;
   maxWaitTimeInMs?: number;
+  /**
+   * How old the consumer's topic metadata may get (kafkajs' default: 5 min). Partitions added to
+   * the topic are noticed, and the group rebalanced onto them, only at a refresh: until then their
+   * records wait unread (found by the fault runner's scale-out scenario, issue 11).
+   */
+  metadataMaxAge?: number;
   fromBeginning?: boolean;
   /** Health: a partition with lag that has not advanced for this long is reported stalled. */
   stallAfterMs?: number;
@@ -153,6 +159,7 @@ export class BatchConsumer {
       maxWaitTimeInMs: o.maxWaitTimeInMs ?? 250,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
+      ...(o.metadataMaxAge !== undefined ? { metadataMaxAge: o.metadataMaxAge } : {}),
       // A crashed handler must not lose its place: kafkajs would otherwise restart from committed offsets anyway.
       retry: { retries: 10 },
     });

@@ -9,6 +9,8 @@ const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+const LIMITED_RETRIES_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
 /** How to reach secured brokers (deploy/README.md, Kafka): the KAFKA_SSL* and KAFKA_SASL_* settings. */
 export interface KafkaSecurity {
   KAFKA_SSL: boolean;
@@ -40,13 +42,22 @@ export function kafkaSecurityOptions(s: KafkaSecurity, readFile: (path: string) 
  * de-duplicates by producer id and sequence); that needs acks=all on every send (kafkajs refuses
  * otherwise, and every send here passes `acks: -1`) and at most one produce request in flight per
  * connection, as KIP-98 specifies for it — kafkajs serialises an idempotent producer's requests
- * per broker anyway. Retries are left at kafkajs' idempotent default (unbounded, backing off up
- * to 30 s): a send waits for a broker that is away instead of failing the batch; shutdown is
- * bounded by SHUTDOWN_TIMEOUT_MS. The Java-compatible murmur2 partitioner keeps key → partition
- * the same as Java producers.
+ * per broker anyway. Retries stay the client's bounded ones (createKafka), not kafkajs'
+ * unbounded idempotent default: a send that gives up fails its batch, which the batch consumer
+ * retries whole as transient; kafkajs rolls the sequence numbers back first, so a record that did
+ * land is recognised by the broker as a duplicate, and after a restart (a new producer id) every
+ * consumer of our topics is an idempotent receiver anyway. The Java-compatible murmur2
+ * partitioner keeps key → partition the same as Java producers.
  */
-export function createProducer(kafka: Kafka): Producer {
-  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+export function createProducer(kafka: Kafka, metadataMaxAge?: number): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    // New partitions of a topic are written to only once the producer's metadata is refreshed.
+    ...(metadataMaxAge !== undefined ? { metadataMaxAge } : {}),
+  });
 }
 
 /** A kafkajs client whose log lines go through the app's structured logger. */
@@ -61,6 +72,8 @@ export function createKafka(brokers: string, clientId: string, logger: Logger, s
       () =>
       ({ namespace, level, log }: LogEntry) => {
         const { message, ...extra } = log;
+        // Said at every start of an idempotent producer with bounded retries: chosen on purpose (createProducer).
+        if (message === LIMITED_RETRIES_WARNING) return;
         logger[LEVELS[level] ?? 'info']({ kafka: namespace, ...extra }, message);
       },
     retry: { initialRetryTime: 300, retries: 8 },

@@ -64,7 +64,7 @@ export async function outagesScenario(ctx: ScenarioContext): Promise<RunOutcome>
       200,
     );
     differences.push(...partial.slice(0, 1));
-    if (partial.length > 1) log(`  ${partial.length} answers with partial figures after the Redis flush`);
+    if (partial.length) log(`  ${partial.length} answers with partial figures after the Redis flush, the first: ${partial[0].detail}`);
     notes.push(`/metrics/live answered "rebuilding" ${rebuilding} times, then the whole snapshot ${((rebuiltAt - flushedAt) / 1000).toFixed(1)} s after the flush`);
     if (p.unexpectedExits.length) notes.push(`apps that exited on their own and were restarted: ${p.unexpectedExits.join(', ')}`);
     return { faults: 3, events: ctx.feed.records.length, differences, recoverMs: Math.max(recoverMs, rebuiltAt - flushedAt), notes };
