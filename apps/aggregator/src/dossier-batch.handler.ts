@@ -3,8 +3,8 @@ import { DataSource } from 'typeorm';
 import { type DeadLetter, decodeValidatedEvent, storageRejection } from '@tthc/contracts';
 import { CounterDeltaAccumulator, type DossierEvent, type DossierState, IndicatorDeltaAccumulator, applyDossierEvent, indicatorChange } from '@tthc/domain';
 import { DeadLetterWriter, LOGGER, SETTINGS } from '@tthc/infrastructure';
-import { type PartitionBatch, recordContext } from '@tthc/messaging';
-import { applyCounterDeltas, applyIndicatorDeltas, dossierKey, enterBatchGate, loadDossiers, lockNextOffset, saveDossiers, saveNextOffset } from '@tthc/persistence';
+import { OffsetGapError, type PartitionBatch, recordContext } from '@tthc/messaging';
+import { applyCounterDeltas, applyIndicatorDeltas, dossierKey, enterBatchGate, loadDossiers, lockDossiers, lockNextOffset, saveDossiers, saveNextOffset } from '@tthc/persistence';
 import type { Failure, Logger } from '@tthc/platform';
 import type { AggregatorSettings } from './aggregator.settings';
 
@@ -15,7 +15,10 @@ import type { AggregatorSettings } from './aggregator.settings';
  * deltas per (unit, procedure, day) (issue 15) and the partition's next offset are written in one
  * transaction, through that transaction's own manager. The
  * offset row is locked first; messages below the stored offset were already applied (a
- * redelivery after a crash, or a zombie instance after a rebalance) and are skipped.
+ * redelivery after a crash, or a zombie instance after a rebalance) and are skipped. The
+ * dossiers the batch touches are locked before they are read (lockDossiers), so batches of other
+ * partitions carrying the same dossiers apply one after the other; a deadlock or serialization
+ * failure (40P01, 40001) is transient and the batch consumer retries the whole batch.
  * Returns the units whose figures may have changed.
  */
 @Injectable()
@@ -36,6 +39,7 @@ export class DossierBatchHandler {
       await tx.query('SET LOCAL synchronous_commit TO off');
       await enterBatchGate(tx, group);
       const stored = await lockNextOffset(tx, group, batch.topic, batch.partition);
+      refuseGap(batch, stored);
       const pending = stored === undefined ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) >= BigInt(stored));
       if (pending.length === 0) return new Set<string>();
 
@@ -47,6 +51,8 @@ export class DossierBatchHandler {
         else refused.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, rejection: decoded.rejection, key: m.key ?? null, payload: m.value ?? null });
       }
 
+      // Another partition's batch may hold events of these dossiers too: wait for it, then read what it committed.
+      await lockDossiers(tx, events);
       const loaded = await loadDossiers(tx, events);
       const states = new Map(loaded);
       const acc = new CounterDeltaAccumulator();
@@ -92,10 +98,22 @@ export class DossierBatchHandler {
     await this.dataSource.transaction(async (tx) => {
       await enterBatchGate(tx, group);
       const stored = await lockNextOffset(tx, group, batch.topic, batch.partition);
+      refuseGap(batch, stored);
       if (stored !== undefined && BigInt(stored) > BigInt(m.offset)) return;
       const dead: DeadLetter = { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key ?? null, payload: m.value ?? null, ...storageRejection(failure) };
       await this.deadLetters.write(tx, [dead]);
       await saveNextOffset(tx, group, batch.topic, batch.partition, batch.nextOffset);
     });
   }
+}
+
+/**
+ * A batch that starts past the stored next offset would skip the records in between for good:
+ * refused (the transaction rolls back) so the batch consumer reads the partition again from the
+ * stored offset (issue 11). A batch starting before it is normal after a crash or a rebalance: what
+ * is below the stored offset was applied, and is skipped.
+ */
+function refuseGap(batch: PartitionBatch, stored: string | undefined): void {
+  const first = batch.messages[0].offset;
+  if (stored !== undefined && BigInt(first) > BigInt(stored)) throw new OffsetGapError(batch.topic, batch.partition, stored, first);
 }

@@ -89,7 +89,42 @@ function toState(r: DossierRow): DossierState {
   return state;
 }
 
-/** Loads the current state of every dossier the batch touches, in one query. */
+/**
+ * Namespace of the dossier locks: the first key of PostgreSQL's two-int4 advisory lock form,
+ * whose lock space is separate from the one-bigint form the batch gate uses, so a dossier's hash
+ * can never collide with the gate ("tthc" in ASCII).
+ */
+const DOSSIER_LOCK_SPACE = 0x74746863;
+
+/**
+ * Locks every dossier a batch touches until its transaction ends, so two batches that carry
+ * events of the same dossier (one dossier's records on two partitions: partitions added to the
+ * validated topic, or a producer keyed differently; issue 11) apply one after the other instead
+ * of both folding from the same stored state and the later write erasing the earlier.
+ *
+ * Advisory locks rather than `SELECT … FOR UPDATE`: a dossier a batch is about to create has no
+ * row yet, and FOR UPDATE locks nothing where there is no row, so two batches creating the same
+ * dossier would still race. A 32-bit hash of the key may collide; a collision only makes two
+ * batches wait for each other, never changes a result.
+ *
+ * Deadlock-free: every batch takes its locks in one global order, ascending hash, in a single
+ * statement. PostgreSQL evaluates a volatile target-list function such as pg_advisory_xact_lock
+ * after the ORDER BY's sort (the planner postpones volatile expressions past the Sort node since
+ * 9.6), so the locks are taken in that order. The only locks a batch holds before these are the
+ * shared batch gate and its own partition's offset row, which no other batch waits for.
+ */
+export async function lockDossiers(sql: Sql, keys: { unitCode: string; dossierId: string }[]): Promise<void> {
+  if (keys.length === 0) return;
+  await sql.query(
+    `SELECT pg_advisory_xact_lock(${DOSSIER_LOCK_SPACE}, h)
+       FROM (SELECT DISTINCT hashtext(unit_code || '/' || dossier_id) AS h
+               FROM unnest($1::text[], $2::text[]) AS k(unit_code, dossier_id)) AS held
+      ORDER BY h`,
+    [keys.map((k) => k.unitCode), keys.map((k) => k.dossierId)],
+  );
+}
+
+/** Loads the current state of every dossier the batch touches, in one query (after `lockDossiers`, to read what the last batch committed). */
 export async function loadDossiers(sql: Sql, keys: { unitCode: string; dossierId: string }[]): Promise<Map<string, DossierState>> {
   const result = new Map<string, DossierState>();
   if (keys.length === 0) return result;

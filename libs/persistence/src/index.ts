@@ -15,3 +15,5 @@ export * from './alerts.repository';
 export * from './export-log.repository';
 export * from './indicator-facts.sql';
 export * from './indicator-counters.repository';
+export * from './procedures.repository';
+export * from './window-counts.repository';

@@ -1,6 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Roles } from '../auth/roles';
+import { IndicatorsReportDto } from './indicators.dto';
+import { IndicatorsQuery } from './indicators.query';
+import { IndicatorsService } from './indicators.service';
 import { LiveMetricsService } from './live-metrics.service';
 import { ProvinceMetricsDto, RankingDto, SeriesDto, UnitMetricsDto, UnitsMetricsDto } from './metrics.dto';
 import { MetricsService } from './metrics.service';
@@ -18,7 +21,25 @@ export class MetricsController {
     private readonly metrics: MetricsService,
     private readonly live: LiveMetricsService,
     private readonly ranges: ReportRangeResolver,
+    private readonly indicators: IndicatorsService,
   ) {}
+
+  @Get('indicators')
+  @Roles('ioc', 'auditor')
+  @ApiOperation({
+    summary: 'Every indicator of issue 15 per unit, procedure, level or for the province, with the 766 group scores and total, ranked (roles: ioc, auditor)',
+    description:
+      'Exact sums of the (unit, procedure, day) rows over the period; every rate, the average handling time, the five group scores and the 100-point total computed from the sums by libs/domain. `by=procedure&unitCode=…` ranks one unit’s procedures; `level` and `essential` filter by the procedure catalogue.',
+  })
+  @ApiOkResponse({ type: IndicatorsReportDto })
+  @ApiNotFoundResponse({ description: 'unitCode is not in the unit catalogue.' })
+  indicatorReport(@Query() q: IndicatorsQuery) {
+    const { from, to } = this.ranges.resolve(q);
+    return this.indicators.report({
+      from, to, by: q.by ?? 'unit', rankBy: q.rankBy ?? 'score766', unitCode: q.unitCode, procedureCode: q.procedureCode, level: q.level,
+      essential: q.essential === undefined ? undefined : q.essential === 'true',
+    });
+  }
 
   @Get('province')
   @Roles('ioc', 'auditor')
