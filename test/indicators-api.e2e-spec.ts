@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { type IndicatorCounts, zeroIndicatorCounts } from '@tthc/domain';
@@ -145,9 +146,34 @@ describe('procedure catalogue and indicators api (real PostgreSQL)', () => {
       expect([res.body.message].flat().join('\n')).toMatch(message);
     });
 
+    it('a series of every indicator: the province by month, a unit by day', async () => {
+      const month = await get(`/api/v1/metrics/indicators/series?${JULY}&granularity=month`, IOC).expect(200);
+      expect(month.body).toMatchObject({ provinceCode: '86', name: 'Tỉnh Vĩnh Long', granularity: 'month' });
+      expect(month.body.points).toHaveLength(1);
+      expect(month.body.points[0].counts).toMatchObject({ receivedTotal: 24, receivedV2: 20, fullyOnline: 10, openAtEnd: 7 });
+      const days = await get(`/api/v1/metrics/indicators/series?from=2025-07-09&to=2025-07-11&unitCode=${A}`, IOC).expect(200);
+      expect(days.body.points.map((p: { period: string; rates: { fullyOnlineRate: number | null } }) => [p.period, p.rates.fullyOnlineRate])).toEqual([
+        ['2025-07-09', null],
+        ['2025-07-10', 0.9],
+        ['2025-07-11', null],
+      ]);
+      await get('/api/v1/metrics/indicators/series?unitCode=99999', IOC).expect(404);
+      await get('/api/v1/metrics/indicators/series?granularity=week', IOC).expect(400);
+    });
+
     it('is for the ioc and auditor roles', async () => {
       await get(`/api/v1/metrics/indicators?${JULY}`, OPERATOR).expect(403);
     });
+  });
+
+  it('documents the new routes and their parameters in the OpenAPI document', async () => {
+    const doc = (await request(h.http()).get('/api/docs-json').expect(200)).body;
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/procedures', '/api/v1/metrics/indicators', '/api/v1/metrics/indicators/series', '/api/v1/exports/indicators.csv', '/api/v1/exports/indicators.xlsx']),
+    );
+    const params = doc.paths['/api/v1/metrics/indicators'].get.parameters.map((p: { name: string }) => p.name);
+    expect(params).toEqual(expect.arrayContaining(['from', 'to', 'by', 'rankBy', 'unitCode', 'procedureCode', 'level', 'essential']));
+    expect(Object.keys(doc.components.schemas.IndicatorRatesDto.properties)).toEqual(expect.arrayContaining(['fullyOnlineRate', 'averageHandlingDays', 'satisfactionRate']));
   });
 
   describe('GET /exports/indicators.csv|.xlsx', () => {
@@ -160,14 +186,16 @@ describe('procedure catalogue and indicators api (real PostgreSQL)', () => {
     it('exports every indicator per level, ranked, with a total row, as CSV and as XLSX, recorded under the key’s name', async () => {
       const csv = await get(`/api/v1/exports/indicators.csv?${JULY}&by=level&rankBy=onlineRate`).buffer(true).parse(binary).expect(200);
       expect(csv.headers['content-disposition']).toContain('filename="tthc-chi-so_level_2025-07-01_2025-07-31.csv"');
-      const lines = (csv.body as Buffer).subarray(3).toString('utf8').split('\r\n');
-      expect(lines[0]).toBe('Bộ chỉ số 766 theo cấp thủ tục — Tỉnh Vĩnh Long');
-      expect(lines).toContain('Xếp hạng theo,onlineRate');
-      const header = lines.find((l) => l.startsWith('Hạng,'))!.split(',');
+      // Headers such as "Phản ánh, kiến nghị tiếp nhận" hold commas: read the file as CSV, as a spreadsheet would.
+      const lines: string[][] = parse((csv.body as Buffer).subarray(3), { relax_column_count: true });
+      expect(lines[0]).toEqual(['Bộ chỉ số 766 theo cấp thủ tục — Tỉnh Vĩnh Long']);
+      expect(lines).toContainEqual(['Xếp hạng theo', 'onlineRate']);
+      const headerAt = lines.findIndex((l) => l[0] === 'Hạng');
+      const header = lines[headerAt];
       expect(header.slice(0, 4)).toEqual(['Hạng', 'Cấp', 'Tên', 'Tiếp nhận']);
       expect(header).toEqual(expect.arrayContaining(['Tỷ lệ toàn trình trực tuyến (%)', 'Thời gian xử lý trung bình (ngày)', 'Số hóa hồ sơ (điểm)', 'Tổng điểm 766 (/100)']));
       const col = (name: string) => header.indexOf(name);
-      const rows = lines.slice(lines.indexOf(header.join(',')) + 1, -1).map((l) => l.split(','));
+      const rows = lines.slice(headerAt + 1);
       expect(rows.map((r) => r[1])).toEqual(['UNCATALOGUED', 'COMMUNE', 'SHARED', 'PROVINCIAL', 'Tổng']);
       const shared = rows.find((r) => r[1] === 'SHARED')!;
       // Chứng thực: 2 of 10 online, 1 of 10 fully online, 5 resolved in 5 days.

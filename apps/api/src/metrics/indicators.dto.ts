@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { GROUPS_766, INDICATOR_RANK_KEYS, PERIOD_INDICATOR_FIELDS, PROCEDURE_LEVELS } from '@tthc/domain';
+import { GRANULARITIES, GROUPS_766, INDICATOR_RANK_KEYS, PERIOD_INDICATOR_FIELDS, PROCEDURE_LEVELS } from '@tthc/domain';
 import { INDICATOR_GROUPINGS } from './indicators.query';
 
 /** Describes each field of a plain object to the OpenAPI document (the service returns plain objects). */
@@ -68,4 +68,20 @@ export class IndicatorsReportDto {
   @ApiProperty({ description: 'The filters applied (null: not filtered).' }) filters: Record<string, unknown>;
   @ApiProperty({ type: IndicatorFiguresDto, description: 'All rows together: counts summed, rates and scores from the sums.' }) total: IndicatorFiguresDto;
   @ApiProperty({ type: [IndicatorRowDto], description: 'Ranked best first; rows without the figure last.' }) rows: IndicatorRowDto[];
+}
+
+export class IndicatorSeriesPointDto extends IndicatorFiguresDto {
+  @ApiProperty({ example: '2025-07-01' }) period: string;
+  @ApiProperty({ format: 'date' }) from: string;
+  @ApiProperty({ format: 'date' }) to: string;
+}
+
+export class IndicatorSeriesDto {
+  @ApiPropertyOptional({ example: '28756' }) unitCode?: string;
+  @ApiPropertyOptional({ example: '86' }) provinceCode?: string;
+  @ApiProperty({ example: 'Tỉnh Vĩnh Long' }) name: string;
+  @ApiProperty({ format: 'date' }) from: string;
+  @ApiProperty({ format: 'date' }) to: string;
+  @ApiProperty({ enum: GRANULARITIES }) granularity: string;
+  @ApiProperty({ type: [IndicatorSeriesPointDto] }) points: IndicatorSeriesPointDto[];
 }

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import { INDICATOR_RANK_KEYS, type IndicatorRankKey, PROCEDURE_LEVELS, type ProcedureLevel } from '@tthc/domain';
-import { RangeQuery } from './range.query';
+import { RangeQuery, SeriesQuery } from './range.query';
 
 export const INDICATOR_GROUPINGS = ['unit', 'procedure', 'level', 'province'] as const;
 export type IndicatorGroupingParam = (typeof INDICATOR_GROUPINGS)[number];
@@ -31,4 +31,11 @@ export class IndicatorsQuery extends RangeQuery {
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only dossiers of Đề án 06 essential services (true) or of the others (false).' })
   @IsOptional() @IsIn(['true', 'false'], { message: 'essential must be true or false, got "$value"' })
   essential?: 'true' | 'false';
+}
+
+/** `GET /metrics/indicators/series`: the province's, or one unit's, indicators per period. */
+export class IndicatorSeriesQuery extends SeriesQuery {
+  @ApiPropertyOptional({ example: '28756', description: 'One unit’s series; omitted, the province’s.' })
+  @IsOptional() @Matches(/^[0-9A-Za-z][0-9A-Za-z._-]{0,31}$/, { message: 'unitCode must be a unit code such as 28756' })
+  unitCode?: string;
 }

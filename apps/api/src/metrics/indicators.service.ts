@@ -1,10 +1,10 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
   type IndicatorFigures, type IndicatorRankKey, type LocalDate, PROCEDURE_LEVELS, PROCEDURE_LEVEL_LABELS, type PeriodIndicatorCounts, type Procedure,
-  type ProcedureLevel, indicatorFigures, rankIndicatorRows, totalIndicatorFigures, zeroPeriodIndicatorCounts,
+  type Granularity, type ProcedureLevel, indicatorFigures, seriesPeriods, rankIndicatorRows, totalIndicatorFigures, zeroPeriodIndicatorCounts,
 } from '@tthc/domain';
-import { SETTINGS, UnitDirectory } from '@tthc/infrastructure';
+import { CLOCK, type Clock, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
 import { type IndicatorGrouping, listProcedures, sumIndicatorPeriods } from '@tthc/persistence';
 import type { ApiSettings } from '../api.settings';
 import type { IndicatorGroupingParam } from './indicators.query';
@@ -42,7 +42,33 @@ export class IndicatorsService {
     private readonly dataSource: DataSource,
     private readonly units: UnitDirectory,
     @Inject(SETTINGS) private readonly settings: ApiSettings,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  /**
+   * Every indicator of the province (or one unit) per day, month, quarter or year: one grouped
+   * scan of the day rows (libs/persistence `sumIndicatorPeriods`), rates and scores per period.
+   */
+  async series(from: LocalDate, to: LocalDate, granularity: Granularity, unitCode?: string) {
+    if (unitCode !== undefined && !this.units.get(unitCode)) throw new NotFoundException(`unit "${unitCode}" is not in the unit catalogue`);
+    const periods = seriesPeriods(from, to, granularity, this.clock.now());
+    const max = this.settings.MAX_SERIES_POINTS;
+    if (periods.length > max) {
+      throw new BadRequestException(`the series would have ${periods.length} points; at most ${max} are allowed: choose a coarser granularity or a shorter range`);
+    }
+    const sums = periods.length === 0 ? new Map<string, PeriodIndicatorCounts[]>() : await sumIndicatorPeriods(this.dataSource, {
+      periods: periods.map((p) => ({ from: p.from, to: p.to })),
+      groupBy: 'total',
+      unitCodes: unitCode === undefined ? undefined : [unitCode],
+    });
+    const counts = sums.get('*');
+    const owner = unitCode === undefined ? { provinceCode: this.settings.PROVINCE_CODE } : { unitCode };
+    const name = unitCode === undefined ? this.units.provinceName(this.settings.PROVINCE_CODE) : this.units.nameOf(unitCode);
+    return {
+      ...owner, name, from, to, granularity,
+      points: periods.map((p, i) => ({ period: p.label, from: p.from, to: p.to, ...indicatorFigures(counts?.[i] ?? zeroPeriodIndicatorCounts()) })),
+    };
+  }
 
   async report(s: IndicatorSelection) {
     if (s.unitCode !== undefined && !this.units.get(s.unitCode)) throw new NotFoundException(`unit "${s.unitCode}" is not in the unit catalogue`);

@@ -1,8 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Roles } from '../auth/roles';
-import { IndicatorsReportDto } from './indicators.dto';
-import { IndicatorsQuery } from './indicators.query';
+import { IndicatorSeriesDto, IndicatorsReportDto } from './indicators.dto';
+import { IndicatorSeriesQuery, IndicatorsQuery } from './indicators.query';
 import { IndicatorsService } from './indicators.service';
 import { LiveMetricsService } from './live-metrics.service';
 import { ProvinceMetricsDto, RankingDto, SeriesDto, UnitMetricsDto, UnitsMetricsDto } from './metrics.dto';
@@ -75,6 +75,16 @@ export class MetricsController {
   ranking(@Query() q: RankingQuery) {
     const { from, to } = this.ranges.resolve(q);
     return this.metrics.ranking(from, to, q.metric ?? 'onlineRate');
+  }
+
+  @Get('indicators/series')
+  @Roles('ioc', 'auditor')
+  @ApiOperation({ summary: 'Every indicator and the 766 score of the province, or of one unit (?unitCode=), by day, month, quarter or year (roles: ioc, auditor)' })
+  @ApiOkResponse({ type: IndicatorSeriesDto })
+  @ApiNotFoundResponse({ description: 'unitCode is not in the unit catalogue.' })
+  indicatorSeries(@Query() q: IndicatorSeriesQuery) {
+    const { from, to } = this.ranges.resolve(q);
+    return this.indicators.series(from, to, q.granularity ?? 'day', q.unitCode);
   }
 
   @Get('live')
