@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { replayPeriod } from '../apps/cli/src/audit/replay';
 import { verifyCounters } from '../apps/cli/src/audit/verify';
 import { zeroPeriodIndicatorCounts } from '@tthc/domain';
-import { dataSourceOptions, sumIndicatorPeriods } from '@tthc/persistence';
+import { BACKFILL_INDICATORS_FROM_DOSSIERS, dataSourceOptions, storedIndicatorRows, sumIndicatorPeriods } from '@tthc/persistence';
 import { PipelineHarness, eventually, fixedClock } from './support/pipeline-harness';
 import { type V1Event, asMessage, asV2Message, received, resolved, v2Event } from './support/dossier-events';
 
@@ -94,6 +94,13 @@ describe('verify and replay (real Kafka, PostgreSQL)', () => {
     const clean = await verifyCounters(ds, '2025-06-01', '2025-06-30', [U2]);
     expect(clean).toMatchObject({ differences: [], indicatorDifferences: [] });
     expect(clean.indicatorRowsCompared).toBeGreaterThanOrEqual(8);
+    // The migration's backfill from the dossiers table rebuilds the very same rows.
+    const before = await storedIndicatorRows(ds, '2025-01-01', '2025-12-31');
+    await ds.transaction(async (tx) => {
+      await tx.query(`DELETE FROM unit_procedure_daily_indicators`);
+      await tx.query(BACKFILL_INDICATORS_FROM_DOSSIERS);
+    });
+    expect(await storedIndicatorRows(ds, '2025-01-01', '2025-12-31')).toEqual(before);
 
     await h.sql(`UPDATE unit_procedure_daily_indicators SET fully_online = fully_online + 1 WHERE unit_code = $1 AND day = '2025-06-11'`, [U2]);
     const tampered = await verifyCounters(ds, '2025-06-01', '2025-06-30', [U2]);
