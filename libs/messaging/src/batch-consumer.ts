@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { type Failure, type Logger, backoffMs, classifyFailure } from '@tthc/platform';
 import { OffsetGapError } from './offset-gap.error';
@@ -119,19 +120,16 @@ export class BatchConsumer {
   private readonly gaps = new Map<number, { expected: string; times: number }>();
   private seeker?: StoredOffsetsSeeker;
   private readonly now: () => number;
-  /** Resolves when stop() is called: wakes every backoff wait, so a shutdown never sits out a 15 s retry delay. */
-  private readonly stopSignal: Promise<void>;
-  private signalStop!: () => void;
+  /** Aborted by stop(): wakes every backoff wait, so a shutdown never sits out a 15 s retry delay. */
+  private readonly stopped = new AbortController();
 
   constructor(private readonly opts: BatchConsumerOptions) {
     this.now = opts.now ?? Date.now;
-    this.stopSignal = new Promise((resolve) => (this.signalStop = resolve));
   }
 
-  /** Waits `ms`, or less if the consumer is stopped meanwhile. */
+  /** Waits `ms`, or less if the consumer is stopped meanwhile (the timer's abort listener goes with it). */
   private pause(ms: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    return Promise.race([new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), this.stopSignal]).finally(() => clearTimeout(timer));
+    return delay(ms, undefined, { signal: this.stopped.signal }).catch(() => undefined);
   }
 
   health(): ConsumerHealth {
@@ -159,7 +157,9 @@ export class BatchConsumer {
       maxWaitTimeInMs: o.maxWaitTimeInMs ?? 250,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
-      ...(o.metadataMaxAge !== undefined ? { metadataMaxAge: o.metadataMaxAge } : {}),
+      // Partitions added to a live topic (deploy/README.md) reach the group when a member's
+      // metadata refreshes: within KAFKA_METADATA_MAX_AGE_MS (30 s), not kafkajs' default 5 minutes of unread records.
+      metadataMaxAge: o.metadataMaxAge ?? 30_000,
       // A crashed handler must not lose its place: kafkajs would otherwise restart from committed offsets anyway.
       retry: { retries: 10 },
     });
@@ -233,6 +233,7 @@ export class BatchConsumer {
 
   /** Waits for the seeks of the last group join, heartbeating so a slow database does not cost the membership. */
   private async positioned(heartbeat: () => Promise<void>): Promise<void> {
+    if (this.seeker!.isPositioned()) return;
     const done = this.seeker!.position().then(() => true);
     while (!this.stopping && !(await Promise.race([done, this.pause(3_000).then(() => false)]))) await heartbeat().catch(() => undefined);
   }
@@ -339,7 +340,7 @@ export class BatchConsumer {
    */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.signalStop();
+    this.stopped.abort();
     await this.consumer?.disconnect();
     await this.opts.observer?.stopped?.();
   }

@@ -30,12 +30,22 @@ export interface StoredOffsetsSeekerOptions {
  */
 export class StoredOffsetsSeeker {
   private positioned: Promise<void> = Promise.resolve();
+  private settled = true;
 
   constructor(private readonly opts: StoredOffsetsSeekerOptions) {}
 
   /** Called from GROUP_JOIN (synchronously, so the next batch already waits for it). */
   joined(consumer: Consumer, assigned: number[]): void {
-    this.positioned = this.seek(consumer, assigned);
+    this.settled = false;
+    const positioned = this.seek(consumer, assigned).finally(() => {
+      if (this.positioned === positioned) this.settled = true;
+    });
+    this.positioned = positioned;
+  }
+
+  /** True once the seeks of the last join are issued: the per-batch check costs nothing then. */
+  isPositioned(): boolean {
+    return this.settled;
   }
 
   /** Resolves once the partitions of the last join have been sought to their stored offsets. */
