@@ -38,6 +38,8 @@ export class PipelineHarness {
   readonly kafka: Kafka;
   private producer?: Producer;
   private readonly apps = new Map<AppName, INestApplicationContext>();
+  /** Fatal consumer errors of the in-process apps (see startWith). */
+  readonly fatalErrors: { app: AppName; error: unknown }[] = [];
 
   private constructor(
     readonly clock: Clock,
@@ -94,7 +96,13 @@ export class PipelineHarness {
   /** Starts one app with settings of its own over the suite's (another database role, say). */
   async startWith(name: AppName, overrides: Record<string, string>): Promise<void> {
     if (this.apps.has(name)) return;
-    const options = { env: { ...this.env, ...overrides }, databaseSchema: this.schema, clock: this.clock };
+    // A consumer's fatal error would end the process (exitOnFatal): in here that is the test
+    // runner, so it is recorded and printed instead, and the suite sees the app stop consuming.
+    const onFatal = (error: unknown) => {
+      this.fatalErrors.push({ app: name, error });
+      process.stderr.write(`harness: ${name} consumer stopped by a fatal error: ${String(error)}\n`);
+    };
+    const options = { env: { ...this.env, ...overrides }, databaseSchema: this.schema, clock: this.clock, onFatal };
     const logger = ['error', 'warn'] as ('error' | 'warn')[];
     if (name === 'api') {
       const app = configureApiApp(await NestFactory.create(ApiModule.register(options), { logger }));

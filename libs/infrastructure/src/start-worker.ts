@@ -17,7 +17,7 @@ export async function startWorker(
   /** `shutdownHooks`: stop on SIGTERM/SIGINT within SHUTDOWN_TIMEOUT_MS and exit the process (main.ts; see stopOnSignals). */
   nest: { logger?: LogLevel[] | false; shutdownHooks?: boolean } = {},
 ): Promise<INestMicroservice> {
-  const transport = new KafkaBatchServer();
+  const transport = new KafkaBatchServer({ onFatal: options.onFatal });
   const app = await NestFactory.createMicroservice(register({ ...options, transport }), {
     strategy: transport,
     bufferLogs: nest.logger === undefined,

@@ -29,4 +29,6 @@ export interface AppModuleOptions {
   transport?: KafkaBatchServer;
   /** Where the app's JSON log lines go (tests read them); stdout otherwise. */
   logDestination?: DestinationStream;
+  /** A worker consumer's fatal error: exits the process unless given (the in-process test harness reports it instead). */
+  onFatal?: (error: unknown) => void;
 }

@@ -53,6 +53,15 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
   private readonly subscriptions = new Map<string, BatchSubscription>();
   private readonly consumers = new Map<string, BatchConsumer>();
 
+  /**
+   * `onFatal` replaces every subscription's own: the in-process test harness runs several apps
+   * in the test runner's process, where a consumer's fatal error must be reported, not end the
+   * process (a worker's main.ts leaves it unset: exit, and the supervisor restarts it).
+   */
+  constructor(private readonly options: { onFatal?: (error: unknown) => void } = {}) {
+    super();
+  }
+
   /** Declares how `pattern` is consumed; call before `listen()` (an app's module init). */
   subscribe(pattern: string, subscription: BatchSubscription): void {
     if (this.subscriptions.has(pattern)) throw new Error(`pattern ${pattern} is already subscribed`);
@@ -70,6 +79,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
           pattern,
           new BatchConsumer({
             ...subscription,
+            onFatal: this.options.onFatal ?? subscription.onFatal,
             handleBatch: (batch, ctx) => this.invoke(handler, batch, context(batch, ctx.heartbeat, ctx.isStale)),
             deadLetter: (batch, failure) => this.invoke(deadLetter, batch, context(batch, () => Promise.resolve(), () => false, failure)),
           }),
