@@ -51,8 +51,8 @@ export class AppProcess {
   start(): void {
     const log = createWriteStream(join(this.logDir, `${this.name}.log`), { flags: 'a' });
     const child = spawn(process.execPath, [...this.nodeArgs, this.script, ...this.args], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.pipe(log);
-    child.stderr!.pipe(log);
+    child.stdout.pipe(log);
+    child.stderr.pipe(log);
     this.child = child;
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   }

@@ -11,10 +11,11 @@ export interface PartitionBatch {
   nextOffset: string;
 }
 
+/** Closures over kafkajs' batch payload: free functions, safe to pass on unbound. */
 export interface BatchContext {
-  heartbeat(): Promise<void>;
+  heartbeat: () => Promise<void>;
   /** True once a rebalance took this partition away: stop and let the new owner handle it. */
-  isStale(): boolean;
+  isStale: () => boolean;
 }
 
 export interface BatchConsumerOptions {
@@ -138,23 +139,15 @@ export class BatchConsumer {
     });
     this.consumer = consumer;
 
-    consumer.on(consumer.events.GROUP_JOIN, async ({ payload }) => {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       const assigned = payload.memberAssignment[o.topic] ?? [];
       // Health follows the assignment: a partition handed to another member is not ours to report.
       for (const p of [...this.partitions.keys()]) if (!assigned.includes(p)) this.partitions.delete(p);
       this.joined = true;
       o.observer?.assigned?.(assigned);
-      if (!o.readStoredOffsets) return;
-      try {
-        const stored = await o.readStoredOffsets();
-        for (const partition of assigned) {
-          const offset = stored.get(partition);
-          if (offset !== undefined) consumer.seek({ topic: o.topic, partition, offset });
-        }
-      } catch (error) {
-        // Not fatal: the handler re-checks the stored offset inside its transaction anyway.
-        o.logger.warn({ err: error, topic: o.topic }, 'could not read stored offsets after group join');
-      }
+      // Not awaited: kafkajs emits GROUP_JOIN without awaiting its listeners. seekToStoredOffsets
+      // catches its own failures, so no rejection is left unhandled.
+      void this.seekToStoredOffsets(consumer, assigned);
     });
     consumer.on(consumer.events.STOP, () => {
       this.joined = false;
@@ -186,13 +179,31 @@ export class BatchConsumer {
     return p;
   }
 
+  /** After a join, starts each assigned partition from the offset stored with its effects, when the options read one. */
+  private async seekToStoredOffsets(consumer: Consumer, assigned: number[]): Promise<void> {
+    const o = this.opts;
+    if (!o.readStoredOffsets) return;
+    try {
+      const stored = await o.readStoredOffsets();
+      for (const partition of assigned) {
+        const offset = stored.get(partition);
+        if (offset !== undefined) consumer.seek({ topic: o.topic, partition, offset });
+      }
+    } catch (error) {
+      // Not fatal: the handler re-checks the stored offset inside its transaction anyway.
+      o.logger.warn({ err: error, topic: o.topic }, 'could not read stored offsets after group join');
+    }
+  }
+
   private async runBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, heartbeat, isRunning, isStale } = payload;
+    const { batch } = payload;
+    const heartbeat = () => payload.heartbeat();
+    const isStale = () => payload.isStale();
     observeFetch(this.progress(batch.partition), BigInt(batch.highWatermark), batch.messages.length ? BigInt(batch.messages[0].offset) : undefined, this.now());
     if (batch.messages.length === 0) return;
     const whole = slice(batch.topic, batch.partition, batch.messages);
     const ctx: BatchContext = { heartbeat, isStale };
-    const live = () => isRunning() && !isStale() && !this.stopping;
+    const live = () => payload.isRunning() && !isStale() && !this.stopping;
 
     const applied = await this.applyIsolating(whole, ctx, live);
     if (!applied) return;

@@ -1,4 +1,4 @@
-import type { Channel, DossierFact, DossierState, ReceiptFact } from '@tthc/domain';
+import type { Channel, DossierFact, DossierState } from '@tthc/domain';
 import { type Sql, toIso } from './sql';
 
 interface DossierRow {
@@ -30,7 +30,7 @@ function toState(r: DossierRow): DossierState {
     unitCode: r.unit_code,
     dossierId: r.dossier_id,
     procedureCode: r.procedure_code,
-    receipt: receipt ? ({ ...receipt, channel: r.channel as Channel } as ReceiptFact) : undefined,
+    receipt: receipt ? { ...receipt, channel: r.channel as Channel } : undefined,
     resolution: fact(r.resolved_event_id, r.resolved_at, r.resolution_due_at),
     lateFlag: fact(r.late_event_id, r.late_flagged_at, r.late_due_at),
   };

@@ -29,7 +29,7 @@ export class LiveMetricsService {
     for (const w of WINDOWS) {
       const sum = sumCounters(snapshots.map((s) => s[w]));
       const bounds = snapshots[0]?.[w] ?? { from: null, to: null };
-      province[w] = windowFigures(bounds as WindowFigures, sum);
+      province[w] = windowFigures(bounds, sum);
     }
     province.overdueOpen = snapshots.reduce((n, s) => n + s.overdueOpen, 0);
     const asOf = snapshots.reduce<string | null>((m, s) => (m === null || s.asOf < m ? s.asOf : m), null);
