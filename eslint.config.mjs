@@ -60,7 +60,7 @@ export default tseslint.config(
   },
   {
     // Terminal programs: their output is the product.
-    files: ['apps/cli/src/**/*.ts', 'apps/bench/src/**/*.ts', 'apps/simulator/src/main.ts', 'scripts/**/*.js', 'test/infra/summary-reporter.js'],
+    files: ['apps/cli/src/**/*.ts', 'apps/bench/src/**/*.ts', 'apps/faults/src/**/*.ts', 'apps/simulator/src/main.ts', 'scripts/**/*.js', 'test/infra/summary-reporter.js'],
     rules: { 'no-console': 'off' },
   },
   {
@@ -72,7 +72,11 @@ export default tseslint.config(
       // (house-style.md, testing-nestjs). Every async assertion is awaited or returned.
       'jest/valid-expect': ['error', { alwaysAwait: true }],
       // Helpers named expect… (expect400, expectWellFormed) assert; so does a fast-check property run.
-      'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', 'fc.assert'] }],
+      // supertest's `.expect(status)` asserts too.
+      'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', 'fc.assert', '**.expect'] }],
+      // jest's own version knows `expect(obj.method).toHaveBeenCalled…` reads a mock, not a call.
+      '@typescript-eslint/unbound-method': 'off',
+      'jest/unbound-method': 'error',
       // Preconditions are asserted in hooks (the pipeline applied the stream before the tests read
       // it), usually inside `eventually`, which retries its callback until its expects pass.
       'jest/no-standalone-expect': ['error', { additionalTestBlockFunctions: ['beforeAll', 'beforeEach', 'afterEach', 'afterAll', 'eventually'] }],

@@ -4,9 +4,10 @@ import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
 import { replayPeriod } from '../apps/cli/src/audit/replay';
 import { verifyCounters } from '../apps/cli/src/audit/verify';
-import { dataSourceOptions } from '@tthc/persistence';
+import { zeroPeriodIndicatorCounts } from '@tthc/domain';
+import { dataSourceOptions, sumIndicatorPeriods } from '@tthc/persistence';
 import { PipelineHarness, eventually, fixedClock } from './support/pipeline-harness';
-import { type V1Event, asMessage, received, resolved } from './support/dossier-events';
+import { type V1Event, asMessage, asV2Message, received, resolved, v2Event } from './support/dossier-events';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
@@ -55,6 +56,53 @@ describe('verify and replay (real Kafka, PostgreSQL)', () => {
     // Receipts on 10, 11, 12 July; the deadlines of the six dossiers not resolved on time pass on
     // 15, 16, 17 July (overdue gauge +2 each); late resolutions on 20 July.
     expect(report.rowsCompared).toBe(7);
+  });
+
+  it('verify and replay cover the v2 indicator rows (issue 15): a tampered one is named and rebuilt', async () => {
+    // June, another unit: outside the July period the other tests replay.
+    const U2 = '29263';
+    const J = (d: string, t = '08:00') => `2025-06-${d}T${t}:00+07:00`;
+    const events = [
+      v2Event('RECEIVED', U2, 'g-0', J('10'), J('14', '17:00'), { channel: 'ONLINE', fullyOnline: true, componentsDigitized: true }),
+      v2Event('PAID', U2, 'g-0', J('10', '09:00'), J('14', '17:00'), { method: 'ONLINE' }),
+      v2Event('RESOLVED', U2, 'g-0', J('12', '10:00'), J('14', '17:00'), { resultElectronic: true, resultDigitized: true, dataReused: false }),
+      v2Event('RATED', U2, 'g-0', J('13'), J('14', '17:00'), { score: 5 }),
+      received(U2, 'g-1', J('10'), 'DIRECT', J('14', '17:00')),
+      resolved(U2, 'g-1', J('16'), J('14', '17:00')),
+      v2Event('FEEDBACK_RECEIVED', U2, 'g-1', J('17'), J('20', '17:00')),
+      v2Event('FEEDBACK_RESOLVED', U2, 'g-1', J('19'), J('20', '17:00')),
+      v2Event('RECEIVED', U2, 'g-2', J('11'), J('15', '17:00'), { channel: 'DIRECT', fullyOnline: false, componentsDigitized: false }),
+      // A later re-send of g-2's receipt under a new eventId, claiming full-online: the earlier one wins.
+      v2Event('RECEIVED', U2, 'g-2', J('11', '09:00'), J('15', '17:00'), { channel: 'ONLINE', fullyOnline: true, componentsDigitized: true }),
+      v2Event('WITHDRAWN', U2, 'g-2', J('12'), J('15', '17:00')),
+    ];
+    await h.produce(events.map(asV2Message));
+    const june = async () => (await sumIndicatorPeriods(ds, { periods: [{ from: '2025-06-01', to: '2025-06-30' }], groupBy: 'unit', unitCodes: [U2] })).get(U2)?.[0];
+    const H = 3_600_000;
+    await eventually(async () =>
+      expect(await june()).toEqual({
+        ...zeroPeriodIndicatorCounts(),
+        receivedTotal: 3, receivedOnline: 1, receivedDirect: 2, receivedV2: 2, fullyOnline: 1, componentsDigitized: 1,
+        // g-0 on time and ahead (12 June, due 14 June), g-1 late; handled in 50 h and 6 days.
+        resolvedTotal: 2, resolvedOnTime: 1, resolvedAhead: 1, resolvedLate: 1, handlingCount: 2, handlingMsSum: 50 * H + 6 * 24 * H,
+        resolvedV2: 1, resultElectronic: 1, resultDigitized: 1, dataReused: 0,
+        paidOnline: 1, ratedCount: 1, ratingSum: 5, ratedSatisfied: 1, feedbackReceived: 1, feedbackResolvedOnTime: 1, withdrawn: 1,
+        // g-2 stays open (a withdrawal does not resolve it) and is past its deadline at the end of June.
+        openAtEnd: 1, overdueAtEnd: 1,
+      }),
+    );
+    const clean = await verifyCounters(ds, '2025-06-01', '2025-06-30', [U2]);
+    expect(clean).toMatchObject({ differences: [], indicatorDifferences: [] });
+    expect(clean.indicatorRowsCompared).toBeGreaterThanOrEqual(8);
+
+    await h.sql(`UPDATE unit_procedure_daily_indicators SET fully_online = fully_online + 1 WHERE unit_code = $1 AND day = '2025-06-11'`, [U2]);
+    const tampered = await verifyCounters(ds, '2025-06-01', '2025-06-30', [U2]);
+    expect(tampered.indicatorDifferences).toEqual([{ unitCode: U2, procedureCode: '1.001612', day: '2025-06-11', field: 'fullyOnline', expected: 0, actual: 1 }]);
+    const replay = await replayPeriod(ds, h.env.AGGREGATOR_GROUP_ID!, '2025-06-01', '2025-06-30', [U2]);
+    expect(replay.indicatorChanges).toEqual([{ unitCode: U2, procedureCode: '1.001612', day: '2025-06-11', field: 'fullyOnline', before: 1, after: 0 }]);
+    expect(replay.dossiersChanged).toBe(0);
+    expect(await verifyCounters(ds, '2025-06-01', '2025-06-30', [U2])).toMatchObject({ differences: [], indicatorDifferences: [] });
+    expect(await replayPeriod(ds, h.env.AGGREGATOR_GROUP_ID!, '2025-06-01', '2025-06-30', [U2])).toMatchObject({ dossiersChanged: 0, counterChanges: [], indicatorChanges: [], correctionsOutsidePeriod: 0 });
   });
 
   it('verify checks the open/overdue gauge changes too, and replay rebuilds them', async () => {

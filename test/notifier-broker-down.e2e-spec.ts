@@ -4,7 +4,7 @@ import type { AlertMessage } from '@tthc/contracts';
 import { BATCH_SERVER } from '@tthc/infrastructure';
 import type { KafkaBatchServer } from '@tthc/messaging';
 import { PipelineHarness, eventually, fixedClock } from './support/pipeline-harness';
-import { PrivateBroker } from './support/private-broker';
+import { PrivateBroker } from '@tthc/process-kit';
 import { asMessage, received } from './support/dossier-events';
 
 /**

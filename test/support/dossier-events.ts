@@ -34,3 +34,34 @@ export const late = (unitCode: string, dossierId: string, occurredAt: string, du
   base('LATE', unitCode, dossierId, occurredAt, dueAt);
 
 export const asMessage = (e: V1Event) => ({ key: e.dossierId, value: JSON.stringify(e) });
+
+/** v2 events (issue 15; docs/event-contract.md): a type and its v2 fields. */
+export interface V2Event {
+  eventId: string;
+  schemaVersion: 2;
+  type: 'RECEIVED' | 'RESOLVED' | 'LATE' | 'PAID' | 'RATED' | 'FEEDBACK_RECEIVED' | 'FEEDBACK_RESOLVED' | 'WITHDRAWN';
+  dossierId: string;
+  unitCode: string;
+  procedureCode: string;
+  occurredAt: string;
+  dueAt: string;
+  channel?: 'ONLINE' | 'DIRECT';
+  fullyOnline?: boolean;
+  componentsDigitized?: boolean;
+  resultElectronic?: boolean;
+  resultDigitized?: boolean;
+  dataReused?: boolean;
+  method?: 'ONLINE' | 'COUNTER';
+  score?: number;
+}
+
+export const v2Event = (
+  type: V2Event['type'],
+  unitCode: string,
+  dossierId: string,
+  occurredAt: string,
+  dueAt: string,
+  fields: Partial<Omit<V2Event, 'type' | 'unitCode' | 'dossierId' | 'occurredAt' | 'dueAt'>> = {},
+): V2Event => ({ eventId: randomUUID(), schemaVersion: 2, type, dossierId, unitCode, procedureCode: '1.001612', occurredAt, dueAt, ...fields });
+
+export const asV2Message = (e: V2Event | V1Event) => ({ key: e.dossierId, value: JSON.stringify(e) });

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 
 /**
  * Inputs for the pipeline fuzz test (issue 9), each with its verdict known by construction, not
- * by asking the code under test: a `good` input is a valid v1 RECEIVED event (of a dossier no
- * other input uses) wrapped in something harmless; a `bad` input is broken in a way the contract
+ * by asking the code under test: a `good` input is a valid RECEIVED event, v1 or v2 (of a dossier
+ * no other input uses) wrapped in something harmless; a `bad` input is broken in a way the contract
  * forbids. JSON object keys are last-wins (as JSON.parse, Go and Python read them), so a
  * duplicated key is good or bad by its last value.
  */
@@ -27,15 +27,22 @@ interface Base {
   channel: 'ONLINE' | 'DIRECT';
 }
 
-const base = (n: number): fc.Arbitrary<Base> =>
-  fc.record({ unitCode: fc.constantFrom(...UNITS), day: fc.constantFrom(...DAYS), channel: fc.constantFrom('ONLINE' as const, 'DIRECT' as const), eventId: fc.uuid({ version: 4 }), hour: fc.integer({ min: 7, max: 16 }) }).map(
-    ({ unitCode, day, channel, eventId, hour }) => ({
+/** v2 fields of a RECEIVED (issue 15); a v1 event carries none. */
+const V2_RECEIPT = ['fullyOnline', 'componentsDigitized'] as const;
+
+/** A valid RECEIVED, v1 or (when `version` allows) v2 with its two v2 fields. */
+const base = (n: number, version: fc.Arbitrary<1 | 2> = fc.constantFrom(1 as const, 2 as const)): fc.Arbitrary<Base> =>
+  fc.record({
+    unitCode: fc.constantFrom(...UNITS), day: fc.constantFrom(...DAYS), channel: fc.constantFrom('ONLINE' as const, 'DIRECT' as const), eventId: fc.uuid({ version: 4 }),
+    hour: fc.integer({ min: 7, max: 16 }), version, fully: fc.boolean(), digitized: fc.boolean(),
+  }).map(
+    ({ unitCode, day, channel, eventId, hour, version: v, fully, digitized }) => ({
       unitCode,
       day,
       channel,
       event: {
         eventId,
-        schemaVersion: 1,
+        schemaVersion: v,
         type: 'RECEIVED',
         dossierId: `FZ-${n}`,
         unitCode,
@@ -43,9 +50,12 @@ const base = (n: number): fc.Arbitrary<Base> =>
         occurredAt: `${day}T${String(hour).padStart(2, '0')}:15:00+07:00`,
         channel,
         dueAt: '2025-07-25T17:00:00+07:00',
+        ...(v === 2 ? { fullyOnline: fully && channel === 'ONLINE', componentsDigitized: digitized } : {}),
       },
     }),
   );
+const v1Base = (n: number) => base(n, fc.constant(1 as const));
+const v2Base = (n: number) => base(n, fc.constant(2 as const));
 
 const json = (o: unknown) => Buffer.from(JSON.stringify(o), 'utf8');
 const good = (kind: string, b: Base, value: Buffer): FuzzInput => ({ kind, good: true, value, counted: { unitCode: b.unitCode, day: b.day, channel: b.channel } });
@@ -89,11 +99,23 @@ function badInput(n: number): fc.Arbitrary<FuzzInput> {
     fc.tuple(base(n), fc.constantFrom('occurredAt', 'dueAt'), fc.constantFrom(...BAD_DATES)).map(([b, f, d]) => bad(`bad date in ${f}`, json(withField(b, f, d)))),
     fc.tuple(base(n), fc.constantFrom('dossierId', 'procedureCode', 'unitCode'), fc.integer({ min: 65, max: 5000 })).map(([b, f, len]) => bad(`long ${f}`, json(withField(b, f, 'x'.repeat(len))))),
     fc.tuple(base(n), fc.constantFrom('type', 'channel', 'unitCode'), fc.constantFrom('received', 'EMAIL', '99999', 'RESOLVED ', '')).map(([b, f, v]) => bad(`bad value of ${f}`, json(withField(b, f, v)))),
-    fc.tuple(base(n), fc.constantFrom(...REQUIRED)).map(([b, f]) => bad(`duplicate ${f}, last invalid`, duplicateKey(b.event, f, b.event[f], f === 'schemaVersion' ? 2 : { x: 1 }))),
+    fc.tuple(base(n), fc.constantFrom(...REQUIRED)).map(([b, f]) => bad(`duplicate ${f}, last invalid`, duplicateKey(b.event, f, b.event[f], f === 'schemaVersion' ? 3 : { x: 1 }))),
     base(n).map((b) => bad('__proto__ as the whole event', Buffer.from(`{"__proto__":${JSON.stringify(b.event)}}`))),
     base(n).map((b) => bad('an array of the event', json([b.event]))),
-    base(n).map((b) => bad('schemaVersion 2', json(withField(b, 'schemaVersion', 2)))),
-    base(n).map((b) => bad('schemaVersion 1e400', Buffer.from(JSON.stringify(b.event).replace('"schemaVersion":1', '"schemaVersion":1e400')))),
+    v1Base(n).map((b) => bad('schemaVersion 2 without the v2 fields', json(withField(b, 'schemaVersion', 2)))),
+    base(n).map((b) => bad('schemaVersion 1e400', Buffer.from(JSON.stringify(b.event).replace(/"schemaVersion":[12]/, '"schemaVersion":1e400')))),
+    // v2 (issue 15): its fields missing, mistyped, or a v2 type on a v1 event.
+    fc.tuple(v2Base(n), fc.constantFrom(...V2_RECEIPT)).map(([b, f]) => {
+      const e = { ...b.event };
+      delete e[f];
+      return bad(`v2 RECEIVED missing ${f}`, json(e));
+    }),
+    fc.tuple(v2Base(n), fc.constantFrom(...V2_RECEIPT), fc.constantFrom<unknown>('true', 1, 0, null, [], {})).map(([b, f, v]) => bad(`v2 ${f} not a boolean`, json(withField(b, f, v)))),
+    fc.tuple(v1Base(n), fc.constantFrom('PAID', 'RATED', 'FEEDBACK_RECEIVED', 'FEEDBACK_RESOLVED', 'WITHDRAWN')).map(([b, t]) =>
+      bad(`v2 type ${t} on a v1 event`, json({ ...b.event, type: t, channel: undefined, method: 'ONLINE', score: 5 })),
+    ),
+    v2Base(n).map((b) => bad('v2 PAID with an unknown method', json({ ...b.event, type: 'PAID', channel: undefined, method: 'CASH' }))),
+    fc.tuple(v2Base(n), fc.constantFrom<unknown>(0, 6, 4.5, '5', null)).map(([b, v]) => bad(`v2 RATED with score ${JSON.stringify(v)}`, json({ ...b.event, type: 'RATED', channel: undefined, score: v }))),
     base(n).map((b) => bad('truncated JSON', json(b.event).subarray(0, 40))),
     base(n).map((b) => bad('dueAt before receipt', json(withField(b, 'dueAt', `${b.day}T06:00:00+07:00`)))),
     base(n).map((b) => bad('occurred in the future', json(withField(b, 'occurredAt', '2099-01-01T09:00:00+07:00')))),
@@ -103,6 +125,7 @@ function badInput(n: number): fc.Arbitrary<FuzzInput> {
 function goodInput(n: number): fc.Arbitrary<FuzzInput> {
   return fc.oneof(
     base(n).map((b) => good('valid', b, json(b.event))),
+    v1Base(n).map((b) => good('valid v1 carrying v2 fields it does not read', b, json({ ...b.event, fullyOnline: 'yes', score: 99 }))),
     base(n).map((b) => good('valid with unknown fields', b, json({ ...b.event, note: 'ghi chú', extra: { a: [1, null] } }))),
     base(n).map((b) => good('valid with __proto__ as an extra key', b, Buffer.from(JSON.stringify(b.event).replace(/^\{/, '{"__proto__":{"isAdmin":true},')))),
     fc.tuple(base(n), fc.constantFrom(...REQUIRED)).map(([b, f]) => good(`duplicate ${f}, last valid`, b, duplicateKey(b.event, f, '\u0000garbage', b.event[f]))),

@@ -26,6 +26,12 @@ const MODULES = { ingest: IngestModule, aggregator: AggregatorModule, notifier: 
  * The apps run in-process, booted as main.ts boots them (workers: `startWorker`, a Nest
  * microservice on the Kafka batch transport).
  */
+/** The default rules before issue 15: channel share and on-time rate, each ≥ 80 % over 30 days. */
+export const V1_ALERT_RULES = JSON.stringify([
+  { id: 'online-rate-30d', metric: 'onlineRate' },
+  { id: 'on-time-rate-30d', metric: 'onTimeRate' },
+]);
+
 export class PipelineHarness {
   readonly id = randomBytes(4).toString('hex');
   readonly schema = `e2e_${this.id}`;
@@ -55,6 +61,13 @@ export class PipelineHarness {
       REDIS_KEY_PREFIX: `e2e-${this.id}`,
       LIVE_FLUSH_MS: '100',
       LIVE_REFRESH_MS: '2000',
+      // The suites exercise alerting on v1 streams (channel share and on time), which carry no
+      // fully-online facts; they run the pre-issue-15 pair of rules by name. The issue-15 default
+      // (fully online ≥ 80 %) is held by libs/domain alert-indicator.spec.ts and the notifier specs.
+      ALERT_RULES: V1_ALERT_RULES,
+      // The test broker is one node: suites that run in production mode keep topics it can host.
+      TOPIC_REPLICATION_FACTOR: '1',
+      TOPIC_MIN_INSYNC_REPLICAS: '1',
       ...overrides,
     };
     this.kafka = createKafka(this.env.KAFKA_BROKERS!, `e2e-${this.id}`, createLogger('e2e', 'error'));

@@ -8,11 +8,11 @@ import { LiveSnapshotPublisher } from './live-snapshot.publisher';
 
 @Module({})
 export class AggregatorModule {
-  static register(this: void, { env, databaseSchema, clock, transport }: AppModuleOptions): DynamicModule {
+  static register(this: void, { env, databaseSchema, clock, transport, logDestination }: AppModuleOptions): DynamicModule {
     const settings = loadSettings(AggregatorSettings, env);
     return {
       module: AggregatorModule,
-      imports: [InfrastructureModule.forRoot({ appName: 'aggregator', settings, databaseSchema, producer: true, clock, transport })],
+      imports: [InfrastructureModule.forRoot({ appName: 'aggregator', settings, databaseSchema, producer: true, clock, transport, logDestination })],
       controllers: [ValidatedEventsController],
       providers: [DossierBatchHandler, LiveSnapshotPublisher],
     };

@@ -1,4 +1,5 @@
 import { DLQ_HEADERS } from '@tthc/contracts';
+import { OffsetGapError } from '@tthc/messaging';
 import { classifyFailure } from '@tthc/platform';
 import { batchOf, WorkerContext } from '../../../test/support/worker-context';
 import { AggregatorSettings } from './aggregator.settings';
@@ -61,6 +62,15 @@ describe('DossierBatchHandler (real PostgreSQL, Kafka)', () => {
     await handler.deadLetter(batchOf(topic, [ev(21, { dossierId: 'd-refused' })], 9), failure);
     const dead = (await ctx.read(ctx.env.TOPIC_DLQ!)).filter((m) => m.headers![DLQ_HEADERS.reasonCode]!.toString() === 'STORAGE_REJECTED');
     expect(dead).toHaveLength(1);
+    expect(await received()).toBe(8);
+  });
+
+  it('refuses a batch that starts past the stored offset, applying nothing of it', async () => {
+    const topic = ctx.env.TOPIC_VALIDATED!;
+    const error = await handler.handle(batchOf(topic, [ev(30), ev(31)], 12)).then(() => undefined, (e: unknown) => e);
+    expect(OffsetGapError.is(error)).toBe(true);
+    expect(error).toMatchObject({ topic, partition: 0, expected: '10', got: '12' });
+    expect(await stored()).toBe('10');
     expect(await received()).toBe(8);
   });
 });

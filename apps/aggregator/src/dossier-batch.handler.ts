@@ -1,20 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type DeadLetter, decodeValidatedEvent, storageRejection } from '@tthc/contracts';
-import { CounterDeltaAccumulator, type DossierEvent, type DossierState, applyDossierEvent } from '@tthc/domain';
+import { CounterDeltaAccumulator, type DossierEvent, type DossierState, IndicatorDeltaAccumulator, applyDossierEvent, indicatorChange } from '@tthc/domain';
 import { DeadLetterWriter, LOGGER, SETTINGS } from '@tthc/infrastructure';
-import { type PartitionBatch, recordContext } from '@tthc/messaging';
-import { applyCounterDeltas, dossierKey, enterBatchGate, loadDossiers, lockNextOffset, saveDossiers, saveNextOffset } from '@tthc/persistence';
+import { OffsetGapError, type PartitionBatch, recordContext } from '@tthc/messaging';
+import { applyCounterDeltas, applyIndicatorDeltas, dossierKey, enterBatchGate, loadDossiers, lockDossiers, lockNextOffset, saveDossiers, saveNextOffset } from '@tthc/persistence';
 import type { Failure, Logger } from '@tthc/platform';
 import type { AggregatorSettings } from './aggregator.settings';
 
 /**
  * Folds a batch of validated events into dossier states and day counters.
  *
- * Exactly-once effect (PRODUCT.md): the dossier states, the counter deltas and the partition's
- * next offset are written in one transaction, through that transaction's own manager. The
+ * Exactly-once effect (PRODUCT.md): the dossier states, the unit counter deltas, the indicator
+ * deltas per (unit, procedure, day) (issue 15) and the partition's next offset are written in one
+ * transaction, through that transaction's own manager. The
  * offset row is locked first; messages below the stored offset were already applied (a
- * redelivery after a crash, or a zombie instance after a rebalance) and are skipped.
+ * redelivery after a crash, or a zombie instance after a rebalance) and are skipped. The
+ * dossiers the batch touches are locked before they are read (lockDossiers), so batches of other
+ * partitions carrying the same dossiers apply one after the other; a deadlock or serialization
+ * failure (40P01, 40001) is transient and the batch consumer retries the whole batch.
  * Returns the units whose figures may have changed.
  */
 @Injectable()
@@ -35,6 +39,7 @@ export class DossierBatchHandler {
       await tx.query('SET LOCAL synchronous_commit TO off');
       await enterBatchGate(tx, group);
       const stored = await lockNextOffset(tx, group, batch.topic, batch.partition);
+      refuseGap(batch, stored);
       const pending = stored === undefined ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) >= BigInt(stored));
       if (pending.length === 0) return new Set<string>();
 
@@ -46,7 +51,10 @@ export class DossierBatchHandler {
         else refused.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, rejection: decoded.rejection, key: m.key ?? null, payload: m.value ?? null });
       }
 
-      const states = await loadDossiers(tx, events);
+      // Another partition's batch may hold events of these dossiers too: wait for it, then read what it committed.
+      await lockDossiers(tx, events);
+      const loaded = await loadDossiers(tx, events);
+      const states = new Map(loaded);
       const acc = new CounterDeltaAccumulator();
       const changed = new Map<string, DossierState>();
       for (const event of events) {
@@ -59,8 +67,15 @@ export class DossierBatchHandler {
         }
       }
 
+      // Indicators: each changed dossier's whole contribution as it was before the batch is
+      // retracted and its contribution now added (libs/domain `countIndicatorFacts`): one pass per
+      // changed dossier, not per event, and the sum of the per-event changes by construction.
+      const indicators = new IndicatorDeltaAccumulator();
+      for (const [key, after] of changed) indicatorChange(indicators, loaded.get(key), after);
+
       await saveDossiers(tx, [...changed.values()]);
       await applyCounterDeltas(tx, acc.deltas());
+      await applyIndicatorDeltas(tx, indicators.deltas());
       if (refused.length) {
         // Only ingest should write this topic: a record it would not have written is a defect upstream.
         const records = refused.slice(0, 20).map((r) => ({ ...recordContext(batch.topic, r.partition, { offset: r.offset, key: r.key, value: r.payload }), reason: r.rejection.code }));
@@ -83,10 +98,22 @@ export class DossierBatchHandler {
     await this.dataSource.transaction(async (tx) => {
       await enterBatchGate(tx, group);
       const stored = await lockNextOffset(tx, group, batch.topic, batch.partition);
+      refuseGap(batch, stored);
       if (stored !== undefined && BigInt(stored) > BigInt(m.offset)) return;
       const dead: DeadLetter = { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key ?? null, payload: m.value ?? null, ...storageRejection(failure) };
       await this.deadLetters.write(tx, [dead]);
       await saveNextOffset(tx, group, batch.topic, batch.partition, batch.nextOffset);
     });
   }
+}
+
+/**
+ * A batch that starts past the stored next offset would skip the records in between for good:
+ * refused (the transaction rolls back) so the batch consumer reads the partition again from the
+ * stored offset (issue 11). A batch starting before it is normal after a crash or a rebalance: what
+ * is below the stored offset was applied, and is skipped.
+ */
+function refuseGap(batch: PartitionBatch, stored: string | undefined): void {
+  const first = batch.messages[0].offset;
+  if (stored !== undefined && BigInt(first) > BigInt(stored)) throw new OffsetGapError(batch.topic, batch.partition, stored, first);
 }

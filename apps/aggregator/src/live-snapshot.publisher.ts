@@ -4,7 +4,7 @@ import type { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { CLOCK, type Clock, LOGGER, PRODUCER, REDIS, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
 import { LiveMetricsStore, buildUnitSnapshot, liveWindows, snapshotFingerprint } from '@tthc/live-metrics';
-import { countOverdueOpenNow, sumCountersForWindows } from '@tthc/persistence';
+import { countOverdueOpenNow, sumWindowCounts } from '@tthc/persistence';
 import type { Logger } from '@tthc/platform';
 import type { AggregatorSettings } from './aggregator.settings';
 
@@ -50,6 +50,10 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     await this.flushDirty();
   }
 
+  private provinces(): string[] {
+    return [...new Set(this.units.all().map((u) => u.provinceCode))];
+  }
+
   markDirty(units: Iterable<string>): void {
     for (const u of units) this.dirty.add(u);
   }
@@ -58,17 +62,17 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     if (this.dirty.size === 0) return this.running;
     const units = [...this.dirty];
     this.dirty = new Set();
-    return this.serialised(units);
+    return this.serialised(units, false);
   }
 
   refreshAll(): Promise<void> {
-    return this.serialised(this.units.all().map((u) => u.code));
+    return this.serialised(this.units.all().map((u) => u.code), true);
   }
 
   /** One recompute at a time; a failed one puts its units back for the next flush. */
-  private serialised(units: string[]): Promise<void> {
+  private serialised(units: string[], all: boolean): Promise<void> {
     this.running = this.running.then(() =>
-      this.recompute(units).catch((err) => {
+      this.recompute(units, all).catch((err) => {
         this.markDirty(units);
         this.logger.warn({ err, units: units.length }, 'live snapshot update failed; will retry');
       }),
@@ -76,16 +80,33 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     return this.running;
   }
 
-  private async recompute(unitCodes: string[]): Promise<void> {
+  /**
+   * `all`: every unit of the catalogue, which marks the snapshot complete (LiveMetricsStore). A
+   * partial update first checks the marker: Redis restarted or flushed since the last full
+   * refresh means the snapshot is gone, and it is rebuilt whole from PostgreSQL now rather than
+   * at the next LIVE_REFRESH_MS; the api answers 503 "rebuilding" meanwhile.
+   */
+  private async recompute(dirtyUnits: string[], all: boolean): Promise<void> {
+    let unitCodes = dirtyUnits;
+    let complete = all;
+    if (!complete) {
+      const lost = await this.store.incomplete(this.provinces());
+      if (lost.length > 0) {
+        this.logger.warn({ provinces: lost }, 'live snapshot missing in Redis (restarted or flushed?): rebuilding it from PostgreSQL');
+        unitCodes = this.units.all().map((u) => u.code);
+        complete = true;
+      }
+    }
     const now = this.clock.now();
     const windows = liveWindows(now);
     const [sums, overdue] = await Promise.all([
-      sumCountersForWindows(this.dataSource, windows, unitCodes),
+      sumWindowCounts(this.dataSource, windows, unitCodes),
       countOverdueOpenNow(this.dataSource, new Date(now), unitCodes),
     ]);
     const snapshots = unitCodes.map((code) => buildUnitSnapshot(code, now, windows, sums.get(code), overdue.get(code) ?? 0));
     await this.store.write(
       snapshots.map((snapshot) => ({ provinceCode: this.units.get(snapshot.unitCode)?.provinceCode ?? 'unknown', snapshot })),
+      { complete },
     );
     const changed = snapshots.filter((s) => this.lastPublished.get(s.unitCode) !== snapshotFingerprint(s));
     if (changed.length === 0) return;

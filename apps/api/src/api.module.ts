@@ -16,11 +16,13 @@ import { DatabaseBusyFilter } from './database-busy.filter';
 import { ExportsController } from './exports/exports.controller';
 import { ExportsService } from './exports/exports.service';
 import { HealthController } from './health/health.controller';
+import { IndicatorsService } from './metrics/indicators.service';
 import { LiveMetricsService } from './metrics/live-metrics.service';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { ReportRangeResolver } from './metrics/report-range.resolver';
 import { ObservabilityModule } from './observability/observability.module';
+import { ProceduresController } from './procedures/procedures.controller';
 import { UnitsController } from './units/units.controller';
 
 @Module({})
@@ -52,9 +54,10 @@ export class ApiModule {
         AlertsApiModule,
         ObservabilityModule,
       ],
-      controllers: [UnitsController, MetricsController, ExportsController, HealthController, DashboardController],
+      controllers: [UnitsController, ProceduresController, MetricsController, ExportsController, HealthController, DashboardController],
       providers: [
         MetricsService,
+        IndicatorsService,
         LiveMetricsService,
         ReportRangeResolver,
         ExportsService,

@@ -82,11 +82,11 @@ export class ApiSettings extends CommonSettings implements CrossCheckedSettings 
 
   override DB_LOCK_TIMEOUT_MS = 5_000;
 
-  crossCheck(): string[] {
+  override crossCheck(): string[] {
     if (!this.API_KEYS && !isLocalMode(this)) {
-      return ['API_KEYS: must be set outside local mode (TTHC_ENV is not local): name:role[|role]:sha256hex,… — make one with `keys new` (README)'];
+      return [...super.crossCheck(), 'API_KEYS: must be set outside local mode (TTHC_ENV is not local): name:role[|role]:sha256hex,… — make one with `keys new` (README)'];
     }
-    return apiKeyProblems(this.apiKeys(), isLocalMode(this));
+    return [...super.crossCheck(), ...apiKeyProblems(this.apiKeys(), isLocalMode(this))];
   }
 
   /** The keys in force: API_KEYS, or the published local keys in local mode only. */

@@ -11,11 +11,13 @@ const isPoolTimeout = (e: Error) => /timeout exceeded when trying to connect|Con
 
 /** 503 with a Retry-After of its own: a service that knows what is busy says so. */
 export class RetryLaterException extends HttpException {
+  /** `details`: more fields of the body, such as a stable `code`. */
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
+    details: Record<string, string> = {},
   ) {
-    super({ statusCode: 503, message }, HttpStatus.SERVICE_UNAVAILABLE);
+    super({ statusCode: 503, message, ...details }, HttpStatus.SERVICE_UNAVAILABLE);
   }
 }
 

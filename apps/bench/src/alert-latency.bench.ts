@@ -99,7 +99,9 @@ async function main(): Promise<void> {
   const logDir = mkdtempSync(join(tmpdir(), 'tthc-alert-bench-'));
   const env = new BenchEnv(kafka, logDir, PORT);
   // Only metric changes drive evaluation here; a tick would add unrelated work at random moments.
-  const extra = { ALERT_TICK_MS: '3600000' };
+  // The benchmark crosses the channel-share threshold with v1 events; since issue 15 that rule is no
+  // longer a default (the fully-online rule is), so it is named here.
+  const extra = { ALERT_TICK_MS: '3600000', ALERT_RULES: JSON.stringify([{ id: 'online-rate-30d', metric: 'onlineRate' }]) };
   const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   let stream: IncomingMessage | undefined;
   try {

@@ -9,7 +9,7 @@ import { loadUnitCatalogue } from '@tthc/catalogue';
 import { addDays, localDayOf } from '@tthc/domain';
 import { LiveMetricsStore, buildUnitSnapshot, liveWindows } from '@tthc/live-metrics';
 import {
-  REBUILD_GAUGE_CHANGES_FROM_DOSSIERS, countOverdueOpenNow, dataSourceOptions, ensureDatabase, runMigrations, sumCountersForWindows, upsertUnits,
+  REBUILD_GAUGE_CHANGES_FROM_DOSSIERS, countOverdueOpenNow, dataSourceOptions, ensureDatabase, runMigrations, sumWindowCounts, upsertUnits,
 } from '@tthc/persistence';
 
 /**
@@ -92,11 +92,12 @@ async function seed(): Promise<void> {
     // The live snapshot the aggregator would write, for "now" at the end of the seeded year.
     const now = Date.parse(`${TO}T12:00:00+07:00`);
     const windows = liveWindows(now);
-    const [sums, overdue] = await Promise.all([sumCountersForWindows(db, windows), countOverdueOpenNow(db, new Date(now))]);
+    const [sums, overdue] = await Promise.all([sumWindowCounts(db, windows), countOverdueOpenNow(db, new Date(now))]);
     const redis = new Redis(REDIS_URL);
     try {
       await new LiveMetricsStore(redis, PREFIX).write(
         units.map((u) => ({ provinceCode: u.provinceCode, snapshot: buildUnitSnapshot(u.code, now, windows, sums.get(u.code), overdue.get(u.code) ?? 0) })),
+        { complete: true },
       );
     } finally {
       await redis.quit();

@@ -9,6 +9,7 @@ import { createLogger } from '@tthc/platform';
 import { KeyUsageError, apiKeyEntry, newApiKey } from './api-key.command';
 import { replayPeriod } from './audit/replay';
 import { verifyCounters } from './audit/verify';
+import { ProcedureFileError, loadProcedureFile } from './procedures.command';
 import { provision } from './provision';
 
 const USAGE = `usage: node dist/apps/cli/src/main.js <command>
@@ -22,7 +23,10 @@ const USAGE = `usage: node dist/apps/cli/src/main.js <command>
   keys new --name NAME --roles ROLE[|ROLE]    make an API key: prints the key (give it to its holder) and its
                                               API_KEYS entry (name:roles:sha256); roles ioc, operator, auditor, admin
   keys hash --name NAME --roles ROLE[|ROLE]   the API_KEYS entry for a key read from standard input
-  deliveries resend --state DEAD [--id N]...  put dead-lettered webhook deliveries (all, or these) back in the queue`;
+  deliveries resend --state DEAD [--id N]...  put dead-lettered webhook deliveries (all, or these) back in the queue
+  procedures load --file FILE.csv             load the procedure catalogue from CSV (columns code,name,level,
+                                              online_service,online_payment,essential[,deadline_working_days]);
+                                              every bad line is reported and nothing is written`;
 
 function period(values: { from?: string; to?: string }): { from: string; to: string } {
   const { from, to } = values;
@@ -67,12 +71,13 @@ async function main(argv: string[]): Promise<number> {
       const { from, to } = period(a);
       const report = await withDataSource(settings, (ds) => verifyCounters(ds, from, to, a.unit));
       console.log(JSON.stringify(report, null, 2));
+      const agree = report.differences.length === 0 && report.indicatorDifferences.length === 0;
       console.error(
-        report.differences.length === 0
-          ? `verify: ${report.rowsCompared} unit-days from ${from} to ${to} match the raw event log`
-          : `verify: ${report.differences.length} differences between the stored counters and the raw event log`,
+        agree
+          ? `verify: ${report.rowsCompared} unit-days and ${report.indicatorRowsCompared} unit-procedure-days of indicators from ${from} to ${to} match the raw event log`
+          : `verify: ${report.differences.length} counter and ${report.indicatorDifferences.length} indicator differences between the stored rows and the raw event log`,
       );
-      return report.differences.length === 0 ? 0 : 1;
+      return agree ? 0 : 1;
     }
     case 'replay': {
       const a = args();
@@ -81,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
       const report = await withDataSource(settings, (ds) => replayPeriod(ds, group, from, to, a.unit));
       console.log(JSON.stringify(report, null, 2));
       console.error(
-        `replay: ${report.dossiersRebuilt} dossiers refolded, ${report.dossiersChanged} changed, ${report.counterChanges.length} counter values changed`,
+        `replay: ${report.dossiersRebuilt} dossiers refolded, ${report.dossiersChanged} changed, ${report.counterChanges.length} counter values and ${report.indicatorChanges.length} indicator values changed`,
       );
       return 0;
     }
@@ -117,6 +122,24 @@ async function main(argv: string[]): Promise<number> {
         `deliveries: ${resent.length} dead deliveries back in the queue` + (missing.length ? `; not DEAD or not found: ${missing.join(', ')}` : ''),
       );
       return missing.length > 0 ? 1 : 0;
+    }
+    case 'procedures': {
+      const [sub, ...opts] = rest;
+      const a = parseArgs({ args: opts, options: { file: { type: 'string' } } }).values;
+      if (sub !== 'load') throw new UsageError(`procedures takes load, got ${JSON.stringify(sub)}`);
+      if (!a.file) throw new UsageError('procedures load needs --file FILE.csv');
+      const file = a.file;
+      try {
+        const report = await withDataSource(settings, (ds) => loadProcedureFile(ds, file));
+        console.log(JSON.stringify(report, null, 2));
+        console.error(`procedures: ${report.rows} rows from ${file}: ${report.inserted} new, ${report.updated} updated`);
+        return 0;
+      } catch (e) {
+        if (!(e instanceof ProcedureFileError)) throw e;
+        console.error(e.message);
+        console.error(`procedures: ${file} not loaded (${e.lines.length} problem${e.lines.length === 1 ? '' : 's'}); nothing was written`);
+        return 1;
+      }
     }
     default:
       console.error(USAGE);

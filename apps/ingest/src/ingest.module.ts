@@ -7,11 +7,11 @@ import { DossierEventsController } from './kafka/dossier-events.controller';
 
 @Module({})
 export class IngestModule {
-  static register(this: void, { env, databaseSchema, clock, transport }: AppModuleOptions): DynamicModule {
+  static register(this: void, { env, databaseSchema, clock, transport, logDestination }: AppModuleOptions): DynamicModule {
     const settings = loadSettings(IngestSettings, env);
     return {
       module: IngestModule,
-      imports: [InfrastructureModule.forRoot({ appName: 'ingest', settings, databaseSchema, producer: true, clock, transport })],
+      imports: [InfrastructureModule.forRoot({ appName: 'ingest', settings, databaseSchema, producer: true, clock, transport, logDestination })],
       controllers: [DossierEventsController],
       providers: [IngestBatchHandler],
     };

@@ -16,13 +16,13 @@ import { WebhookDeliveryWorker } from './webhooks/webhook-delivery.worker';
 
 @Module({})
 export class NotifierModule {
-  static register(this: void, { env, databaseSchema, clock, transport }: AppModuleOptions): DynamicModule {
+  static register(this: void, { env, databaseSchema, clock, transport, logDestination }: AppModuleOptions): DynamicModule {
     const settings = loadSettings(NotifierSettings, env);
     // Validated here, before anything connects: a bad rule stops start-up with the field named.
     const rules = parseAlertRules(settings.ALERT_RULES);
     return {
       module: NotifierModule,
-      imports: [InfrastructureModule.forRoot({ appName: 'notifier', settings, databaseSchema, producer: true, clock, transport })],
+      imports: [InfrastructureModule.forRoot({ appName: 'notifier', settings, databaseSchema, producer: true, clock, transport, logDestination })],
       controllers: [UnitMetricsController],
       providers: [
         { provide: ALERT_RULES, useValue: rules },

@@ -75,8 +75,8 @@ export class NotifierSettings extends CommonSettings implements CrossCheckedSett
   /** An evaluation's statements are short; the alert-log lock is held only while they run. */
   override DB_STATEMENT_TIMEOUT_MS = 30_000;
 
-  crossCheck(): string[] {
-    return parseWebhookReceivers(this.ALERT_WEBHOOKS, isLocalMode(this)).problems;
+  override crossCheck(): string[] {
+    return [...super.crossCheck(), ...parseWebhookReceivers(this.ALERT_WEBHOOKS, isLocalMode(this)).problems];
   }
 
   webhookReceivers(): WebhookReceiver[] {

@@ -10,6 +10,7 @@ describe('parseCliArgs', () => {
         backfillDays: 30,
         speed: 'max',
         rateScale: 1,
+        v2Share: 0.5,
         noise: true,
         brokers: '127.0.0.1:9092',
         topic: 'tthc.dossier.events',
@@ -25,7 +26,7 @@ describe('parseCliArgs', () => {
     });
     expect(parsed).toMatchObject({
       kind: 'run',
-      options: { seed: 7, speed: 60, rateScale: 0.5, backfillDays: 0, noise: false, brokers: 'k1:9092,k2:9092', topic: 'scratch.events' },
+      options: { seed: 7, speed: 60, rateScale: 0.5, v2Share: 0.5, backfillDays: 0, noise: false, brokers: 'k1:9092,k2:9092', topic: 'scratch.events' },
     });
   });
 

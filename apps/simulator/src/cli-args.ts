@@ -12,6 +12,9 @@ Options:
   --speed <x|max>         during the backfill, simulated seconds per wall second (default max);
                           once caught up with the real clock the feed runs at real time
   --rate-scale <x>        multiplies the calibrated volume (~3,784 dossiers a day) (default 1)
+  --v2-share <x>          share of the units whose source speaks event contract v2 (PAID,
+                          RATED, feedback, full-online and digitisation fields), 0..1; the
+                          others are old v1 sources (default 0.5). v1 facts do not depend on it
   --noise / --no-noise    add ~0.5% exact duplicate sends and ~0.1% truncated JSON messages,
                           to exercise duplicate handling and the DLQ (default on)
   -h, --help              this text
@@ -29,6 +32,8 @@ export interface LiveOptions {
   /** Simulated ms per wall ms while catching up with the real clock; 'max' = unthrottled. */
   speed: number | 'max';
   rateScale: number;
+  /** Share of the units whose source speaks contract v2 (issue 15). */
+  v2Share: number;
   noise: boolean;
   brokers: string;
   topic: string;
@@ -37,7 +42,7 @@ export interface LiveOptions {
 
 export type ParsedArgs = { kind: 'run'; options: LiveOptions } | { kind: 'help' } | { kind: 'error'; message: string };
 
-const VALUE_FLAGS = new Set(['--seed', '--backfill-days', '--speed', '--rate-scale']);
+const VALUE_FLAGS = new Set(['--seed', '--backfill-days', '--speed', '--rate-scale', '--v2-share']);
 
 function number(flag: string, raw: string, check: (n: number) => boolean, expected: string): number | string {
   const n = Number(raw);
@@ -69,9 +74,10 @@ export function parseCliArgs(argv: readonly string[], env: Record<string, string
   const seed = number('--seed', values.get('--seed') ?? '86', Number.isSafeInteger, 'an integer');
   const backfillDays = number('--backfill-days', values.get('--backfill-days') ?? '30', (n) => n >= 0 && n <= 366, 'a number of days 0..366');
   const rateScale = number('--rate-scale', values.get('--rate-scale') ?? '1', (n) => n >= 0 && n <= 1000, 'a number 0..1000');
+  const v2Share = number('--v2-share', values.get('--v2-share') ?? '0.5', (n) => n >= 0 && n <= 1, 'a share 0..1');
   const rawSpeed = values.get('--speed') ?? 'max';
   const speed = rawSpeed === 'max' ? 'max' : number('--speed', rawSpeed, (n) => n >= 1, 'a number ≥ 1 or "max"');
-  for (const v of [seed, backfillDays, rateScale, speed]) {
+  for (const v of [seed, backfillDays, rateScale, v2Share, speed]) {
     if (typeof v === 'string' && v !== 'max') return { kind: 'error', message: v };
   }
   return {
@@ -82,6 +88,7 @@ export function parseCliArgs(argv: readonly string[], env: Record<string, string
       backfillDays: backfillDays as number,
       speed: speed as number | 'max',
       rateScale: rateScale as number,
+      v2Share: v2Share as number,
       noise,
       brokers: env.KAFKA_BROKERS || '127.0.0.1:9092',
       topic: env.TOPIC_EVENTS || 'tthc.dossier.events',

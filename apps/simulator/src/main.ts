@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Partitioners } from 'kafkajs';
 import { VINH_LONG_PROVINCE_CODE, loadUnitCatalogue } from '@tthc/catalogue';
-import { createKafka } from '@tthc/messaging';
+import { createKafka, createProducer } from '@tthc/messaging';
 import { createLogger } from '@tthc/platform';
 import { USAGE, parseCliArgs, type LiveOptions } from './cli-args';
 import { DEFAULT_DOSSIERS_PER_DAY, DossierFeed } from './feed/dossier-feed';
@@ -30,11 +30,10 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 async function runLive(options: LiveOptions): Promise<void> {
   const logger = createLogger('simulator', options.logLevel);
   const units = loadUnitCatalogue(VINH_LONG_PROVINCE_CODE);
-  const feed = new DossierFeed({ seed: options.seed, units, dossiersPerDay: DEFAULT_DOSSIERS_PER_DAY * options.rateScale });
+  const feed = new DossierFeed({ seed: options.seed, units, dossiersPerDay: DEFAULT_DOSSIERS_PER_DAY * options.rateScale, v2Share: options.v2Share });
 
   const kafka = createKafka(options.brokers, 'tthc-simulator', logger);
-  // The Java-compatible murmur2 partitioner, named explicitly (kafkajs 2 warns otherwise).
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = createProducer(kafka);
   const sink: MessageSink = {
     async send(messages: OutgoingMessage[]): Promise<void> {
       // No record timestamp: the broker's produce time keeps backfilled records clear of
@@ -82,6 +81,7 @@ function runFile(o: FileModeOptions): void {
     to: o.to,
     units: loadUnitCatalogue(o.province),
     rateScale: o.rateScale,
+    v2Share: o.v2Share,
     outDir: o.out,
     ...(o.disorder ? {} : { disorder: NO_DISORDER }),
   });
@@ -92,6 +92,9 @@ function runFile(o: FileModeOptions): void {
 async function runProduce(o: ProduceModeOptions): Promise<void> {
   const logger = createLogger('simulator', process.env.LOG_LEVEL || 'warn');
   const kafka = createKafka(o.brokers, 'tthc-simulator-file', logger);
+  // Not createProducer's idempotent one: this is the bench's load generator, `--in-flight`
+  // requests outstanding against the broker's ceiling (BENCHMARKS.md), which kafkajs' idempotent
+  // mode would serialise; what it sends is read by ingest, which drops a re-sent eventId.
   const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {

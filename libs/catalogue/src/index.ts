@@ -1,1 +1,2 @@
 export * from './unit-catalogue';
+export * from './procedure-catalogue';

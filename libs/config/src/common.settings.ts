@@ -63,6 +63,23 @@ export class CommonSettings {
   TOPIC_PARTITIONS = 6;
 
   /**
+   * Copies of each partition when provision creates a topic. Unset: 3 in production (a broker
+   * can be lost, or restarted for maintenance, without losing or refusing an acknowledged
+   * record), 1 in local mode (one broker). Read through `topicReplication()`.
+   */
+  @IsOptional() @IntSetting() @IsInt() @Min(1) @Max(16)
+  TOPIC_REPLICATION_FACTOR?: number;
+
+  /**
+   * Topics' `min.insync.replicas`: how many copies must have a record before the broker
+   * acknowledges a produce with acks=all (every producer here). Unset: 2 in production, so an
+   * acknowledged record survives the loss of one broker, 1 in local mode. At most the
+   * replication factor, or every produce would be refused.
+   */
+  @IsOptional() @IntSetting() @IsInt() @Min(1) @Max(16)
+  TOPIC_MIN_INSYNC_REPLICAS?: number;
+
+  /**
    * Worker apps (ingest, aggregator, notifier): serve `GET /health` on this port (0: any free
    * port). Unset: no health server. The api has its own `/api/v1/health` on API_PORT.
    */
@@ -86,6 +103,22 @@ export class CommonSettings {
   @IntSetting() @IsInt() @Min(4_096) @Max(100_000_000)
   KAFKA_MAX_SEND_BYTES = 900_000;
 
+  /**
+   * Workers, on SIGTERM: the longest the batch in hand may take to finish before the process
+   * exits anyway (its transaction is then rolled back, and the batch read again on restart).
+   * Keep it below the platform's grace period (Kubernetes terminationGracePeriodSeconds: 45).
+   */
+  @IntSetting() @IsInt() @Min(1_000) @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS = 15_000;
+
+  /**
+   * At start-up, how long an app waits for PostgreSQL, and a worker for Kafka, each, retrying
+   * with a log line per attempt ("waiting for Kafka at host:port (attempt n)"), before it exits 1.
+   * The default matches the Kubernetes startupProbe's 120 s (deploy/k8s/base).
+   */
+  @IntSetting() @IsInt() @Min(1_000) @Max(3_600_000)
+  STARTUP_TIMEOUT_MS = 120_000;
+
   /** Where the worker health server listens. */
   @IsString() @IsNotEmpty()
   HEALTH_HOST = '0.0.0.0';
@@ -96,6 +129,14 @@ export class CommonSettings {
    */
   @IntSetting() @IsInt() @Min(1_000) @Max(600_000)
   CONSUMER_LAG_POLL_MS = 15_000;
+
+  /**
+   * How often every consumer and producer refreshes its topic metadata (kafkajs' default is 5 min).
+   * Partitions added to a live topic are consumed, and written to, only after the next refresh;
+   * the fault runner's scale-out scenario waited the whole 5 min for them (issue 11).
+   */
+  @IntSetting() @IsInt() @Min(1_000) @Max(3_600_000)
+  KAFKA_METADATA_MAX_AGE_MS = 30_000;
 
   /** TLS to the brokers (kafkajs `ssl`); the system CAs, plus KAFKA_SSL_CA_FILE when set. */
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' || value === '' ? false : value))
@@ -132,6 +173,28 @@ export class CommonSettings {
   /** The longest a connection attempt, or a wait for a free connection in the pool, may take. */
   @IntSetting() @IsInt() @Min(100) @Max(600_000)
   DB_CONNECT_TIMEOUT_MS = 5_000;
+
+  /** Rules across settings, run by loadSettings once each field is valid; subclasses add theirs to these. */
+  crossCheck(): string[] {
+    return topicReplicationProblems(this);
+  }
+}
+
+/** Replication of the topics provision creates: the settings, or the defaults for the mode. */
+export function topicReplication(s: Pick<CommonSettings, 'TTHC_ENV' | 'TOPIC_REPLICATION_FACTOR' | 'TOPIC_MIN_INSYNC_REPLICAS'>): {
+  replicationFactor: number;
+  minInsyncReplicas: number;
+} {
+  const local = s.TTHC_ENV === 'local';
+  return { replicationFactor: s.TOPIC_REPLICATION_FACTOR ?? (local ? 1 : 3), minInsyncReplicas: s.TOPIC_MIN_INSYNC_REPLICAS ?? (local ? 1 : 2) };
+}
+
+/** TOPIC_MIN_INSYNC_REPLICAS above the replication factor would make every acks=all produce fail. */
+export function topicReplicationProblems(s: Parameters<typeof topicReplication>[0]): string[] {
+  const { replicationFactor, minInsyncReplicas } = topicReplication(s);
+  return minInsyncReplicas > replicationFactor
+    ? [`TOPIC_MIN_INSYNC_REPLICAS: must be at most the replication factor (${minInsyncReplicas} > TOPIC_REPLICATION_FACTOR ${replicationFactor})`]
+    : [];
 }
 
 /** Whether the settings allow what is only safe on a developer's machine. */

@@ -1,5 +1,5 @@
 import { Matches } from 'class-validator';
-import { CommonSettings, isLocalMode } from './common.settings';
+import { CommonSettings, isLocalMode, topicReplication } from './common.settings';
 import { SettingsError, loadSettings } from './load-settings';
 import { SecretSetting } from './secret-setting';
 
@@ -98,11 +98,34 @@ describe('loadSettings and secrets', () => {
 
   it('runs cross-setting checks once every field is valid', () => {
     class Checked extends CommonSettings {
-      crossCheck(): string[] {
+      override crossCheck(): string[] {
         return this.TTHC_ENV === 'production' && this.REDIS_KEY_PREFIX === 'tthc' ? ['REDIS_KEY_PREFIX: pick your own in production'] : [];
       }
     }
     expect(() => loadSettings(Checked, {})).toThrow('REDIS_KEY_PREFIX: pick your own in production');
     expect(loadSettings(Checked, { TTHC_ENV: 'local' }).REDIS_KEY_PREFIX).toBe('tthc');
+  });
+});
+
+describe('topic replication settings', () => {
+  it.each<[string, Record<string, string>, { replicationFactor: number; minInsyncReplicas: number }]>([
+    ['production by default: 3 copies, 2 in sync', {}, { replicationFactor: 3, minInsyncReplicas: 2 }],
+    ['local mode: one broker', { TTHC_ENV: 'local' }, { replicationFactor: 1, minInsyncReplicas: 1 }],
+    ['set explicitly', { TOPIC_REPLICATION_FACTOR: '5', TOPIC_MIN_INSYNC_REPLICAS: '3' }, { replicationFactor: 5, minInsyncReplicas: 3 }],
+    ['local mode with a 3-broker test cluster', { TTHC_ENV: 'local', TOPIC_REPLICATION_FACTOR: '3', TOPIC_MIN_INSYNC_REPLICAS: '2' }, { replicationFactor: 3, minInsyncReplicas: 2 }],
+    ['only the factor set in production: min.insync keeps its default', { TOPIC_REPLICATION_FACTOR: '2' }, { replicationFactor: 2, minInsyncReplicas: 2 }],
+  ])('%s', (_name, env, expected) => {
+    expect(topicReplication(loadSettings(CommonSettings, env))).toEqual(expected);
+  });
+
+  it.each<[Record<string, string>, string]>([
+    [{ TOPIC_REPLICATION_FACTOR: '0' }, 'TOPIC_REPLICATION_FACTOR: must not be less than 1 (got "0")'],
+    [{ TOPIC_REPLICATION_FACTOR: '17' }, 'TOPIC_REPLICATION_FACTOR: must not be greater than 16 (got "17")'],
+    [{ TOPIC_MIN_INSYNC_REPLICAS: 'two' }, 'must be an integer number (got "two")'],
+    [{ TOPIC_REPLICATION_FACTOR: '2', TOPIC_MIN_INSYNC_REPLICAS: '3' }, 'TOPIC_MIN_INSYNC_REPLICAS: must be at most the replication factor (3 > TOPIC_REPLICATION_FACTOR 2)'],
+    [{ TOPIC_REPLICATION_FACTOR: '1' }, 'TOPIC_MIN_INSYNC_REPLICAS: must be at most the replication factor (2 > TOPIC_REPLICATION_FACTOR 1)'],
+    [{ TTHC_ENV: 'local', TOPIC_MIN_INSYNC_REPLICAS: '2' }, 'TOPIC_MIN_INSYNC_REPLICAS: must be at most the replication factor (2 > TOPIC_REPLICATION_FACTOR 1)'],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadSettings(CommonSettings, env)).toThrow(message);
   });
 });

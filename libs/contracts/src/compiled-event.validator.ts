@@ -1,6 +1,6 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import { type Rejection, isInstant, rejection } from '@tthc/domain';
-import { INSTANT_FORMAT, dossierEventV1Schema } from './dossier-event-v1.schema';
+import { INSTANT_FORMAT, dossierEventSchema } from './dossier-event-v1.schema';
 
 /** class-validator's IsUUID('all') (validator.js): any version, any case. */
 const UUID_ANY = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/i;
@@ -9,7 +9,7 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 ajv.addFormat('uuid', UUID_ANY);
 ajv.addFormat(INSTANT_FORMAT, { type: 'string', validate: isInstant });
 /** Compiled once, at start-up: JavaScript generated from the contract's schema. */
-const validate = ajv.compile(dossierEventV1Schema());
+const validate = ajv.compile(dossierEventSchema());
 
 const LENGTH_KEYWORDS = new Set(['maxLength', 'minLength']);
 
@@ -17,7 +17,7 @@ const LENGTH_KEYWORDS = new Set(['maxLength', 'minLength']);
 const propertyOf = (e: ErrorObject): string => (e.keyword === 'required' ? (e.params as { missingProperty: string }).missingProperty : e.instancePath.slice(1));
 
 /**
- * The shape of a parsed event against the v1 contract, or the reason it is refused, with the
+ * The shape of a parsed event against the contract (v1 and v2), or the reason it is refused, with the
  * same verdict and reason code as the DTO's class-validator rules (`decode-dossier-event.ts`
  * keeps those as the reference; a test compares both on the fuzz corpus). Precedence as there:
  * any missing field (absent or null) → MISSING_FIELD; a bad schemaVersion → UNSUPPORTED_SCHEMA_VERSION;
@@ -38,7 +38,7 @@ export function compiledShapeRejection(plain: Record<string, unknown>): Rejectio
   const missing = [...byProperty.keys()].filter((p) => plain[p] === undefined || plain[p] === null);
   if (missing.length > 0) return rejection('MISSING_FIELD', missing.map((p) => `${p} is required`).join('; '));
   if (byProperty.has('schemaVersion')) {
-    return rejection('UNSUPPORTED_SCHEMA_VERSION', `schemaVersion ${JSON.stringify(plain.schemaVersion)} is not 1`);
+    return rejection('UNSUPPORTED_SCHEMA_VERSION', `schemaVersion ${JSON.stringify(plain.schemaVersion)} is not 1 or 2`);
   }
   const reported = [...byProperty.entries()].map(([, errors]) => errors.find((e) => !LENGTH_KEYWORDS.has(e.keyword)) ?? errors[0]).map((e) => ({ e, p: propertyOf(e) }));
   const detail = reported.map(({ e, p }) => `${p}: ${p} ${e.message}`).join('; ');

@@ -1,13 +1,17 @@
 import { validateSync, type ValidationError } from 'class-validator';
-import { CURRENT_SCHEMA_VERSION, type DossierEvent, type Rejection, parseInstant, rejection, textFault } from '@tthc/domain';
+import { type DossierEvent, type Rejection, parseInstant, rejection, textFault } from '@tthc/domain';
 import { compiledShapeRejection } from './compiled-event.validator';
-import { DossierEventV1Dto } from './dossier-event-v1.dto';
+import { DossierEventDto, V2_REQUIRED_BY_TYPE } from './dossier-event-v1.dto';
 
 export type Decoded = { ok: true; event: DossierEvent } | { ok: false; rejection: Rejection };
 
 export const DEFAULT_MAX_EVENT_BYTES = 16 * 1024;
 
-const CONTRACT_FIELDS = ['eventId', 'schemaVersion', 'type', 'dossierId', 'unitCode', 'procedureCode', 'occurredAt', 'channel', 'dueAt'] as const;
+const CONTRACT_FIELDS = [
+  'eventId', 'schemaVersion', 'type', 'dossierId', 'unitCode', 'procedureCode', 'occurredAt', 'channel', 'dueAt',
+  // v2 (issue 15): read only from a v2 event, and only the ones its type carries.
+  'fullyOnline', 'componentsDigitized', 'resultElectronic', 'resultDigitized', 'dataReused', 'method', 'score',
+] as const;
 
 const LENGTH_CONSTRAINTS = new Set(['maxLength', 'isLength']);
 
@@ -24,7 +28,7 @@ function rejectionFrom(errors: ValidationError[]): Rejection {
   }
   const version = errors.find((e) => e.property === 'schemaVersion');
   if (version) {
-    return rejection('UNSUPPORTED_SCHEMA_VERSION', `schemaVersion ${JSON.stringify(version.value)} is not ${CURRENT_SCHEMA_VERSION}`);
+    return rejection('UNSUPPORTED_SCHEMA_VERSION', `schemaVersion ${JSON.stringify(version.value)} is not 1 or 2`);
   }
   const detail = errors
     .map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`)
@@ -38,7 +42,7 @@ function rejectionFrom(errors: ValidationError[]): Rejection {
 /** The contract as written: the DTO's class-validator rules (the reference the compiled validator is held to). */
 export function dtoShapeRejection(fields: ContractFields): Rejection | undefined {
   // Copying the contract's fields onto a fresh DTO is what plainToInstance does for a flat DTO.
-  const dto = Object.assign(new DossierEventV1Dto(), fields);
+  const dto = Object.assign(new DossierEventDto(), fields);
   const errors = validateSync(dto, { stopAtFirstError: true });
   return errors.length > 0 ? rejectionFrom(errors) : undefined;
 }
@@ -82,18 +86,21 @@ export function decodeDossierEvent(bytes: Buffer | null, maxBytes = DEFAULT_MAX_
   }
   const problem = shape(fields);
   if (problem) return { ok: false, rejection: problem };
-  const e = fields as unknown as DossierEventV1Dto;
-  return {
-    ok: true,
-    event: {
-      eventId: e.eventId.toLowerCase(),
-      type: e.type,
-      dossierId: e.dossierId,
-      unitCode: e.unitCode,
-      procedureCode: e.procedureCode,
-      occurredAt: parseInstant(e.occurredAt) as number,
-      channel: e.type === 'RECEIVED' ? e.channel : undefined,
-      dueAt: parseInstant(e.dueAt) as number,
-    },
+  const e = fields as unknown as DossierEventDto;
+  const event: DossierEvent = {
+    eventId: e.eventId.toLowerCase(),
+    type: e.type,
+    dossierId: e.dossierId,
+    unitCode: e.unitCode,
+    procedureCode: e.procedureCode,
+    occurredAt: parseInstant(e.occurredAt) as number,
+    channel: e.type === 'RECEIVED' ? e.channel : undefined,
+    dueAt: parseInstant(e.dueAt) as number,
   };
+  if (e.schemaVersion === 2) {
+    // A v1 event keeps exactly its v1 form; a v2 one carries its version and its type's v2 fields.
+    event.schemaVersion = 2;
+    for (const f of V2_REQUIRED_BY_TYPE[e.type] ?? []) (event as unknown as Record<string, unknown>)[f] = e[f];
+  }
+  return { ok: true, event };
 }

@@ -13,7 +13,10 @@ export type DecodedValidated = { ok: true; event: DossierEvent } | { ok: false; 
 /** One decoder for every record: `fatal` makes a malformed UTF-8 byte an error instead of U+FFFD. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-const EVENT_FIELDS = ['eventId', 'type', 'dossierId', 'unitCode', 'procedureCode', 'occurredAt', 'channel', 'dueAt'] as const;
+const EVENT_FIELDS = [
+  'eventId', 'type', 'schemaVersion', 'dossierId', 'unitCode', 'procedureCode', 'occurredAt', 'channel', 'dueAt',
+  'fullyOnline', 'componentsDigitized', 'resultElectronic', 'resultDigitized', 'dataReused', 'method', 'score',
+] as const;
 
 /**
  * Only ingest should write this topic, but the aggregator does not trust that: every record is

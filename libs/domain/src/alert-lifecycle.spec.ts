@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { type AlertTransition, type LiveAlert, type TransitionKind, acknowledge, decide } from './alert-lifecycle';
-import { type AlertRule, DEFAULT_ALERT_RULES, type Observation, ruleForUnit } from './alert-rule';
+import { type AlertRule, type Observation, ruleForUnit, ruleDefaults } from './alert-rule';
 
-const rule: AlertRule = { ...DEFAULT_ALERT_RULES[0] };
+const rule: AlertRule = { id: 'online-rate-30d', metric: 'onlineRate', ...ruleDefaults('onlineRate'), overrides: [] };
 const MIN = 60_000;
 const T0 = Date.parse('2025-07-31T05:00:00Z');
 const W = { from: '2025-07-02', to: '2025-07-31' };

@@ -1,7 +1,7 @@
-import { type AlertRule, DEFAULT_ALERT_RULES, isBreached, isRecovered, ruleForUnit, windowBounds, windowName } from './alert-rule';
+import { type AlertRule, DEFAULT_ALERT_RULES, isBreached, isRecovered, ruleForUnit, windowBounds, windowName, ruleDefaults } from './alert-rule';
 
 /** The default rule of PRODUCT.md: target 80 %, at least 30 dossiers, recovery margin 2 points. */
-const rule: AlertRule = { ...DEFAULT_ALERT_RULES[0] };
+const rule: AlertRule = { id: 'online-rate-30d', metric: 'onlineRate', ...ruleDefaults('onlineRate'), overrides: [] };
 const overdue: AlertRule = { ...rule, id: 'overdue', metric: 'overdueOpen', comparison: 'above', target: 10, minSample: 0, recoveryMargin: 2 };
 const EPS = 1e-9;
 type Sample = { value: number | null; sampleSize: number };
@@ -9,7 +9,7 @@ type Sample = { value: number | null; sampleSize: number };
 describe('DEFAULT_ALERT_RULES', () => {
   it('are 80 % / rolling 30 days / 30 dossiers / 2 points / step 5 points for both rates', () => {
     expect(DEFAULT_ALERT_RULES.map((r) => [r.id, r.metric, r.comparison, r.target, windowName(r.window), r.minSample, r.recoveryMargin, r.worseningStep, r.forMs])).toEqual([
-      ['online-rate-30d', 'onlineRate', 'below', 0.8, 'rolling30d', 30, 0.02, 0.05, 0],
+      ['fully-online-rate-30d', 'fullyOnlineRate', 'below', 0.8, 'rolling30d', 30, 0.02, 0.05, 0],
       ['on-time-rate-30d', 'onTimeRate', 'below', 0.8, 'rolling30d', 30, 0.02, 0.05, 0],
     ]);
   });

@@ -1,12 +1,21 @@
+import { ALERT_RATE_METRICS, type AlertRateMetric } from './alert-indicator';
 import { addDays, type LocalDate, localDayOf, startOfMonth, startOfQuarter } from './local-day';
 
 /**
  * An alert rule as configuration (issue 3; PRODUCT.md, "Alerting — defaults"): which figure,
  * which side of the target is bad, over which window, with how much evidence, how far back it
  * must come before it counts as recovered, how long a breach must last before it fires.
+ *
+ * Issue 15: a rule chooses its indicator — any rate of `ALERT_RATE_METRICS` (the fully-online
+ * rate, the channel share, the on-time rate, the 766 digitisation and satisfaction rates …) or the
+ * count of overdue open dossiers.
  */
-export type AlertMetric = 'onlineRate' | 'onTimeRate' | 'overdueOpen';
-export const ALERT_METRICS: readonly AlertMetric[] = ['onlineRate', 'onTimeRate', 'overdueOpen'];
+export type AlertMetric = AlertRateMetric | 'overdueOpen';
+export const ALERT_METRICS: readonly AlertMetric[] = [...ALERT_RATE_METRICS, 'overdueOpen'];
+
+export function isRateMetric(metric: AlertMetric): metric is AlertRateMetric {
+  return metric !== 'overdueOpen';
+}
 
 /** `below`: bad when the figure is under the target (rates); `above`: bad when over it (counts). */
 export type Comparison = 'below' | 'above';
@@ -79,8 +88,14 @@ export function ruleDefaults(metric: AlertMetric): RuleDefaults {
   };
 }
 
+/**
+ * The rules that run when ALERT_RULES is unset. Issue 15: the province's 2026 target is about
+ * fully online processing, not channel share ("Mục tiêu 2026: ≥ 80% hồ sơ được xử lý toàn trình
+ * trực tuyến"), so the default online rule judges the fully-online rate; PRODUCT.md's channel
+ * share stays available as a rule (`metric: onlineRate`) and is no longer a default.
+ */
 export const DEFAULT_ALERT_RULES: readonly AlertRule[] = [
-  { id: 'online-rate-30d', metric: 'onlineRate', ...ruleDefaults('onlineRate'), overrides: [] },
+  { id: 'fully-online-rate-30d', metric: 'fullyOnlineRate', ...ruleDefaults('fullyOnlineRate'), overrides: [] },
   { id: 'on-time-rate-30d', metric: 'onTimeRate', ...ruleDefaults('onTimeRate'), overrides: [] },
 ];
 

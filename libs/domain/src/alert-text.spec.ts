@@ -1,7 +1,8 @@
-import { type AlertRule, DEFAULT_ALERT_RULES } from './alert-rule';
+import { type AlertRule, DEFAULT_ALERT_RULES, ruleDefaults } from './alert-rule';
 import { alertText, gapText, ruleConditionText } from './alert-text';
 
-const online = DEFAULT_ALERT_RULES[0];
+/** The channel-share rule (PRODUCT.md's default until issue 15, still available). */
+const online: AlertRule = { id: 'online-rate-30d', metric: 'onlineRate', ...ruleDefaults('onlineRate'), overrides: [] };
 const onTime = DEFAULT_ALERT_RULES[1];
 const overdue: AlertRule = { ...online, metric: 'overdueOpen', comparison: 'above', target: 10 };
 

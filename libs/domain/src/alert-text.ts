@@ -1,10 +1,10 @@
+import { ALERT_RATE_LABELS } from './alert-indicator';
 import type { TransitionKind } from './alert-lifecycle';
 import { type AlertMetric, type AlertRule, type AlertWindow, gapOf, windowLabelVi } from './alert-rule';
 import { formatPercentVi, percentPoints } from './percent-format';
 
 const METRIC_LABELS: Record<AlertMetric, string> = {
-  onlineRate: 'tỷ lệ hồ sơ trực tuyến',
-  onTimeRate: 'tỷ lệ hồ sơ giải quyết đúng hạn',
+  ...ALERT_RATE_LABELS,
   overdueOpen: 'số hồ sơ quá hạn chưa giải quyết',
 };
 

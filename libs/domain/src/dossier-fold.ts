@@ -1,5 +1,5 @@
 import { CounterDeltaAccumulator } from './day-counters';
-import type { Channel, DossierEvent } from './dossier-event';
+import type { Channel, DossierEvent, PaymentMethod } from './dossier-event';
 import { localDayOf } from './local-day';
 
 /**
@@ -18,18 +18,51 @@ export interface DossierFact {
 
 export interface ReceiptFact extends DossierFact {
   channel: Channel;
+  /** v2 only (both or neither): see `DossierEvent`. */
+  fullyOnline?: boolean;
+  componentsDigitized?: boolean;
+}
+
+export interface ResolutionFact extends DossierFact {
+  /** v2 only (all three or none): see `DossierEvent`. */
+  resultElectronic?: boolean;
+  resultDigitized?: boolean;
+  dataReused?: boolean;
+}
+
+export interface PaymentFact extends DossierFact {
+  method: PaymentMethod;
+}
+
+export interface RatingFact extends DossierFact {
+  score: number;
+}
+
+/** Where the dossier's procedure code came from: see `procedurePrecedes`. */
+export interface ProcedureSource {
+  eventId: string;
+  occurredAt: number;
+  fromReceipt: boolean;
 }
 
 export interface DossierState {
   unitCode: string;
   dossierId: string;
   procedureCode: string;
+  /** The event `procedureCode` was taken from; absent for a state stored before issue 15. */
+  procedureSource?: ProcedureSource;
   receipt?: ReceiptFact;
-  resolution?: DossierFact;
+  resolution?: ResolutionFact;
   lateFlag?: DossierFact;
+  // v2 facts (issue 15): each is the earliest (occurredAt, eventId) event of its type, like the v1 ones.
+  payment?: PaymentFact;
+  rating?: RatingFact;
+  feedback?: DossierFact;
+  feedbackResolution?: DossierFact;
+  withdrawal?: DossierFact;
 }
 
-function precedes(a: DossierFact, b: DossierFact): boolean {
+function precedes(a: Pick<DossierFact, 'eventId' | 'occurredAt'>, b: Pick<DossierFact, 'eventId' | 'occurredAt'>): boolean {
   return a.occurredAt < b.occurredAt || (a.occurredAt === b.occurredAt && a.eventId < b.eventId);
 }
 
@@ -103,24 +136,74 @@ function sameInterval(a: Interval | undefined, b: Interval | undefined): boolean
   return a === b || (!!a && !!b && a.from === b.from && a.until === b.until);
 }
 
+/**
+ * Which event names the dossier's procedure: the winning RECEIVED, as in v1; before any RECEIVED
+ * arrived, the earliest (occurredAt, eventId) event of any type. Per-procedure counters
+ * (issue 15) need that choice to be independent of arrival order, like every other fact.
+ */
+function procedurePrecedes(a: ProcedureSource, b: ProcedureSource): boolean {
+  if (a.fromReceipt !== b.fromReceipt) return a.fromReceipt;
+  return precedes(a, b);
+}
+
+function withProcedure(prev: DossierState, next: DossierState, event: DossierEvent): DossierState {
+  const offered: ProcedureSource = { eventId: event.eventId, occurredAt: event.occurredAt, fromReceipt: event.type === 'RECEIVED' };
+  // A state stored before issue 15 has no source: its code came from its receipt if it has one
+  // (so only an earlier RECEIVED replaces it), else from the first event to arrive.
+  const current = prev.procedureSource ?? (prev.receipt ? { eventId: prev.receipt.eventId, occurredAt: prev.receipt.occurredAt, fromReceipt: true } : undefined);
+  if (current && !procedurePrecedes(offered, current)) return next;
+  return { ...next, procedureCode: event.procedureCode, procedureSource: offered };
+}
+
 /** The state with `event` folded in, or `prev` itself when the event establishes no new fact. */
 function withEvent(prev: DossierState, event: DossierEvent): DossierState {
+  return withProcedure(prev, withFact(prev, event), event);
+}
+
+function withFact(prev: DossierState, event: DossierEvent): DossierState {
   const fact = { eventId: event.eventId, occurredAt: event.occurredAt, dueAt: event.dueAt };
   switch (event.type) {
     case 'RECEIVED': {
       // The contract requires a channel on RECEIVED; ingest rejects one without it.
-      const receipt = candidate(prev.receipt, { ...fact, channel: event.channel as Channel });
-      return sameFact(receipt, prev.receipt) ? prev : { ...prev, procedureCode: event.procedureCode, receipt };
+      const offered: ReceiptFact = { ...fact, channel: event.channel as Channel };
+      if (event.fullyOnline !== undefined) {
+        offered.fullyOnline = event.fullyOnline;
+        offered.componentsDigitized = event.componentsDigitized === true;
+      }
+      const receipt = candidate(prev.receipt, offered);
+      return sameFact(receipt, prev.receipt) ? prev : { ...prev, receipt };
     }
     case 'RESOLVED': {
-      const resolution = candidate(prev.resolution, fact);
+      const offered: ResolutionFact = { ...fact };
+      if (event.resultElectronic !== undefined) {
+        offered.resultElectronic = event.resultElectronic;
+        offered.resultDigitized = event.resultDigitized === true;
+        offered.dataReused = event.dataReused === true;
+      }
+      const resolution = candidate(prev.resolution, offered);
       return sameFact(resolution, prev.resolution) ? prev : { ...prev, resolution };
     }
-    case 'LATE': {
-      const lateFlag = candidate(prev.lateFlag, fact);
-      return sameFact(lateFlag, prev.lateFlag) ? prev : { ...prev, lateFlag };
-    }
+    case 'LATE':
+      return withSlot(prev, 'lateFlag', fact);
+    case 'PAID':
+      return withSlot(prev, 'payment', { ...fact, method: event.method ?? 'COUNTER' });
+    case 'RATED':
+      return withSlot(prev, 'rating', { ...fact, score: event.score ?? 0 });
+    case 'FEEDBACK_RECEIVED':
+      return withSlot(prev, 'feedback', fact);
+    case 'FEEDBACK_RESOLVED':
+      return withSlot(prev, 'feedbackResolution', fact);
+    case 'WITHDRAWN':
+      return withSlot(prev, 'withdrawal', fact);
   }
+}
+
+type Slot = 'lateFlag' | 'payment' | 'rating' | 'feedback' | 'feedbackResolution' | 'withdrawal';
+
+function withSlot<K extends Slot>(prev: DossierState, slot: K, offered: NonNullable<DossierState[K]>): DossierState {
+  const current = prev[slot];
+  const winner = candidate(current, offered);
+  return sameFact(winner, current) ? prev : { ...prev, [slot]: winner };
 }
 
 /**

@@ -1,4 +1,14 @@
-import { CHANNELS, DOSSIER_EVENT_TYPES, type DossierEvent } from './dossier-event';
+import {
+  CHANNELS,
+  DOSSIER_EVENT_TYPES,
+  type DossierEvent,
+  MAX_RATING_SCORE,
+  MIN_RATING_SCORE,
+  PAYMENT_METHODS,
+  V1_EVENT_TYPES,
+  V2_RECEIPT_FIELDS,
+  V2_RESOLUTION_FIELDS,
+} from './dossier-event';
 import { startOfLocalDay } from './local-day';
 import { type Rejection, rejection } from './rejection';
 import { textFault } from './text-rules';
@@ -70,6 +80,36 @@ export function checkDossierEventShape(value: unknown): Rejection | undefined {
   if (outOfRange) return outOfRange;
   if (e.type === 'RECEIVED' ? !(CHANNELS as readonly unknown[]).includes(e.channel) : e.channel !== undefined) {
     return rejection('INVALID_FIELD', e.type === 'RECEIVED' ? `channel must be one of ${CHANNELS.join(', ')}` : 'channel is only carried by RECEIVED');
+  }
+  return v2Problem(e);
+}
+
+/**
+ * The v2 part (issue 15) in the internal form: a v1 event (no schemaVersion) has v1 fields only;
+ * a v2 event (schemaVersion 2) carries exactly its type's v2 fields, as ingest's decoding writes them.
+ */
+function v2Problem(e: Record<string, unknown>): Rejection | undefined {
+  const type = e.type as DossierEvent['type'];
+  const expected: readonly string[] =
+    e.schemaVersion === undefined ? [] :
+    type === 'RECEIVED' ? V2_RECEIPT_FIELDS :
+    type === 'RESOLVED' ? V2_RESOLUTION_FIELDS :
+    type === 'PAID' ? ['method'] :
+    type === 'RATED' ? ['score'] : [];
+  if (e.schemaVersion !== undefined && e.schemaVersion !== 2) return rejection('UNSUPPORTED_SCHEMA_VERSION', 'schemaVersion must be absent (v1) or 2');
+  if (e.schemaVersion === undefined && !(V1_EVENT_TYPES as readonly string[]).includes(type)) return rejection('INVALID_FIELD', `type ${type} needs schemaVersion 2`);
+  for (const f of [...V2_RECEIPT_FIELDS, ...V2_RESOLUTION_FIELDS, 'method', 'score']) {
+    const v = e[f];
+    if (!expected.includes(f)) {
+      if (v !== undefined) return rejection('INVALID_FIELD', `${f} is not carried by a ${e.schemaVersion === undefined ? 'v1' : 'v2'} ${type}`);
+      continue;
+    }
+    if (v === undefined || v === null) return rejection('MISSING_FIELD', `${f} is required`);
+    const ok =
+      f === 'method' ? (PAYMENT_METHODS as readonly unknown[]).includes(v) :
+      f === 'score' ? Number.isInteger(v) && (v as number) >= MIN_RATING_SCORE && (v as number) <= MAX_RATING_SCORE :
+      typeof v === 'boolean';
+    if (!ok) return rejection('INVALID_FIELD', `${f} has an invalid value`);
   }
   return undefined;
 }

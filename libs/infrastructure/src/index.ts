@@ -10,3 +10,5 @@ export * from './dead-letter.writer';
 export * from './consumer-lag.monitor';
 export * from './db-transaction.timer';
 export * from './app-logger';
+export * from './stop-on-signals';
+export * from './wait-for-dependency';

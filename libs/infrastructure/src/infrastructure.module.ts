@@ -2,16 +2,17 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { CommonSettings } from '@tthc/config';
-import { type KafkaBatchServer, createKafka } from '@tthc/messaging';
+import { type KafkaBatchServer, createKafka, createProducer } from '@tthc/messaging';
 import { dataSourceOptions } from '@tthc/persistence';
 import { AppMetrics, type AppName } from '@tthc/observability';
 import { createLogger, type DestinationStream, type Logger } from '@tthc/platform';
-import { type Kafka, Partitioners } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { appLoggerModule } from './app-logger';
 import { DbTransactionTimer } from './db-transaction.timer';
 import { DeadLetterWriter } from './dead-letter.writer';
 import { InfrastructureShutdown } from './infrastructure.shutdown';
 import { UnitDirectory } from './unit-directory';
+import { hostAndPort, waitForDependency } from './wait-for-dependency';
 import { WorkerHealthServer } from './worker-health';
 import { BATCH_SERVER, CLOCK, type Clock, KAFKA, LOGGER, METRICS, PRODUCER, REDIS, SETTINGS, systemClock } from './tokens';
 
@@ -52,18 +53,22 @@ export class InfrastructureModule {
           provide: DataSource,
           inject: [METRICS],
           useFactory: async (metrics: AppMetrics) => {
-            const dataSource = await new DataSource(
-              dataSourceOptions(settings.DATABASE_URL, {
-                schema: options.databaseSchema ?? settings.DATABASE_SCHEMA,
-                poolSize: options.poolSize,
-                appName: `tthc-${options.appName}`,
-                timeouts: {
-                  statementTimeoutMs: settings.DB_STATEMENT_TIMEOUT_MS,
-                  lockTimeoutMs: settings.DB_LOCK_TIMEOUT_MS,
-                  connectTimeoutMs: settings.DB_CONNECT_TIMEOUT_MS,
-                },
-              }),
-            ).initialize();
+            const connect = () =>
+              new DataSource(
+                dataSourceOptions(settings.DATABASE_URL, {
+                  schema: options.databaseSchema ?? settings.DATABASE_SCHEMA,
+                  poolSize: options.poolSize,
+                  appName: `tthc-${options.appName}`,
+                  timeouts: {
+                    statementTimeoutMs: settings.DB_STATEMENT_TIMEOUT_MS,
+                    lockTimeoutMs: settings.DB_LOCK_TIMEOUT_MS,
+                    connectTimeoutMs: settings.DB_CONNECT_TIMEOUT_MS,
+                  },
+                }),
+              ).initialize();
+            const dataSource = await waitForDependency(connect, {
+              what: 'PostgreSQL', where: hostAndPort(settings.DATABASE_URL, 5432), timeoutMs: settings.STARTUP_TIMEOUT_MS, logger,
+            });
             dataSource.subscribers.push(new DbTransactionTimer(metrics));
             return dataSource;
           },
@@ -82,10 +87,12 @@ export class InfrastructureModule {
           inject: [KAFKA],
           useFactory: async (kafka: Kafka) => {
             if (!options.producer) return null;
-            // Not kafkajs' (experimental) idempotent mode: every consumer of our topics is an
-            // idempotent receiver, so a send retried after a lost ack is harmless.
-            // The Java-compatible murmur2 partitioner keeps key → partition the same as Java producers.
-            const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+            // kafkajs' own connect retries for about a minute, silently; a one-shot admin
+            // connection per attempt makes the wait visible, one line per try.
+            await waitForDependency(() => probeKafka(kafka), { what: 'Kafka', where: settings.KAFKA_BROKERS, timeoutMs: settings.STARTUP_TIMEOUT_MS, logger });
+            // Idempotent (createProducer): the consumers of our topics are idempotent receivers
+            // too, but a retried send then neither duplicates nor reorders a partition's records.
+            const producer = createProducer(kafka, settings.KAFKA_METADATA_MAX_AGE_MS);
             await producer.connect();
             return producer;
           },
@@ -100,4 +107,11 @@ export class InfrastructureModule {
       exports: [SETTINGS, LOGGER, METRICS, DataSource, KAFKA, REDIS, PRODUCER, CLOCK, BATCH_SERVER, UnitDirectory, WorkerHealthServer, DeadLetterWriter],
     };
   }
+}
+
+/** Connects to a seed broker and reads the cluster's metadata once, without kafkajs' retries. */
+async function probeKafka(kafka: Kafka): Promise<void> {
+  const admin = kafka.admin({ retry: { retries: 0 } });
+  await admin.connect();
+  await admin.disconnect();
 }

@@ -23,6 +23,7 @@ export function workerSubscription(
     ...options,
     kafka,
     logger,
+    metadataMaxAge: settings.KAFKA_METADATA_MAX_AGE_MS,
     onFatal: exitOnFatal(logger),
     stallAfterMs: settings.HEALTH_STALL_AFTER_MS,
     maxFailedAttempts: settings.HEALTH_MAX_FAILED_ATTEMPTS,

@@ -1,4 +1,4 @@
-import { type DayCounters, type LocalDate, addDays, localDayOf, onlineRate, onTimeRate, startOfMonth, zeroCounters } from '@tthc/domain';
+import { type LocalDate, type WindowCounts, addDays, localDayOf, onlineRate, onTimeRate, rateObservation, startOfMonth, zeroWindowCounts } from '@tthc/domain';
 import type { UnitSnapshot, WindowFigures } from '@tthc/contracts';
 
 export type LiveWindowName = 'today' | 'monthToDate' | 'rolling30d';
@@ -19,15 +19,22 @@ export function liveWindows(now: number): LiveWindow[] {
   ];
 }
 
-export function windowFigures(w: { from: LocalDate; to: LocalDate }, counters: DayCounters = zeroCounters()): WindowFigures {
-  return { from: w.from, to: w.to, ...counters, onlineRate: onlineRate(counters), onTimeRate: onTimeRate(counters) };
+export function windowFigures(w: { from: LocalDate; to: LocalDate }, counts: WindowCounts = zeroWindowCounts()): WindowFigures {
+  return {
+    from: w.from,
+    to: w.to,
+    ...counts,
+    onlineRate: onlineRate(counts),
+    onTimeRate: onTimeRate(counts),
+    fullyOnlineRate: rateObservation('fullyOnlineRate', counts).value,
+  };
 }
 
 export function buildUnitSnapshot(
   unitCode: string,
   now: number,
   windows: LiveWindow[],
-  sums: Map<string, DayCounters> | undefined,
+  sums: Map<string, WindowCounts> | undefined,
   overdueOpen: number,
 ): UnitSnapshot {
   const fig = (name: LiveWindowName) => {

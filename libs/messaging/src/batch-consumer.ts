@@ -1,7 +1,9 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import { type Failure, type Logger, backoffMs, classifyFailure, sleep } from '@tthc/platform';
+import { type Failure, type Logger, backoffMs, classifyFailure } from '@tthc/platform';
+import { OffsetGapError } from './offset-gap.error';
 import { type PartitionHealth, type PartitionProgress, observeFetch, partitionHealth } from './partition-health';
 import { recordContext } from './record-context';
+import { StoredOffsetsSeeker } from './stored-offsets.seeker';
 
 export interface PartitionBatch {
   topic: string;
@@ -33,8 +35,10 @@ export interface BatchConsumerOptions {
   deadLetter(batch: PartitionBatch, failure: Failure): Promise<void>;
   /**
    * Where the handler keeps its own offsets (written in the same DB transaction as its effects).
-   * Read after every group join and sought to, so a restart resumes exactly where the database
-   * says. Kafka's committed offsets are still updated after each batch so lag stays visible.
+   * Read after every group join and sought to before any batch is handed over (StoredOffsetsSeeker),
+   * so a restart resumes exactly where the database says. Kafka's committed offsets are still
+   * updated after each batch so lag stays visible. A handler that finds a batch starting past its
+   * stored offset throws OffsetGapError, and the consumer seeks back to it.
    */
   readStoredOffsets?(): Promise<Map<number, string>>;
   /** Called once when a fatal (programmer or deployment) error stops the consumer: the app should exit loudly. */
@@ -44,6 +48,12 @@ export interface BatchConsumerOptions {
   partitionsConsumedConcurrently?: number;
   maxBytesPerPartition?: number;
   maxWaitTimeInMs?: number;
+  /**
+   * How old the consumer's topic metadata may get (kafkajs' default: 5 min). Partitions added to
+   * the topic are noticed, and the group rebalanced onto them, only at a refresh: until then their
+   * records wait unread (found by the fault runner's scale-out scenario, issue 11).
+   */
+  metadataMaxAge?: number;
   fromBeginning?: boolean;
   /** Health: a partition with lag that has not advanced for this long is reported stalled. */
   stallAfterMs?: number;
@@ -80,6 +90,9 @@ export interface ConsumerHealth {
   partitions: PartitionHealth[];
 }
 
+/** A gap found this many times in a row at the same stored offset is not going away (see `rewind`). */
+const MAX_REWINDS = 3;
+
 type Outcome = { done: true } | { done: false; stopped: true } | { done: false; stopped: false; failure: Failure };
 
 /**
@@ -103,10 +116,23 @@ export class BatchConsumer {
   private lastBatchAt: number | null = null;
   private isolated = 0;
   private readonly partitions = new Map<number, PartitionProgress>();
+  /** Per partition, the gap last found and how many times in a row (see `rewind`). */
+  private readonly gaps = new Map<number, { expected: string; times: number }>();
+  private seeker?: StoredOffsetsSeeker;
   private readonly now: () => number;
+  /** Resolves when stop() is called: wakes every backoff wait, so a shutdown never sits out a 15 s retry delay. */
+  private readonly stopSignal: Promise<void>;
+  private signalStop!: () => void;
 
   constructor(private readonly opts: BatchConsumerOptions) {
     this.now = opts.now ?? Date.now;
+    this.stopSignal = new Promise((resolve) => (this.signalStop = resolve));
+  }
+
+  /** Waits `ms`, or less if the consumer is stopped meanwhile. */
+  private pause(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), this.stopSignal]).finally(() => clearTimeout(timer));
   }
 
   health(): ConsumerHealth {
@@ -134,10 +160,16 @@ export class BatchConsumer {
       maxWaitTimeInMs: o.maxWaitTimeInMs ?? 250,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
+      ...(o.metadataMaxAge !== undefined ? { metadataMaxAge: o.metadataMaxAge } : {}),
       // A crashed handler must not lose its place: kafkajs would otherwise restart from committed offsets anyway.
       retry: { retries: 10 },
     });
     this.consumer = consumer;
+    if (o.readStoredOffsets) {
+      this.seeker = new StoredOffsetsSeeker({
+        kafka: o.kafka, topic: o.topic, logger: o.logger, readStoredOffsets: () => o.readStoredOffsets!(), stopping: () => this.stopping, pause: (ms) => this.pause(ms),
+      });
+    }
 
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       const assigned = payload.memberAssignment[o.topic] ?? [];
@@ -145,9 +177,7 @@ export class BatchConsumer {
       for (const p of [...this.partitions.keys()]) if (!assigned.includes(p)) this.partitions.delete(p);
       this.joined = true;
       o.observer?.assigned?.(assigned);
-      // Not awaited: kafkajs emits GROUP_JOIN without awaiting its listeners. seekToStoredOffsets
-      // catches its own failures, so no rejection is left unhandled.
-      void this.seekToStoredOffsets(consumer, assigned);
+      this.seeker?.joined(consumer, assigned);
     });
     consumer.on(consumer.events.STOP, () => {
       this.joined = false;
@@ -179,28 +209,17 @@ export class BatchConsumer {
     return p;
   }
 
-  /** After a join, starts each assigned partition from the offset stored with its effects, when the options read one. */
-  private async seekToStoredOffsets(consumer: Consumer, assigned: number[]): Promise<void> {
-    const o = this.opts;
-    if (!o.readStoredOffsets) return;
-    try {
-      const stored = await o.readStoredOffsets();
-      for (const partition of assigned) {
-        const offset = stored.get(partition);
-        if (offset !== undefined) consumer.seek({ topic: o.topic, partition, offset });
-      }
-    } catch (error) {
-      // Not fatal: the handler re-checks the stored offset inside its transaction anyway.
-      o.logger.warn({ err: error, topic: o.topic }, 'could not read stored offsets after group join');
-    }
-  }
-
   private async runBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const heartbeat = () => payload.heartbeat();
     const isStale = () => payload.isStale();
     observeFetch(this.progress(batch.partition), BigInt(batch.highWatermark), batch.messages.length ? BigInt(batch.messages[0].offset) : undefined, this.now());
     if (batch.messages.length === 0) return;
+    if (this.seeker) {
+      await this.positioned(heartbeat);
+      // The join sought this partition to its stored offset after this batch was fetched: it is fetched again from there.
+      if (isStale()) return;
+    }
     const whole = slice(batch.topic, batch.partition, batch.messages);
     const ctx: BatchContext = { heartbeat, isStale };
     const live = () => payload.isRunning() && !isStale() && !this.stopping;
@@ -213,6 +232,12 @@ export class BatchConsumer {
       await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: whole.nextOffset }]);
     }
     await heartbeat();
+  }
+
+  /** Waits for the seeks of the last group join, heartbeating so a slow database does not cost the membership. */
+  private async positioned(heartbeat: () => Promise<void>): Promise<void> {
+    const done = this.seeker!.position().then(() => true);
+    while (!this.stopping && !(await Promise.race([done, this.pause(3_000).then(() => false)]))) await heartbeat().catch(() => undefined);
   }
 
   /** Applies `batch`, splitting it around what storage refuses. False when stopped part-way (a rebalance or shutdown). */
@@ -257,12 +282,14 @@ export class BatchConsumer {
         observe(true);
         progress.failingAttempts = 0;
         progress.lastError = null;
+        this.gaps.delete(batch.partition);
         progress.nextOffset = BigInt(batch.nextOffset);
         progress.lastAdvanceAt = this.now();
         this.lastBatchAt = this.now();
         return { done: true };
       } catch (error) {
         observe(false);
+        if (OffsetGapError.is(error)) return this.rewind(error, batch);
         const failure = classifyFailure(error);
         if (failure.kind === 'data') return { done: false, stopped: false, failure };
         if (failure.kind === 'fatal') this.fail(error, batch);
@@ -270,10 +297,36 @@ export class BatchConsumer {
         progress.lastError = failure.code ? `${failure.code}: ${failure.message}` : failure.message;
         const wait = backoffMs(attempt, 200, 15_000);
         this.opts.logger.warn({ err: error, ...where(batch), attempt, retryInMs: wait }, 'batch failed for a transient reason; retrying it');
-        await sleep(wait);
+        await this.pause(wait);
         await ctx.heartbeat().catch(() => undefined);
       }
     }
+  }
+
+  /**
+   * The handler refused a batch that starts past its stored offset (nothing of it was applied):
+   * read the partition again from the stored offset. The same gap found again and again means the
+   * records in between are no longer on the broker (retention shorter than the outage); nothing
+   * the consumer can do restores them, so it stops loudly.
+   */
+  private rewind(gap: OffsetGapError, batch: PartitionBatch): Outcome {
+    const { topic, partition, expected, got } = gap;
+    const last = this.gaps.get(partition);
+    const times = last?.expected === expected ? last.times + 1 : 1;
+    this.gaps.set(partition, { expected, times });
+    if (times > MAX_REWINDS) {
+      const error = new Error(
+        `${topic}/${partition}: records from offset ${expected} to ${got} were never applied and the broker no longer serves them ` +
+          `(retention shorter than the outage?); rebuild the counters from the raw log (deploy/README.md)`,
+      );
+      this.fail(error, batch);
+    }
+    this.opts.logger.error(
+      { topic, partition, expected, got, missing: (BigInt(got) - BigInt(expected)).toString(), times },
+      'batch starts past the stored offset: the records in between were never applied; seeking back to the stored offset',
+    );
+    this.consumer!.seek({ topic, partition, offset: expected });
+    return { done: false, stopped: true };
   }
 
   private fail(error: unknown, batch: PartitionBatch): never {
@@ -282,8 +335,14 @@ export class BatchConsumer {
     throw error;
   }
 
+  /**
+   * Stops for good: no new attempt starts (a batch being retried is abandoned, uncommitted, at
+   * once); a handler call in progress runs to its end, its transaction committing or rolling back
+   * whole; kafkajs' disconnect waits for it. The worker bounds the whole wait (SHUTDOWN_TIMEOUT_MS).
+   */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.signalStop();
     await this.consumer?.disconnect();
     await this.opts.observer?.stopped?.();
   }

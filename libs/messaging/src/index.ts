@@ -6,3 +6,5 @@ export * from './partition-health';
 export * from './kafka-batch.server';
 export * from './batch-patterns';
 export * from './record-context';
+export * from './offset-gap.error';
+export * from './stored-offsets.seeker';

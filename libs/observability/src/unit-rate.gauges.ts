@@ -8,6 +8,10 @@ export interface UnitRates {
   onlineRate: number | null;
   onTimeRate: number | null;
   progressRate766: number | null;
+  /** Issue 15: fully online / v2 receipts, the 2026 target's indicator. */
+  fullyOnlineRate?: number | null;
+  /** Issue 15: the 766 total (0..100); null when no group is measurable. */
+  score766?: number | null;
 }
 
 export interface UnitRateSource {
@@ -67,4 +71,6 @@ export function registerUnitRateGauges(metrics: AppMetrics, source: UnitRateSour
   gauge('tthc_unit_online_rate', "Unit's online rate (0..1) over the rolling 30 local days ending today", (r) => r.onlineRate);
   gauge('tthc_unit_on_time_rate', "Unit's on-time rate (0..1) over the rolling 30 local days ending today", (r) => r.onTimeRate);
   gauge('tthc_unit_progress_rate_766', "Unit's 766 progress rate (0..1) over the rolling 30 local days ending today", (r) => r.progressRate766);
+  gauge('tthc_unit_fully_online_rate', "Unit's fully-online rate (0..1, the 2026 target's indicator) over the rolling 30 local days ending today", (r) => r.fullyOnlineRate ?? null);
+  gauge('tthc_unit_score_766', "Unit's Decision 766 total (0..100 points, five groups) over the rolling 30 local days ending today", (r) => r.score766 ?? null);
 }

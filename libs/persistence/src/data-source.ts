@@ -7,10 +7,13 @@ import { ExportLog1763900000100 } from './migrations/1763900000100-export-log';
 import { StorageRejections1764400000000 } from './migrations/1764400000000-storage-rejections';
 import { WritePathIndexes1764500000000 } from './migrations/1764500000000-write-path-indexes';
 import { GroupedNotifications1764600000200 } from './migrations/1764600000200-grouped-notifications';
+import { Indicators7661764700000000 } from './migrations/1764700000000-indicators-766';
+import { Procedures1764700000100 } from './migrations/1764700000100-procedures';
 
 export const MIGRATIONS = [
   InitialSchema1763900000000, Alerting1763900000001, QueryIndexes1763900000002, DayGaugeChanges1763900000003, ExportLog1763900000100,
-  StorageRejections1764400000000, WritePathIndexes1764500000000, GroupedNotifications1764600000200,
+  StorageRejections1764400000000, WritePathIndexes1764500000000, GroupedNotifications1764600000200, Indicators7661764700000000,
+  Procedures1764700000100,
 ];
 
 /** Every wait on PostgreSQL has a bound (issue 10); each app chooses its own (settings DB_*_MS). */

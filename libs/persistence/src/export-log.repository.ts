@@ -4,7 +4,7 @@ export interface ExportRecord {
   at: number;
   /** The name of the API key that asked for the export. */
   actor: string;
-  report: 'units' | 'unit-series' | 'province-series';
+  report: 'units' | 'unit-series' | 'province-series' | `indicators-${'unit' | 'procedure' | 'level' | 'province'}`;
   format: 'csv' | 'xlsx';
   unitCode: string | null;
   granularity: string | null;

@@ -5,27 +5,27 @@ import { DOSSIERS_TABLE, TIMES_COLUMNS, localDaySql, overdueFrom } from './overd
  * `openIntervals`, `countDossierFacts`): from a relation `source` with one row per dossier —
  * `unit_code`, `opened_at` (receipt, or LATE flag without one), `due_at` (of that fact),
  * `late_at` (earliest LATE flag) and `resolved_at` — the +1/−1 edges of each dossier's open and
- * overdue intervals, as rows (unit_code, at, open_change, overdue_change). Group them by the
+ * overdue intervals, as rows (`keys`…, at, open_change, overdue_change); `prefix` names the CTEs. Group them by the
  * local day of `at` to get the day rows the aggregator keeps.
  *
  * Shared by the migration that backfills the columns from `dossiers` and by the auditor's recount
  * from the raw event log (which derives `source` from events by its own SQL).
  */
-export function gaugeEdgesSql(source: string): string {
+export function gaugeEdgesSql(source: string, keys = 'unit_code', prefix = 'gauge'): string {
   return `
-    gauge_intervals AS (
-      SELECT unit_code, opened_at, resolved_at, ${overdueFrom(TIMES_COLUMNS)} AS overdue_at
+    ${prefix}_intervals AS (
+      SELECT ${keys}, opened_at, resolved_at, ${overdueFrom(TIMES_COLUMNS)} AS overdue_at
         FROM ${source}
        WHERE opened_at IS NOT NULL
-    ), gauge_edges AS (
-      SELECT unit_code, opened_at AS at, 1 AS open_change, 0 AS overdue_change
-        FROM gauge_intervals WHERE resolved_at IS NULL OR resolved_at > opened_at
+    ), ${prefix}_edges AS (
+      SELECT ${keys}, opened_at AS at, 1 AS open_change, 0 AS overdue_change
+        FROM ${prefix}_intervals WHERE resolved_at IS NULL OR resolved_at > opened_at
       UNION ALL
-      SELECT unit_code, resolved_at, -1, 0 FROM gauge_intervals WHERE resolved_at > opened_at
+      SELECT ${keys}, resolved_at, -1, 0 FROM ${prefix}_intervals WHERE resolved_at > opened_at
       UNION ALL
-      SELECT unit_code, overdue_at, 0, 1 FROM gauge_intervals WHERE resolved_at IS NULL OR resolved_at > overdue_at
+      SELECT ${keys}, overdue_at, 0, 1 FROM ${prefix}_intervals WHERE resolved_at IS NULL OR resolved_at > overdue_at
       UNION ALL
-      SELECT unit_code, resolved_at, 0, -1 FROM gauge_intervals WHERE resolved_at > overdue_at
+      SELECT ${keys}, resolved_at, 0, -1 FROM ${prefix}_intervals WHERE resolved_at > overdue_at
     )`;
 }
 

@@ -13,3 +13,7 @@ export * from './gauge-changes.sql';
 export * from './overdue-rule.sql';
 export * from './alerts.repository';
 export * from './export-log.repository';
+export * from './indicator-facts.sql';
+export * from './indicator-counters.repository';
+export * from './procedures.repository';
+export * from './window-counts.repository';

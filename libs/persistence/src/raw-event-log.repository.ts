@@ -18,11 +18,15 @@ export async function appendNewRawEvents(sql: Sql, batch: SourcedEvent[]): Promi
   if (batch.length === 0) return new Set();
   const rows: { event_id: string }[] = await sql.query(
     `INSERT INTO raw_events (event_id, schema_version, type, dossier_id, unit_code, procedure_code,
-                             occurred_at, channel, due_at, source_partition, source_offset)
-     SELECT e.id, 1, e.type, e.dossier, e.unit, e.proc, e.occurred, e.channel, e.due, e.part, e.off
+                             occurred_at, channel, due_at, source_partition, source_offset,
+                             fully_online, components_digitized, result_electronic, result_digitized, data_reused, payment_method, score)
+     SELECT e.id, e.version, e.type, e.dossier, e.unit, e.proc, e.occurred, e.channel, e.due, e.part, e.off,
+            e.fully_online, e.components_digitized, e.result_electronic, e.result_digitized, e.data_reused, e.method, e.score
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                   $7::text[], $8::timestamptz[], $9::int[], $10::bigint[])
-            AS e(id, type, dossier, unit, proc, occurred, channel, due, part, off)
+                   $7::text[], $8::timestamptz[], $9::int[], $10::bigint[],
+                   $11::smallint[], $12::boolean[], $13::boolean[], $14::boolean[], $15::boolean[], $16::boolean[], $17::text[], $18::smallint[])
+            AS e(id, type, dossier, unit, proc, occurred, channel, due, part, off,
+                 version, fully_online, components_digitized, result_electronic, result_digitized, data_reused, method, score)
      ON CONFLICT (event_id) DO NOTHING
      RETURNING event_id`,
     [
@@ -36,6 +40,14 @@ export async function appendNewRawEvents(sql: Sql, batch: SourcedEvent[]): Promi
       batch.map((b) => toIso(b.event.dueAt)),
       batch.map((b) => b.partition),
       batch.map((b) => b.offset),
+      batch.map((b) => b.event.schemaVersion ?? 1),
+      batch.map((b) => b.event.fullyOnline ?? null),
+      batch.map((b) => b.event.componentsDigitized ?? null),
+      batch.map((b) => b.event.resultElectronic ?? null),
+      batch.map((b) => b.event.resultDigitized ?? null),
+      batch.map((b) => b.event.dataReused ?? null),
+      batch.map((b) => b.event.method ?? null),
+      batch.map((b) => b.event.score ?? null),
     ],
   );
   return new Set(rows.map((r) => r.event_id));
@@ -83,10 +95,13 @@ export async function unitsWithEventsBetween(sql: Sql, fromMs: number, toMs: num
  */
 export async function rawEventsOfDossiersActiveBetween(sql: Sql, unitCode: string, fromMs: number, toMs: number): Promise<DossierEvent[]> {
   const rows: {
-    event_id: string; type: DossierEvent['type']; dossier_id: string; unit_code: string; procedure_code: string;
+    event_id: string; type: DossierEvent['type']; schema_version: number; dossier_id: string; unit_code: string; procedure_code: string;
     occurred_at: Date; channel: DossierEvent['channel'] | null; due_at: Date;
+    fully_online: boolean | null; components_digitized: boolean | null; result_electronic: boolean | null; result_digitized: boolean | null;
+    data_reused: boolean | null; payment_method: DossierEvent['method'] | null; score: number | null;
   }[] = await sql.query(
-    `SELECT event_id, type, dossier_id, unit_code, procedure_code, occurred_at, channel, due_at
+    `SELECT event_id, type, schema_version, dossier_id, unit_code, procedure_code, occurred_at, channel, due_at,
+            fully_online, components_digitized, result_electronic, result_digitized, data_reused, payment_method, score
        FROM raw_events
       WHERE unit_code = $1
         AND dossier_id IN (SELECT dossier_id FROM raw_events WHERE unit_code = $1 AND occurred_at >= $2 AND occurred_at < $3
@@ -94,14 +109,28 @@ export async function rawEventsOfDossiersActiveBetween(sql: Sql, unitCode: strin
                            SELECT dossier_id FROM raw_events WHERE unit_code = $1 AND ${deadlinePassesIn('$2', '$3')})`,
     [unitCode, new Date(fromMs), new Date(toMs)],
   );
-  return rows.map((r) => ({
-    eventId: r.event_id,
-    type: r.type,
-    dossierId: r.dossier_id,
-    unitCode: r.unit_code,
-    procedureCode: r.procedure_code,
-    occurredAt: r.occurred_at.getTime(),
-    channel: r.channel ?? undefined,
-    dueAt: r.due_at.getTime(),
-  }));
+  return rows.map((r) => {
+    const e: DossierEvent = {
+      eventId: r.event_id,
+      type: r.type,
+      dossierId: r.dossier_id,
+      unitCode: r.unit_code,
+      procedureCode: r.procedure_code,
+      occurredAt: r.occurred_at.getTime(),
+      channel: r.channel ?? undefined,
+      dueAt: r.due_at.getTime(),
+    };
+    // The v2 fields back as ingest decoded them: only a v2 event's, only its type's.
+    if (Number(r.schema_version) === 2) {
+      e.schemaVersion = 2;
+      if (r.fully_online !== null) e.fullyOnline = r.fully_online;
+      if (r.components_digitized !== null) e.componentsDigitized = r.components_digitized;
+      if (r.result_electronic !== null) e.resultElectronic = r.result_electronic;
+      if (r.result_digitized !== null) e.resultDigitized = r.result_digitized;
+      if (r.data_reused !== null) e.dataReused = r.data_reused;
+      if (r.payment_method !== null) e.method = r.payment_method;
+      if (r.score !== null) e.score = Number(r.score);
+    }
+    return e;
+  });
 }

@@ -2,9 +2,17 @@ import { type CounterDelta, type DayCounters, type LocalDate, zeroCounters } fro
 import { DOSSIERS_TABLE, overdueOpenAtSql } from './overdue-rule.sql';
 import type { Sql } from './sql';
 
-/** Adds a batch's deltas to the day rows (counters and gauge changes): one upsert, whatever the batch size. */
-export async function applyCounterDeltas(sql: Sql, deltas: CounterDelta[]): Promise<void> {
-  if (deltas.length === 0) return;
+/**
+ * Adds a batch's deltas to the day rows (counters and gauge changes): one upsert, whatever the
+ * batch size. Safe for concurrent batches: each column is `stored + delta` computed on the row
+ * locked by ON CONFLICT DO UPDATE (which re-reads the latest committed version under READ
+ * COMMITTED), so two batches adding to one day row both count. The rows are written in
+ * (unit, day) order, the order every batch locks them in: two batches touching the same units in
+ * different orders would otherwise deadlock (40P01, retried, but wasted work).
+ */
+export async function applyCounterDeltas(sql: Sql, unordered: CounterDelta[]): Promise<void> {
+  if (unordered.length === 0) return;
+  const deltas = [...unordered].sort((a, b) => (a.unitCode < b.unitCode ? -1 : a.unitCode > b.unitCode ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   await sql.query(
     `INSERT INTO unit_daily_counters AS c (unit_code, day, received_total, received_online, received_direct,
                                           resolved_total, resolved_on_time, resolved_late, open_change, overdue_change)

@@ -28,6 +28,7 @@ describe('classifyFailure', () => {
     ['a missing table (42P01)', pgError('42P01'), 'fatal', '42P01'],
     ['a lost connection (08006)', pgError('08006'), 'transient', '08006'],
     ['a serialization failure (40001)', pgError('40001'), 'transient', '40001'],
+    ['a deadlock between two batches (40P01)', pgError('40P01'), 'transient', '40P01'],
     ['a statement timeout (57014)', pgError('57014'), 'transient', '57014'],
     ['a lock timeout (55P03)', pgError('55P03'), 'transient', '55P03'],
     ['a server shutting down (57P01)', pgError('57P01'), 'transient', '57P01'],

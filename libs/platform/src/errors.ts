@@ -1,8 +1,9 @@
 /**
  * What a failed batch tells the consumer to do with it:
  * - `transient`: the infrastructure is unwell (a database or broker down, a timeout, a lost
- *   connection, a lock or serialization conflict). The same batch is retried with backoff, for as
- *   long as it takes.
+ *   connection, a lock or serialization conflict: SQLSTATE class 40, 40001 and the 40P01 deadlock
+ *   PostgreSQL resolves by aborting one of two concurrent batches). The same batch is retried
+ *   with backoff, for as long as it takes.
  * - `data`: storage refused something in the batch (PostgreSQL data or integrity error, a record
  *   the broker refuses). Retrying can never succeed; the batch is split until the offending
  *   records stand alone, and those are dead-lettered (issue 9: a worker never dies of data).

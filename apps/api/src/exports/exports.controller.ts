@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../auth/auth.metadata';
 import { Roles } from '../auth/roles';
+import { IndicatorsQuery } from '../metrics/indicators.query';
 import { RangeQuery, SeriesQuery } from '../metrics/range.query';
 import { ReportRangeResolver } from '../metrics/report-range.resolver';
 import { type ExportFile, type ExportFormat, ExportsService } from './exports.service';
@@ -29,6 +30,31 @@ export class ExportsController {
   private async seriesFile(unitCode: string | undefined, q: SeriesQuery, format: ExportFormat, actor: string): Promise<StreamableFile> {
     const { from, to } = this.ranges.resolve(q);
     return attachment(await this.exports.seriesReport(unitCode, from, to, q.granularity ?? 'day', format, actor), format);
+  }
+
+  private async indicatorsFile(q: IndicatorsQuery, format: ExportFormat, actor: string): Promise<StreamableFile> {
+    const { from, to } = this.ranges.resolve(q);
+    const selection = {
+      from, to, by: q.by ?? 'unit', rankBy: q.rankBy ?? 'score766', unitCode: q.unitCode, procedureCode: q.procedureCode, level: q.level,
+      essential: q.essential === undefined ? undefined : q.essential === 'true',
+    } as const;
+    return attachment(await this.exports.indicatorsReport(selection, format, actor), format);
+  }
+
+  @Get('indicators.csv')
+  @Roles('auditor')
+  @ApiOperation({ summary: 'Every indicator, the five 766 groups and the total per unit, procedure, level or province, ranked; the parameters of GET /metrics/indicators; CSV (role: auditor)' })
+  @ApiProduces(CONTENT_TYPES.csv)
+  indicatorsCsv(@Query() q: IndicatorsQuery, @Actor() actor: string) {
+    return this.indicatorsFile(q, 'csv', actor);
+  }
+
+  @Get('indicators.xlsx')
+  @Roles('auditor')
+  @ApiOperation({ summary: 'The same as indicators.csv, Excel workbook (role: auditor)' })
+  @ApiProduces(CONTENT_TYPES.xlsx)
+  indicatorsXlsx(@Query() q: IndicatorsQuery, @Actor() actor: string) {
+    return this.indicatorsFile(q, 'xlsx', actor);
   }
 
   @Get('units.csv')

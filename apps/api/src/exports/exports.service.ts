@@ -4,9 +4,11 @@ import type { Granularity, LocalDate } from '@tthc/domain';
 import { CLOCK, type Clock, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
 import { type ExportRecord, countersLastUpdatedAt, recordExport } from '@tthc/persistence';
 import type { ApiSettings } from '../api.settings';
+import { type IndicatorSelection, IndicatorsService } from '../metrics/indicators.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { toCsv } from './csv.writer';
 import { type ExportTable, FIGURE_HEADERS, figureCells, periodPreamble } from './export-table';
+import { INDICATOR_HEADERS, indicatorCells } from './indicator-table';
 import { toXlsx } from './xlsx.writer';
 
 export type ExportFormat = 'csv' | 'xlsx';
@@ -17,6 +19,8 @@ export interface ExportFile {
   filename: string;
 }
 
+const INDICATOR_BY_VI = { unit: 'đơn vị', procedure: 'thủ tục', level: 'cấp thủ tục', province: 'tỉnh' } as const;
+const INDICATOR_KEY_VI = { unit: 'Mã đơn vị', procedure: 'Mã thủ tục', level: 'Cấp', province: 'Mã tỉnh' } as const;
 const GRANULARITY_VI = { day: 'ngày', month: 'tháng', quarter: 'quý', year: 'năm' } as const;
 
 /**
@@ -28,6 +32,7 @@ const GRANULARITY_VI = { day: 'ngày', month: 'tháng', quarter: 'quý', year: '
 export class ExportsService {
   constructor(
     private readonly metrics: MetricsService,
+    private readonly indicators: IndicatorsService,
     private readonly units: UnitDirectory,
     private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -60,6 +65,36 @@ export class ExportsService {
     const owner = unitCode ?? `tinh-${this.settings.PROVINCE_CODE}`;
     return this.render(table, format, `tthc-chuoi_${owner}_${granularity}_${from}_${to}`, {
       actor, report: unitCode ? 'unit-series' : 'province-series', unitCode: unitCode ?? null, granularity, from, to,
+    });
+  }
+
+  /**
+   * Every indicator of issue 15 per unit, procedure or level (or the province), ranked as
+   * `GET /metrics/indicators` ranks it: the counts, every rate, the average handling time, the
+   * five 766 groups and the total, with the same preamble and export log as the other reports.
+   */
+  async indicatorsReport(s: IndicatorSelection, format: ExportFormat, actor: string): Promise<ExportFile> {
+    const generatedAt = this.clock.now();
+    const [report, asOf] = await Promise.all([this.indicators.report(s), countersLastUpdatedAt(this.dataSource)]);
+    const filters = [
+      s.unitCode && `đơn vị ${s.unitCode}`,
+      s.procedureCode && `thủ tục ${s.procedureCode}`,
+      s.level && `cấp ${s.level}`,
+      s.essential !== undefined && (s.essential ? 'dịch vụ công thiết yếu (Đề án 06)' : 'ngoài Đề án 06'),
+    ].filter(Boolean);
+    const preamble = periodPreamble(s.from, s.to, generatedAt, asOf);
+    preamble.push(['Xếp hạng theo', s.rankBy], ['Lọc', filters.length > 0 ? filters.join('; ') : 'không']);
+    const table: ExportTable = {
+      title: `Bộ chỉ số 766 theo ${INDICATOR_BY_VI[s.by]} — ${this.units.provinceName(this.settings.PROVINCE_CODE)}`,
+      preamble,
+      headers: ['Hạng', INDICATOR_KEY_VI[s.by], 'Tên', ...INDICATOR_HEADERS],
+      rows: [
+        ...report.rows.map((r) => [r.rank, r.key, r.name, ...indicatorCells(r)]),
+        [null, 'Tổng', null, ...indicatorCells(report.total)],
+      ],
+    };
+    return this.render(table, format, `tthc-chi-so_${s.by}_${s.from}_${s.to}`, {
+      actor, report: `indicators-${s.by}`, unitCode: s.unitCode ?? null, granularity: null, from: s.from, to: s.to,
     });
   }
 

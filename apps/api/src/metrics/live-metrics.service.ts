@@ -1,15 +1,34 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { UnitSnapshot, WindowFigures } from '@tthc/contracts';
-import { sumCounters } from '@tthc/domain';
+import { addWindowCounts, zeroWindowCounts } from '@tthc/domain';
 import { REDIS, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
 import { LiveMetricsStore, windowFigures } from '@tthc/live-metrics';
 import type { ApiSettings } from '../api.settings';
+import { RetryLaterException } from '../database-busy.filter';
 
 type WindowName = 'today' | 'monthToDate' | 'rolling30d';
+
+/** How long a client should wait before asking again: the aggregator rebuilds within LIVE_REFRESH_MS (15 s), usually sooner. */
+const REBUILD_RETRY_AFTER_SECONDS = 5;
+
+/** 503 from `GET /metrics/live` while the snapshot is being rebuilt: a stable code, and the message in Vietnamese and English. */
+export class LiveSnapshotRebuildingException extends RetryLaterException {
+  static readonly code = 'LIVE_SNAPSHOT_REBUILDING';
+
+  constructor() {
+    super('Live figures are being rebuilt from the database; retry in a few seconds.', REBUILD_RETRY_AFTER_SECONDS, {
+      code: LiveSnapshotRebuildingException.code,
+      messageVi: 'Số liệu trực tiếp đang được dựng lại từ cơ sở dữ liệu; vui lòng thử lại sau vài giây.',
+    });
+  }
+}
 const WINDOWS: WindowName[] = ['today', 'monthToDate', 'rolling30d'];
 
-/** `GET /metrics/live`: the aggregator's snapshot from Redis, province totals summed from units. No PostgreSQL. */
+/**
+ * `GET /metrics/live`: the aggregator's snapshot from Redis, province totals summed from units. No
+ * PostgreSQL. Answers 503 LIVE_SNAPSHOT_REBUILDING while a province's snapshot is not complete.
+ */
 @Injectable()
 export class LiveMetricsService {
   private readonly store: LiveMetricsStore;
@@ -24,10 +43,15 @@ export class LiveMetricsService {
 
   async read() {
     const provinces = this.settings.PROVINCE_CODE === 'all' ? [...new Set(this.units.all().map((u) => u.provinceCode))] : [this.settings.PROVINCE_CODE];
-    const snapshots = (await Promise.all(provinces.map((p) => this.store.readProvince(p)))).flat();
+    const read = await Promise.all(provinces.map((p) => this.store.readProvince(p)));
+    // Partial figures would be wrong figures: until the aggregator has rebuilt the snapshot from
+    // PostgreSQL (after Redis was restarted or flushed), say so instead (issue 11).
+    if (read.some((p) => !p.complete)) throw new LiveSnapshotRebuildingException();
+    const snapshots = read.flatMap((p) => p.snapshots);
     const province: Record<string, WindowFigures | number | string | null> = {};
     for (const w of WINDOWS) {
-      const sum = sumCounters(snapshots.map((s) => s[w]));
+      // Counts summed, rates from the sums; a snapshot from before issue 15 adds nothing to the v2 counts.
+      const sum = snapshots.reduce((t, s) => addWindowCounts(t, s[w]), zeroWindowCounts());
       const bounds = snapshots[0]?.[w] ?? { from: null, to: null };
       province[w] = windowFigures(bounds, sum);
     }

@@ -1,6 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Roles } from '../auth/roles';
+import { IndicatorSeriesDto, IndicatorsReportDto } from './indicators.dto';
+import { IndicatorSeriesQuery, IndicatorsQuery } from './indicators.query';
+import { IndicatorsService } from './indicators.service';
 import { LiveMetricsService } from './live-metrics.service';
 import { ProvinceMetricsDto, RankingDto, SeriesDto, UnitMetricsDto, UnitsMetricsDto } from './metrics.dto';
 import { MetricsService } from './metrics.service';
@@ -18,7 +21,25 @@ export class MetricsController {
     private readonly metrics: MetricsService,
     private readonly live: LiveMetricsService,
     private readonly ranges: ReportRangeResolver,
+    private readonly indicators: IndicatorsService,
   ) {}
+
+  @Get('indicators')
+  @Roles('ioc', 'auditor')
+  @ApiOperation({
+    summary: 'Every indicator of issue 15 per unit, procedure, level or for the province, with the 766 group scores and total, ranked (roles: ioc, auditor)',
+    description:
+      'Exact sums of the (unit, procedure, day) rows over the period; every rate, the average handling time, the five group scores and the 100-point total computed from the sums by libs/domain. `by=procedure&unitCode=…` ranks one unit’s procedures; `level` and `essential` filter by the procedure catalogue.',
+  })
+  @ApiOkResponse({ type: IndicatorsReportDto })
+  @ApiNotFoundResponse({ description: 'unitCode is not in the unit catalogue.' })
+  indicatorReport(@Query() q: IndicatorsQuery) {
+    const { from, to } = this.ranges.resolve(q);
+    return this.indicators.report({
+      from, to, by: q.by ?? 'unit', rankBy: q.rankBy ?? 'score766', unitCode: q.unitCode, procedureCode: q.procedureCode, level: q.level,
+      essential: q.essential === undefined ? undefined : q.essential === 'true',
+    });
+  }
 
   @Get('province')
   @Roles('ioc', 'auditor')
@@ -54,6 +75,16 @@ export class MetricsController {
   ranking(@Query() q: RankingQuery) {
     const { from, to } = this.ranges.resolve(q);
     return this.metrics.ranking(from, to, q.metric ?? 'onlineRate');
+  }
+
+  @Get('indicators/series')
+  @Roles('ioc', 'auditor')
+  @ApiOperation({ summary: 'Every indicator and the 766 score of the province, or of one unit (?unitCode=), by day, month, quarter or year (roles: ioc, auditor)' })
+  @ApiOkResponse({ type: IndicatorSeriesDto })
+  @ApiNotFoundResponse({ description: 'unitCode is not in the unit catalogue.' })
+  indicatorSeries(@Query() q: IndicatorSeriesQuery) {
+    const { from, to } = this.ranges.resolve(q);
+    return this.indicators.series(from, to, q.granularity ?? 'day', q.unitCode);
   }
 
   @Get('live')

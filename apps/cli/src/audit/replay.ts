@@ -9,6 +9,11 @@ import {
   countDossierFacts,
   diffDayCounters,
   foldDossier,
+  IndicatorDeltaAccumulator,
+  type IndicatorDifference,
+  countIndicatorFacts,
+  diffIndicatorRows,
+  indicatorChange,
   startOfLocalDay,
 } from '@tthc/domain';
 import {
@@ -17,9 +22,12 @@ import {
   dossierKey,
   loadDossiers,
   rawEventsOfDossiersActiveBetween,
+  applyIndicatorDeltas,
   replaceDayCounters,
+  replaceIndicatorRows,
   saveDossiers,
   storedDayCounters,
+  storedIndicatorRows,
   unitsWithEventsBetween,
 } from '@tthc/persistence';
 
@@ -38,11 +46,18 @@ export interface ReplayReport {
   dossiersChanged: number;
   /** What changed in the period's counters: the stored value before, the rebuilt value after. */
   counterChanges: CounterChange[];
+  /** What changed in the period's indicator rows (issue 15), likewise. */
+  indicatorChanges: (Omit<IndicatorDifference, 'expected' | 'actual'> & { before: number; after: number })[];
   /** Corrections outside the period, from dossiers whose facts moved across its edge. */
   correctionsOutsidePeriod: number;
 }
 
-const sameState = (a: DossierState | undefined, b: DossierState | undefined) => JSON.stringify(a) === JSON.stringify(b);
+/** JSON with keys in sorted order: a state's fields may be set in any order (the fold's, or the database row's). */
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+  );
+const sameState = (a: DossierState | undefined, b: DossierState | undefined) => canonical(a) === canonical(b);
 
 /**
  * Rebuilds a period from the raw event log while the pipeline keeps running.
@@ -70,10 +85,11 @@ export async function replayPeriod(
   const toMs = startOfLocalDay(addDays(to, 1));
   // Units with counters in the period but no events in it must be cleared too.
   const stored = await storedDayCounters(dataSource, from, to, unitCodes);
+  const storedIndicators = await storedIndicatorRows(dataSource, from, to, unitCodes);
   const withEvents = await unitsWithEventsBetween(dataSource, fromMs, toMs, unitCodes);
-  const units = [...new Set([...withEvents, ...stored.map((r) => r.unitCode)])].sort();
+  const units = [...new Set([...withEvents, ...stored.map((r) => r.unitCode), ...storedIndicators.map((r) => r.unitCode)])].sort();
 
-  const report: ReplayReport = { from, to, dossiersRebuilt: 0, dossiersChanged: 0, counterChanges: [], correctionsOutsidePeriod: 0 };
+  const report: ReplayReport = { from, to, dossiersRebuilt: 0, dossiersChanged: 0, counterChanges: [], indicatorChanges: [], correctionsOutsidePeriod: 0 };
   for (const unitCode of units) {
     await dataSource.transaction(async (tx) => {
       await closeBatchGate(tx, aggregatorGroup);
@@ -84,14 +100,18 @@ export async function replayPeriod(
 
       const rebuiltFacts = new CounterDeltaAccumulator();
       const moved = new CounterDeltaAccumulator();
+      const rebuiltIndicators = new IndicatorDeltaAccumulator();
+      const movedIndicators = new IndicatorDeltaAccumulator();
       const changed: DossierState[] = [];
       for (const [key, dossierEvents] of eventsByDossier) {
         const rebuilt = foldDossier(dossierEvents)!;
         countDossierFacts(rebuiltFacts, rebuilt, 1);
+        countIndicatorFacts(rebuiltIndicators, rebuilt, 1);
         const before = old.get(key);
         if (sameState(before, rebuilt)) continue;
         if (before) countDossierFacts(moved, before, -1);
         countDossierFacts(moved, rebuilt, 1);
+        indicatorChange(movedIndicators, before, rebuilt);
         changed.push(rebuilt);
       }
       report.dossiersRebuilt += eventsByDossier.size;
@@ -101,7 +121,9 @@ export async function replayPeriod(
       const inPeriod = (day: LocalDate) => day >= from && day <= to;
       const outside = moved.deltas().filter((d) => !inPeriod(d.day));
       await applyCounterDeltas(tx, outside);
-      report.correctionsOutsidePeriod += outside.length;
+      const indicatorsOutside = movedIndicators.deltas().filter((d) => !inPeriod(d.day));
+      await applyIndicatorDeltas(tx, indicatorsOutside);
+      report.correctionsOutsidePeriod += outside.length + indicatorsOutside.length;
 
       const rebuiltRows = rebuiltFacts.deltas().filter((d) => inPeriod(d.day));
       const before = await storedDayCounters(tx, from, to, [unitCode]);
@@ -110,6 +132,14 @@ export async function replayPeriod(
         report.counterChanges.push({ unitCode: d.unitCode, day: d.day, field: d.field, before: d.expected, after: d.actual });
       }
       await replaceDayCounters(tx, unitCode, from, to, rebuiltRows);
+
+      const rebuiltIndicatorRows = rebuiltIndicators.deltas().filter((d) => inPeriod(d.day));
+      const indicatorsBefore = await storedIndicatorRows(tx, from, to, [unitCode]);
+      const indicatorsAfter = rebuiltIndicatorRows.map((d) => ({ unitCode: d.unitCode, procedureCode: d.procedureCode, day: d.day, ...d.counts }));
+      for (const { expected, actual, ...d } of diffIndicatorRows(indicatorsBefore, indicatorsAfter)) {
+        report.indicatorChanges.push({ ...d, before: expected, after: actual });
+      }
+      await replaceIndicatorRows(tx, unitCode, from, to, rebuiltIndicatorRows);
     });
   }
   return report;

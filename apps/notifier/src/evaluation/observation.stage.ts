@@ -1,4 +1,4 @@
-import { type AlertRule, type DayCounters, type Observation, addInto, onTimeRate, onlineRate, windowBounds, windowName, zeroCounters } from '@tthc/domain';
+import { type AlertRule, type Observation, type WindowCounts, addWindowCounts, rateObservation, windowBounds, windowName, zeroWindowCounts } from '@tthc/domain';
 import type { WindowBounds } from '@tthc/persistence';
 import type { RuleSubject } from './rule-subjects.stage';
 import type { UnitFigures } from './snapshot-figures';
@@ -18,16 +18,14 @@ export function windowSpans(subjects: readonly RuleSubject[], now: number): Wind
   return [...spans.values()];
 }
 
-/** The rule's figure from summed counters (rates from the sums, PRODUCT.md) or the overdue count. */
-export function observe(rule: Pick<AlertRule, 'metric'>, counters: DayCounters, overdueOpen: number, window: Observation['window']): Observation {
-  switch (rule.metric) {
-    case 'onlineRate':
-      return { value: onlineRate(counters), sampleSize: counters.receivedTotal, window };
-    case 'onTimeRate':
-      return { value: onTimeRate(counters), sampleSize: counters.resolvedTotal, window };
-    case 'overdueOpen':
-      return { value: overdueOpen, sampleSize: overdueOpen, window };
-  }
+/**
+ * The rule's figure from summed counts (rates from the sums, PRODUCT.md; the rule's own
+ * indicator, issue 15) or the overdue count. A rate's sample is its denominator: v2 receipts for
+ * the fully-online rate, all receipts for the channel share, resolutions for the on-time rate.
+ */
+export function observe(rule: Pick<AlertRule, 'metric'>, counts: WindowCounts, overdueOpen: number, window: Observation['window']): Observation {
+  if (rule.metric === 'overdueOpen') return { value: overdueOpen, sampleSize: overdueOpen, window };
+  return { ...rateObservation(rule.metric, counts), window };
 }
 
 /**
@@ -39,12 +37,12 @@ export function observeSubjects(subjects: readonly RuleSubject[], figures: Reado
   return subjects.map((s) => {
     const span = windowBounds(s.rule.window, now);
     const name = windowName(s.rule.window);
-    const total = zeroCounters();
+    const total = zeroWindowCounts();
     let overdueOpen = 0;
     for (const code of s.members) {
       const unit = figures.get(code);
       const sum = unit?.windows.get(name);
-      if (sum) addInto(total, sum);
+      if (sum) addWindowCounts(total, sum);
       overdueOpen += unit?.overdueOpen ?? 0;
     }
     return { ...s, observation: observe(s.rule, total, overdueOpen, span) };

@@ -1,9 +1,10 @@
 import type { UnitSnapshot, WindowFigures } from '@tthc/contracts';
+import { zeroWindowCounts } from '@tthc/domain';
 import { figuresFromSnapshot } from './snapshot-figures';
 
 const figures = (from: string, to: string, receivedTotal: number): WindowFigures => ({
-  from, to, receivedTotal, receivedOnline: 1, receivedDirect: receivedTotal - 1, resolvedTotal: 0, resolvedOnTime: 0, resolvedLate: 0,
-  onlineRate: 1 / receivedTotal, onTimeRate: null,
+  from, to, ...zeroWindowCounts(), receivedTotal, receivedOnline: 1, receivedDirect: receivedTotal - 1, receivedV2: 2, fullyOnline: 1,
+  onlineRate: 1 / receivedTotal, onTimeRate: null, fullyOnlineRate: 0.5,
 });
 const snapshot: UnitSnapshot = {
   unitCode: '28756',
@@ -30,7 +31,14 @@ describe('figuresFromSnapshot', () => {
 
   it('gives counters only, not the snapshot’s bounds or rates', () => {
     const { windows } = figuresFromSnapshot(snapshot, [{ name: 'rolling30d', from: '2025-07-02', to: '2025-07-31' }]);
-    expect(windows.get('rolling30d')).toEqual({ receivedTotal: 30, receivedOnline: 1, receivedDirect: 29, resolvedTotal: 0, resolvedOnTime: 0, resolvedLate: 0 });
+    expect(windows.get('rolling30d')).toEqual({ ...zeroWindowCounts(), receivedTotal: 30, receivedOnline: 1, receivedDirect: 29, receivedV2: 2, fullyOnline: 1 });
+  });
+
+  it('answers nothing from a window written before issue 15 (no v2 counts), so the store is read for it', () => {
+    const { receivedV2: _v2, fullyOnline: _f, ...v1Only } = snapshot.rolling30d;
+    const older = { ...snapshot, rolling30d: v1Only } as unknown as UnitSnapshot;
+    const span = { name: 'rolling30d', from: '2025-07-02', to: '2025-07-31' };
+    expect(figuresFromSnapshot(older, [span])).toEqual({ windows: new Map(), missing: [span] });
   });
 
   it('answers nothing from a snapshot that lacks a window', () => {

@@ -1,6 +1,6 @@
 import type { UnitSnapshot, WindowFigures } from '@tthc/contracts';
-import { type DayFacts, zeroCounters } from '@tthc/domain';
-import { applyCounterDeltas } from '@tthc/persistence';
+import { type DayFacts, zeroCounters, zeroIndicatorCounts, zeroWindowCounts } from '@tthc/domain';
+import { applyCounterDeltas, applyIndicatorDeltas } from '@tthc/persistence';
 import { ScratchDatabase } from '../../../../test/support/scratch-database';
 import { UnitFiguresReader } from './unit-figures.reader';
 
@@ -12,7 +12,7 @@ describe('UnitFiguresReader (real PostgreSQL)', () => {
   const WEEK = { name: 'rolling7d', from: '2025-07-25', to: '2025-07-31' };
   const facts = (receivedTotal: number): DayFacts => ({ ...zeroCounters(), receivedTotal, receivedOnline: receivedTotal, openChange: 0, overdueChange: 0 });
   const window = (from: string, to: string, receivedTotal: number): WindowFigures => ({
-    from, to, ...zeroCounters(), receivedTotal, receivedOnline: receivedTotal, onlineRate: 1, onTimeRate: null,
+    from, to, ...zeroWindowCounts(), receivedTotal, receivedOnline: receivedTotal, onlineRate: 1, onTimeRate: null, fullyOnlineRate: null,
   });
   /** A snapshot whose figures differ from the store's, so the test sees which one was used. */
   const snapshot = (asOf: number, rollingTotal = 99, overdueOpen = 7): UnitSnapshot => ({
@@ -28,6 +28,11 @@ describe('UnitFiguresReader (real PostgreSQL)', () => {
       { unitCode: '28756', day: '2025-07-20', counters: facts(10) },
       { unitCode: '28756', day: '2025-07-30', counters: facts(3) },
       { unitCode: '28777', day: '2025-07-30', counters: facts(5) },
+    ]);
+    // Issue 15: 8 v2 receipts on 30 July, 6 of them fully online, in the (unit, procedure, day) rows.
+    await applyIndicatorDeltas(db.dataSource, [
+      { unitCode: '28756', procedureCode: '1.001193', day: '2025-07-30', counts: { ...zeroIndicatorCounts(), receivedV2: 5, fullyOnline: 4 } },
+      { unitCode: '28756', procedureCode: '1.004194', day: '2025-07-30', counts: { ...zeroIndicatorCounts(), receivedV2: 3, fullyOnline: 2 } },
     ]);
     await db.query(
       `INSERT INTO dossiers (unit_code, dossier_id, procedure_code, received_at, receipt_due_at)
@@ -67,5 +72,22 @@ describe('UnitFiguresReader (real PostgreSQL)', () => {
   it('reads from the store for a snapshot without a readable time', async () => {
     const figures = await new UnitFiguresReader(db.dataSource).read(['28756'], [ROLLING], true, NOW, new Map([['28756', { ...snapshot(NOW), asOf: 'yesterday' }]]));
     expect([received(figures, '28756', 'rolling30d'), figures.get('28756')?.overdueOpen]).toEqual([13, 1]);
+  });
+
+  it('reads the v2 counts from the (unit, procedure, day) rows, summed over procedures, beside the v1 counters', async () => {
+    const figures = await new UnitFiguresReader(db.dataSource).read(['28756'], [ROLLING], false, NOW);
+    expect(figures.get('28756')?.windows.get('rolling30d')).toMatchObject({ receivedTotal: 13, receivedV2: 8, fullyOnline: 6 });
+  });
+
+  it('takes v2 counts from a snapshot that carries them, and reads a window from the store when its snapshot predates them', async () => {
+    const withV2 = snapshot(NOW);
+    withV2.rolling30d = { ...withV2.rolling30d, receivedV2: 50, fullyOnline: 45 };
+    const fromSnapshot = await new UnitFiguresReader(db.dataSource).read(['28756'], [ROLLING], false, NOW, new Map([['28756', withV2]]));
+    expect(fromSnapshot.get('28756')?.windows.get('rolling30d')).toMatchObject({ receivedTotal: 99, receivedV2: 50, fullyOnline: 45 });
+    const v1Only = snapshot(NOW);
+    const { receivedV2: _a, fullyOnline: _b, ...older } = v1Only.rolling30d;
+    v1Only.rolling30d = older as typeof v1Only.rolling30d;
+    const fromStore = await new UnitFiguresReader(db.dataSource).read(['28756'], [ROLLING], false, NOW, new Map([['28756', v1Only]]));
+    expect(fromStore.get('28756')?.windows.get('rolling30d')).toMatchObject({ receivedTotal: 13, receivedV2: 8, fullyOnline: 6 });
   });
 });

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { UnitSnapshot } from '@tthc/contracts';
-import type { DayCounters } from '@tthc/domain';
-import { type WindowBounds, countOverdueOpenNow, sumCountersForWindows } from '@tthc/persistence';
+import type { WindowCounts } from '@tthc/domain';
+import { type WindowBounds, countOverdueOpenNow, sumWindowCounts } from '@tthc/persistence';
 import { type UnitFigures, figuresFromSnapshot } from './snapshot-figures';
 
 /**
@@ -47,7 +47,7 @@ export class UnitFiguresReader {
     }
     const storeSpans = [...new Map([...fromStore.values()].flat().map((s) => [s.name, s])).values()];
     const [sums, overdue] = await Promise.all([
-      storeSpans.length === 0 ? new Map<string, Map<string, DayCounters>>() : sumCountersForWindows(this.dataSource, storeSpans, [...fromStore.keys()]),
+      storeSpans.length === 0 ? new Map<string, Map<string, WindowCounts>>() : sumWindowCounts(this.dataSource, storeSpans, [...fromStore.keys()]),
       overdueFromStore.length === 0 ? new Map<string, number>() : countOverdueOpenNow(this.dataSource, new Date(now), overdueFromStore),
     ]);
     for (const [code, missing] of fromStore) {

@@ -11,7 +11,7 @@ const JULY_1 = startOfLocalDay('2025-07-01'); // a Tuesday
 const UUID_V4_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const LOCAL_ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+07:00$/;
 const DOSSIER_ID_RE = /^H86\.\d{2,5}-\d{6}-\d{6}$/;
-const PROCEDURE_RE = /^1\.00\d{4}$/;
+const PROCEDURE_RE = /^\d\.\d{6}$/; // the national code shape (libs/domain PROCEDURE_CODE_PATTERN)
 
 function run(feed: DossierFeed, from: number, days: number, windowMs = DAY_MS): FeedEvent[] {
   const out: FeedEvent[] = [];

@@ -1,4 +1,4 @@
-import type { Channel, DossierEventType } from '@tthc/domain';
+import type { Channel, DossierEventType, PaymentMethod } from '@tthc/domain';
 import {
   DAY_MS,
   HOUR_MS,
@@ -26,6 +26,7 @@ import {
   type UnitProfile,
   buildUnitProfiles,
 } from './unit-profiles';
+import { type V2Plan, type V2UnitRates, planV2, v2UnitRates } from './v2-facts';
 
 /**
  * A synthetic stream of v1 dossier events for one province, calibrated on Vĩnh Long's published
@@ -38,10 +39,10 @@ import {
  * feeds with the same seed produce the same events, event ids included, wherever they overlap.
  */
 
-/** The v1 event as it goes on the wire (PRODUCT.md, event contract). */
+/** The event as it goes on the wire (PRODUCT.md, event contract; v2: docs/event-contract.md). */
 export interface DossierEventJson {
   eventId: string;
-  schemaVersion: 1;
+  schemaVersion: 1 | 2;
   type: DossierEventType;
   dossierId: string;
   unitCode: string;
@@ -49,6 +50,13 @@ export interface DossierEventJson {
   occurredAt: string;
   channel?: Channel;
   dueAt: string;
+  fullyOnline?: boolean;
+  componentsDigitized?: boolean;
+  resultElectronic?: boolean;
+  resultDigitized?: boolean;
+  dataReused?: boolean;
+  method?: PaymentMethod;
+  score?: number;
 }
 
 export interface FeedEvent {
@@ -71,6 +79,8 @@ export interface PlannedDossier {
   resolvedAt?: number;
   /** When the source flags it overdue (LATE event), if it does. */
   lateFlaggedAt?: number;
+  /** What a v2 source says beyond v1 (absent from an "old" v1 source): see v2-facts.ts. */
+  v2?: V2Plan;
 }
 
 export interface LifecycleParams {
@@ -111,6 +121,11 @@ export interface DossierFeedOptions {
   provinceCode?: string;
   profileTargets?: Partial<ProfileTargets>;
   lifecycle?: Partial<LifecycleParams>;
+  /**
+   * Share of the units whose source system speaks contract v2 (issue 15); the others are "old"
+   * sources and send v1 exactly as before. Default 0. The v1 facts do not depend on it.
+   */
+  v2Share?: number;
 }
 
 /** Relative volume by weekday (Sun … Sat): Monday peak, Friday lighter, Saturday morning only. */
@@ -180,7 +195,7 @@ const wholeSeconds = (ms: number): number => Math.round(ms / SECOND_MS) * SECOND
 
 function toWire(p: PendingEvent): DossierEventJson {
   const d = p.dossier;
-  return {
+  const e: DossierEventJson = {
     eventId: p.eventId,
     schemaVersion: 1,
     type: p.type,
@@ -192,6 +207,25 @@ function toWire(p: PendingEvent): DossierEventJson {
     ...(p.type === 'RECEIVED' ? { channel: d.channel } : {}),
     dueAt: formatLocalIso(d.dueAt),
   };
+  const v2 = d.v2;
+  if (!v2) return e;
+  e.schemaVersion = 2;
+  switch (p.type) {
+    case 'RECEIVED':
+      return { ...e, fullyOnline: v2.fullyOnline, componentsDigitized: v2.componentsDigitized };
+    case 'RESOLVED':
+      return { ...e, resultElectronic: v2.resultElectronic, resultDigitized: v2.resultDigitized, dataReused: v2.dataReused };
+    case 'PAID':
+      return { ...e, method: v2.payment!.method };
+    case 'RATED':
+      return { ...e, score: v2.rating!.score };
+    case 'FEEDBACK_RECEIVED':
+    case 'FEEDBACK_RESOLVED':
+      // A feedback carries its own deadline (issue 15).
+      return { ...e, dueAt: formatLocalIso(v2.feedback!.dueAt) };
+    default:
+      return e;
+  }
 }
 
 export class DossierFeed {
@@ -202,6 +236,8 @@ export class DossierFeed {
   private readonly unitProfiles: readonly UnitProfile[];
   private readonly unitCumulative: Float64Array;
   private readonly unitProcedures: readonly { list: readonly ProcedureSpec[]; cumulative: Float64Array }[];
+  readonly v2Share: number;
+  private readonly unitV2: readonly V2UnitRates[];
   private readonly pending = new MinHeap<PendingEvent>(pendingBefore);
   private seq = 0;
   /** Where the first window began: receipts before it are not part of this feed. */
@@ -226,6 +262,16 @@ export class DossierFeed {
     const commune = { list: COMMUNE_PROCEDURES, cumulative: cumulativeWeights(COMMUNE_PROCEDURES) };
     const provincial = { list: PROVINCIAL_PROCEDURES, cumulative: cumulativeWeights(PROVINCIAL_PROCEDURES) };
     this.unitProcedures = this.unitProfiles.map((p) => (p.divisionType === PROVINCIAL_CENTRE_TYPE ? provincial : commune));
+    const v2Share = opts.v2Share ?? 0;
+    if (!(v2Share >= 0 && v2Share <= 1)) throw new RangeError(`v2Share must be in [0, 1], got ${v2Share}`);
+    this.v2Share = v2Share;
+    this.unitV2 = this.unitProfiles.map((p) => v2UnitRates(opts.seed, p.code, p.divisionType === PROVINCIAL_CENTRE_TYPE, v2Share));
+  }
+
+  /** Whether a unit's source speaks v2. */
+  isV2Unit(unitCode: string): boolean {
+    const i = this.unitProfiles.findIndex((p) => p.code === unitCode);
+    return i >= 0 && this.unitV2[i].isV2;
   }
 
   /** Each unit's simulated behaviour (expected shares; observed ones vary around them). */
@@ -314,16 +360,18 @@ export class DossierFeed {
     const dateCode = yymmdd(day);
     const prefixOfUnit = this.unitProfiles.map((p) => `H${this.provinceCode}.${p.code}-${dateCode}-`);
     const origin = this.origin as number;
+    // The v2 facts come from a stream of their own, so v1 draws are the same with or without them.
+    const v2rng = this.v2Share > 0 ? new Prng(this.seed, 'v2', day) : undefined;
     for (const i of order) {
       const u = unitOf[i];
       const seq = ++seqOfUnit[u];
       // join() builds a flat string; a template literal would keep a rope alive in the queue.
       const dossierId = [prefixOfUnit[u], String(seq).padStart(6, '0')].join('');
-      this.planDossier(rng, day, u, dossierId, timeOf[i], timeOf[i] >= origin);
+      this.planDossier(rng, v2rng, day, u, dossierId, timeOf[i], timeOf[i] >= origin);
     }
   }
 
-  private planDossier(rng: Prng, day: number, u: number, dossierId: string, receivedAt: number, keep: boolean): void {
+  private planDossier(rng: Prng, v2rng: Prng | undefined, day: number, u: number, dossierId: string, receivedAt: number, keep: boolean): void {
     const profile = this.unitProfiles[u];
     const life = this.lifecycle;
     const procedures = this.unitProcedures[u];
@@ -366,9 +414,24 @@ export class DossierFeed {
       }
     }
 
+    if (v2rng) {
+      // Drawn for every dossier, kept or not, v2 unit or not: the stream stays aligned.
+      const v2 = planV2(v2rng, this.unitV2[u], { online: dossier.channel === 'ONLINE', receivedAt, resolvedAt: dossier.resolvedAt });
+      if (this.unitV2[u].isV2) dossier.v2 = v2;
+    }
+
     if (!keep) return;
     this.schedule(receivedAt, 'RECEIVED', receivedId, dossier);
     if (lateId !== undefined) this.schedule(dossier.lateFlaggedAt as number, 'LATE', lateId, dossier);
     if (resolvedId !== undefined) this.schedule(dossier.resolvedAt as number, 'RESOLVED', resolvedId, dossier);
+    const v2 = dossier.v2;
+    if (!v2) return;
+    if (v2.payment) this.schedule(v2.payment.at, 'PAID', v2.payment.eventId, dossier);
+    if (v2.rating) this.schedule(v2.rating.at, 'RATED', v2.rating.eventId, dossier);
+    if (v2.feedback) {
+      this.schedule(v2.feedback.at, 'FEEDBACK_RECEIVED', v2.feedback.eventId, dossier);
+      this.schedule(v2.feedback.resolvedAt, 'FEEDBACK_RESOLVED', v2.feedback.resolvedEventId, dossier);
+    }
+    if (v2.withdrawal) this.schedule(v2.withdrawal.at, 'WITHDRAWN', v2.withdrawal.eventId, dossier);
   }
 }

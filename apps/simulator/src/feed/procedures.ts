@@ -1,48 +1,50 @@
+import { loadSampleProcedures } from '@tthc/catalogue';
+import type { Procedure } from '@tthc/domain';
+
 /**
- * A small procedure (TTHC) catalogue for the simulator.
- *
- * The codes have the shape of the national TTHC database's codes (`1.00xxxx`) but the mapping
- * code → deadline → share of volume is the simulator's assumption, not published data; what the
- * pipeline needs from them is a realistic spread of deadlines (1–15 working days) and a mix in
- * which short commune procedures (civil status, certification) dominate by count.
+ * The simulator's procedures, drawn from the procedure catalogue's real sample
+ * (libs/catalogue/data/procedures-sample.csv, issue 15): the codes, levels and statutory deadlines
+ * are the catalogue's, so every simulated dossier's procedure is one the api can name and put
+ * under a level. What is the simulator's own assumption is the share of volume each procedure
+ * gets: short commune procedures (civil status, residence, certification) dominate by count.
  */
-export type DeadlineWorkingDays = 1 | 3 | 5 | 7 | 10 | 15;
+export type DeadlineWorkingDays = number;
 
 export interface ProcedureSpec {
   code: string;
-  /** Statutory deadline in working days (hạn giải quyết). */
+  /** Statutory deadline in working days (hạn giải quyết), from the catalogue. */
   workingDays: DeadlineWorkingDays;
   /** Relative share of the dossiers of the units that offer it. */
   weight: number;
 }
 
-/** Procedures received at the commune centres (cấp xã). */
-export const COMMUNE_PROCEDURES: readonly ProcedureSpec[] = [
-  { code: '1.004227', workingDays: 1, weight: 22 },
-  { code: '1.001193', workingDays: 1, weight: 18 },
-  { code: '1.001766', workingDays: 1, weight: 9 },
-  { code: '1.000894', workingDays: 3, weight: 6 },
-  { code: '1.000656', workingDays: 3, weight: 4 },
-  { code: '1.003583', workingDays: 3, weight: 8 },
-  { code: '1.001612', workingDays: 5, weight: 10 },
-  { code: '1.001022', workingDays: 5, weight: 7 },
-  { code: '1.000775', workingDays: 7, weight: 6 },
-  { code: '1.002335', workingDays: 10, weight: 6 },
-  { code: '1.004873', workingDays: 15, weight: 4 },
-];
+/** Relative volume per procedure code at the commune centres (cấp xã): the simulator's assumption. */
+const COMMUNE_WEIGHTS: Readonly<Record<string, number>> = {
+  '1.001193': 18, '1.004194': 14, '2.000884': 12, '2.000815': 12, '1.000656': 9, '2.001159': 8, '1.004873': 7,
+  '1.000894': 6, '1.004222': 6, '1.002755': 5, '1.003677': 4, '2.000635': 4, '1.001612': 4, '1.010028': 3, '1.003197': 3,
+  '1.010038': 3, '1.001022': 2, '1.000689': 2, '1.004884': 2, '1.004837': 1, '1.003583': 1,
+};
 
-/** Procedures received at the provincial centre (cấp tỉnh). */
-export const PROVINCIAL_PROCEDURES: readonly ProcedureSpec[] = [
-  { code: '1.001048', workingDays: 3, weight: 10 },
-  { code: '1.004946', workingDays: 5, weight: 14 },
-  { code: '1.001612', workingDays: 5, weight: 12 },
-  { code: '1.000420', workingDays: 7, weight: 12 },
-  { code: '1.004488', workingDays: 7, weight: 13 },
-  { code: '1.005388', workingDays: 10, weight: 16 },
-  { code: '1.003011', workingDays: 10, weight: 8 },
-  { code: '1.002253', workingDays: 15, weight: 9 },
-  { code: '1.000049', workingDays: 15, weight: 6 },
-];
+/** Relative volume at the provincial centre (cấp tỉnh). */
+const PROVINCIAL_WEIGHTS: Readonly<Record<string, number>> = {
+  '1.000010': 30, '2.000815': 14, '2.000884': 12, '1.014199': 16, '1.014201': 12, '1.014200': 8, '1.014197': 8,
+};
+
+function specs(catalogue: readonly Procedure[], weights: Readonly<Record<string, number>>): ProcedureSpec[] {
+  return Object.entries(weights).map(([code, weight]) => {
+    const p = catalogue.find((x) => x.code === code);
+    if (!p || p.deadlineWorkingDays === null) throw new Error(`simulator procedure ${code} is not in the catalogue sample with a deadline`);
+    return { code, workingDays: p.deadlineWorkingDays, weight };
+  });
+}
+
+const CATALOGUE = loadSampleProcedures();
+
+/** Procedures received at the commune centres: the catalogue's commune and shared ones. */
+export const COMMUNE_PROCEDURES: readonly ProcedureSpec[] = specs(CATALOGUE, COMMUNE_WEIGHTS);
+
+/** Procedures received at the provincial centre: the catalogue's provincial and shared ones. */
+export const PROVINCIAL_PROCEDURES: readonly ProcedureSpec[] = specs(CATALOGUE, PROVINCIAL_WEIGHTS);
 
 /** Running sums of the weights, for Prng#pickCumulative. */
 export function cumulativeWeights(items: readonly { weight: number }[]): Float64Array {

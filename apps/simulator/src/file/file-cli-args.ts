@@ -3,12 +3,14 @@ import { parseArgs } from 'node:util';
 /** Command lines of the file modes (issue 6): pure parsing, tested without a process. */
 export const FILE_USAGE = `Usage:
   node dist/apps/simulator/src/main.js file --from YYYY-MM-DD --to YYYY-MM-DD --out <dir>
-        [--seed 86] [--rate-scale 1] [--no-disorder] [--province 86|all]
+        [--seed 86] [--rate-scale 1] [--v2-share 0] [--no-disorder] [--province 86|all]
       writes <dir>/events.ndjson (one Kafka record per line, with duplicates, re-sends,
       reordering, late arrivals and malformed lines) and <dir>/ground-truth.json (per unit,
       per local day counters of the clean feed, counted from the simulator's dossier model);
       --province all: the national catalogue (every commune and provincial centre) — scale
-      the volume with --rate-scale
+      the volume with --rate-scale; --v2-share: share of units whose source speaks event
+      contract v2 (default 0, the benchmarks' v1 feed); ground-truth.json then carries the
+      indicator totals too
   node dist/apps/simulator/src/main.js produce --file <dir>/events.ndjson [--topic T]
         [--batch 5000] [--in-flight 6]
       sends the file to Kafka as fast as the broker takes it (acks -1); prints one JSON line
@@ -24,6 +26,8 @@ export interface FileModeOptions {
   out: string;
   seed: number;
   rateScale: number;
+  /** Share of the units whose source speaks contract v2 (issue 15). */
+  v2Share: number;
   disorder: boolean;
   /** The unit catalogue: a province's NSO code, or `all` for the country. */
   province: string;
@@ -65,6 +69,7 @@ export function parseFileArgs(argv: readonly string[], env: Record<string, strin
         out: { type: 'string' },
         seed: { type: 'string' },
         'rate-scale': { type: 'string' },
+        'v2-share': { type: 'string' },
         'no-disorder': { type: 'boolean' },
         province: { type: 'string' },
         file: { type: 'string' },
@@ -95,9 +100,12 @@ export function parseFileArgs(argv: readonly string[], env: Record<string, strin
     if (!(rawScale.trim() !== '' && Number.isFinite(rateScale) && rateScale >= 0 && rateScale <= 100_000)) {
       return { kind: 'error', message: `--rate-scale must be a number 0..100000, got "${rawScale}"` };
     }
+    const rawShare = str('v2-share') ?? '0';
+    const v2Share = Number(rawShare);
+    if (!(rawShare.trim() !== '' && v2Share >= 0 && v2Share <= 1)) return { kind: 'error', message: `--v2-share must be a share 0..1, got "${rawShare}"` };
     const province = str('province') ?? '86';
     if (!/^(\d{2}|all)$/.test(province)) return { kind: 'error', message: `--province must be a 2-digit province code or "all", got "${province}"` };
-    return { kind: 'run', options: { command: 'file', from, to, out, seed, rateScale, disorder: !values['no-disorder'], province } };
+    return { kind: 'run', options: { command: 'file', from, to, out, seed, rateScale, v2Share, disorder: !values['no-disorder'], province } };
   }
   if (command === 'produce') {
     const file = str('file');

@@ -1,4 +1,4 @@
-import type { KeyedDayCounters } from '@tthc/domain';
+import { type IndicatorCounts, type KeyedDayCounters, SATISFIED_FROM_SCORE } from '@tthc/domain';
 import type { FeedEvent, PlannedDossier } from '../feed/dossier-feed';
 import { DAY_MS, localDayIndex } from '../feed/local-time';
 
@@ -40,6 +40,22 @@ export interface GroundTruth {
   totals: GroundTruthCounters;
   /** Non-zero (unit, day) rows, sorted by unit then day. */
   days: GroundTruthDay[];
+  /** Share of the units whose source speaks contract v2 (issue 15). */
+  v2Share: number;
+  /** The period's indicator totals (issue 15) from the same model: every IndicatorCounts field but the gauges. */
+  indicatorTotals: GroundTruthIndicators;
+}
+
+/** The indicator counts a ground truth carries: all but the open/overdue gauge changes. */
+export type GroundTruthIndicators = Omit<IndicatorCounts, 'openChange' | 'overdueChange'>;
+
+export function zeroGroundTruthIndicators(): GroundTruthIndicators {
+  return {
+    receivedTotal: 0, receivedOnline: 0, receivedDirect: 0, receivedV2: 0, fullyOnline: 0, componentsDigitized: 0,
+    resolvedTotal: 0, resolvedOnTime: 0, resolvedAhead: 0, resolvedLate: 0, handlingCount: 0, handlingMsSum: 0,
+    resolvedV2: 0, resultElectronic: 0, resultDigitized: 0, dataReused: 0, paidOnline: 0, paidCounter: 0,
+    ratedCount: 0, ratingSum: 0, ratedSatisfied: 0, feedbackReceived: 0, feedbackResolvedOnTime: 0, feedbackResolvedLate: 0, withdrawn: 0,
+  };
 }
 
 export function zeroGroundTruthCounters(): GroundTruthCounters {
@@ -56,9 +72,11 @@ const isoDay = (dayIndex: number): string => new Date(dayIndex * DAY_MS).toISOSt
  */
 export class GroundTruthTally {
   private readonly rows = new Map<string, GroundTruthDay>();
+  private readonly indicators = zeroGroundTruthIndicators();
 
   record(event: FeedEvent, dossier: Readonly<PlannedDossier>): void {
     const type = event.value.type;
+    this.recordIndicators(type, dossier);
     if (type === 'RECEIVED') {
       const row = this.row(dossier.unitCode, dossier.receivedAt);
       row.receivedTotal++;
@@ -72,6 +90,67 @@ export class GroundTruthTally {
       else row.resolvedLate++;
     }
     // LATE flags feed the overdue gauge, not the day counters.
+  }
+
+  /** The indicator totals of everything recorded, from the planned dossier (receipt, deadline, v2 plan). */
+  indicatorTotals(): GroundTruthIndicators {
+    return { ...this.indicators };
+  }
+
+  private recordIndicators(type: FeedEvent['value']['type'], d: Readonly<PlannedDossier>): void {
+    const t = this.indicators;
+    const v2 = d.v2;
+    switch (type) {
+      case 'RECEIVED':
+        t.receivedTotal++;
+        if (d.channel === 'ONLINE') t.receivedOnline++;
+        else t.receivedDirect++;
+        if (v2) {
+          t.receivedV2++;
+          if (v2.fullyOnline) t.fullyOnline++;
+          if (v2.componentsDigitized) t.componentsDigitized++;
+        }
+        return;
+      case 'RESOLVED': {
+        const at = d.resolvedAt as number;
+        t.resolvedTotal++;
+        if (at <= d.dueAt) {
+          t.resolvedOnTime++;
+          if (localDayIndex(at) < localDayIndex(d.dueAt)) t.resolvedAhead++;
+        } else t.resolvedLate++;
+        if (d.receivedAt <= at) {
+          t.handlingCount++;
+          t.handlingMsSum += at - d.receivedAt;
+        }
+        if (v2) {
+          t.resolvedV2++;
+          if (v2.resultElectronic) t.resultElectronic++;
+          if (v2.resultDigitized) t.resultDigitized++;
+          if (v2.dataReused) t.dataReused++;
+        }
+        return;
+      }
+      case 'PAID':
+        if (v2?.payment?.method === 'ONLINE') t.paidOnline++;
+        else t.paidCounter++;
+        return;
+      case 'RATED':
+        t.ratedCount++;
+        t.ratingSum += v2!.rating!.score;
+        if (v2!.rating!.score >= SATISFIED_FROM_SCORE) t.ratedSatisfied++;
+        return;
+      case 'FEEDBACK_RECEIVED':
+        t.feedbackReceived++;
+        return;
+      case 'FEEDBACK_RESOLVED':
+        if (v2!.feedback!.resolvedAt <= v2!.feedback!.dueAt) t.feedbackResolvedOnTime++;
+        else t.feedbackResolvedLate++;
+        return;
+      case 'WITHDRAWN':
+        t.withdrawn++;
+        return;
+      default:
+    }
   }
 
   days(): GroundTruthDay[] {

@@ -18,6 +18,8 @@ export interface PeriodFileOptions {
   rateScale?: number;
   outDir: string;
   disorder?: DisorderOptions;
+  /** Share of the units whose source speaks contract v2 (default 0: the benchmarks' v1 feed). */
+  v2Share?: number;
 }
 
 const LOCAL_OFFSET_MS = 7 * 60 * 60 * 1000;
@@ -45,6 +47,7 @@ export function writePeriodFile(opts: PeriodFileOptions): GroundTruth {
     seed: opts.seed,
     units: opts.units,
     dossiersPerDay: (opts.dossiersPerDay ?? DEFAULT_DOSSIERS_PER_DAY) * rateScale,
+    v2Share: opts.v2Share,
   });
 
   mkdirSync(opts.outDir, { recursive: true });
@@ -93,6 +96,8 @@ export function writePeriodFile(opts: PeriodFileOptions): GroundTruth {
     expected: { rawEvents: c.clean + c.resent, dlq: c.malformed, validated: c.clean + c.resent },
     totals: tally.totals(),
     days: tally.days(),
+    v2Share: feed.v2Share,
+    indicatorTotals: tally.indicatorTotals(),
   };
   writeFileSync(join(opts.outDir, GROUND_TRUTH_FILE), `${JSON.stringify(truth, null, 1)}\n`);
   return truth;

@@ -1,0 +1,5 @@
+export * from './indicator-counts';
+export * from './indicator-rates';
+export * from './score-766';
+export * from './indicator-fold';
+export * from './indicator-diff';
