@@ -2,6 +2,7 @@
 // same headless Chromium the browser test drives (playwright-core, Debian's chromium).
 //   node scripts/dashboard-screenshot.js http://127.0.0.1:3000 docs/dashboard-766.png [api-key]
 // It waits until the page shows the live figures and the 766 table before it shoots.
+/* global document, window -- read inside page.waitForFunction, which runs in the browser */
 const { chromium } = require('playwright-core');
 
 async function main([base = 'http://127.0.0.1:3000', out = 'docs/dashboard-766.png', key = 'local-ioc-key']) {

@@ -147,7 +147,7 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
       LIVE_REFRESH_MS: '1000',
     });
     await h.start('ingest', 'aggregator', 'notifier', 'api');
-    const server = h.http() as Server;
+    const server = h.http();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     port = (server.address() as AddressInfo).port;
     live = await SseClient.open(port, '?apiKey=local-ioc-key');

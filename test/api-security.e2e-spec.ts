@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type IncomingMessage, get as httpGet } from 'node:http';
-import type { AddressInfo, Server } from 'node:net';
+import { type IncomingMessage, type Server as HttpServer, get as httpGet } from 'node:http';
+import { type AddressInfo, type Server, createServer as createNetServer } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
@@ -24,6 +24,8 @@ const NOW = '2025-10-15T12:00:00+07:00';
 const clock = fixedClock(NOW);
 const sha256 = (key: string) => createHash('sha256').update(key).digest('hex');
 const newKey = () => `tthc_${randomBytes(24).toString('base64url')}`;
+/** An app's HTTP server for supertest: Nest types it `any`; the Express platform serves a node:http Server. */
+const httpOf = (app: INestApplication) => app.getHttpServer() as HttpServer;
 
 const OPERATOR_KEY = newKey();
 const IOC_KEY = newKey();
@@ -158,7 +160,7 @@ describe('API security outside local mode (real PostgreSQL, Redis; two api repli
     it('throttles wrong keys per client address, in Redis: 300 guesses get 5 × 401, then 429 with Retry-After on both replicas', async () => {
       const statuses: number[] = [];
       for (let i = 0; i < 300; i++) {
-        const server = (i % 2 === 0 ? h.http() : api2.getHttpServer()) as Server;
+        const server = i % 2 === 0 ? h.http() : httpOf(api2);
         const res = await request(server).get('/api/v1/units').set({ ...FROM_A, ...header(newKey()) });
         statuses.push(res.status);
         if (res.status === 429) {
@@ -169,24 +171,24 @@ describe('API security outside local mode (real PostgreSQL, Redis; two api repli
       expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
       expect(statuses.slice(5).every((s) => s === 429)).toBe(true);
       // A blocked address is refused even with a valid key: a guesser learns nothing from a 200.
-      for (const server of [h.http(), api2.getHttpServer()]) {
+      for (const server of [h.http(), httpOf(api2)]) {
         const res = await request(server).get('/api/v1/units').set({ ...FROM_A, ...header(IOC_KEY) });
         expect(res.status).toBe(429);
         expect(res.body.message).toMatch(/^too many invalid API keys from this address; retry in \d+ s$/);
       }
       // Another address is not affected.
       expect((await request(h.http()).get('/api/v1/units').set({ ...FROM_B, ...header(IOC_KEY) })).status).toBe(200);
-      expect((await request(api2.getHttpServer()).get('/api/v1/units').set({ ...FROM_B, ...header(newKey()) })).status).toBe(401);
+      expect((await request(httpOf(api2)).get('/api/v1/units').set({ ...FROM_B, ...header(newKey()) })).status).toBe(401);
     });
 
     it('shares one request budget per key across replicas and routes', async () => {
       const statuses: number[] = [];
       for (let i = 0; i < 40; i++) {
-        const server = i % 2 === 0 ? h.http() : api2.getHttpServer();
+        const server = i % 2 === 0 ? h.http() : httpOf(api2);
         statuses.push((await request(server).get(i % 3 === 0 ? '/api/v1/units' : '/api/v1/alerts').set(header(PROBE_KEY))).status);
       }
       expect(statuses.every((s) => s === 200)).toBe(true);
-      for (const server of [h.http(), api2.getHttpServer()]) {
+      for (const server of [h.http(), httpOf(api2)]) {
         const res = await request(server).get('/api/v1/alerts/summary').set(header(PROBE_KEY));
         expect(res.status).toBe(429);
         expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
@@ -265,14 +267,14 @@ describe('API security outside local mode (real PostgreSQL, Redis; two api repli
 
     it('answers health without the driver’s error text', async () => {
       const closed = await new Promise<number>((resolve) => {
-        const s = require('node:net').createServer();
+        const s = createNetServer();
         s.listen(0, '127.0.0.1', () => {
           const { port } = s.address() as AddressInfo;
           s.close(() => resolve(port));
         });
       });
       const noRedis = await startApi({ ...h.env, REDIS_URL: `redis://127.0.0.1:${closed}` });
-      const res = await request(noRedis.getHttpServer()).get('/api/v1/health');
+      const res = await request(httpOf(noRedis)).get('/api/v1/health');
       expect(res.status).toBe(503);
       expect(res.body.error).toEqual({ redis: { status: 'down', message: 'not reachable' } });
       expect(res.text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|retries/i);
@@ -293,7 +295,7 @@ describe('API security outside local mode (real PostgreSQL, Redis; two api repli
       try {
         await holder.query('BEGIN');
         await holder.query('LOCK TABLE unit_daily_counters IN ACCESS EXCLUSIVE MODE');
-        const res = await request(impatient.getHttpServer()).get('/api/v1/metrics/province?from=2025-07-01&to=2025-07-31').set(header(IOC_KEY));
+        const res = await request(httpOf(impatient)).get('/api/v1/metrics/province?from=2025-07-01&to=2025-07-31').set(header(IOC_KEY));
         expect(res.status).toBe(503);
         expect(res.headers['retry-after']).toBe('5');
         expect(res.body).toEqual({ statusCode: 503, message: 'the database is busy; retry in 5 s' });

@@ -113,7 +113,7 @@ describe('query API (real Kafka, PostgreSQL, Redis)', () => {
       const res = await get('/api/v1/metrics/units?from=2025-07-01&to=2025-09-30', IOC);
       expect(res.status).toBe(200);
       expect(res.body.units).toHaveLength(125);
-      const byCode = new Map(res.body.units.map((u: { unitCode: string }) => [u.unitCode, u]));
+      const byCode = new Map((res.body.units as { unitCode: string }[]).map((u) => [u.unitCode, u]));
       expect(byCode.get(B)).toEqual({ unitCode: B, from: '2025-07-01', to: '2025-09-30', ...fig([3, 1, 2, 1 / 3], [2, 2, 0, 1], [1, 0, 2, 3, 2 / 3]) });
       expect(byCode.get(OTHER)).toEqual({ unitCode: OTHER, from: '2025-07-01', to: '2025-09-30', ...ZERO });
     });
@@ -460,7 +460,7 @@ describe('query API (real Kafka, PostgreSQL, Redis)', () => {
       const series = doc.paths['/api/v1/metrics/units/{unitCode}/series'].get;
       expect(series.security).toEqual([{ 'api-key': [] }]);
       expect(series.parameters.find((p: { name: string }) => p.name === 'granularity').schema.enum).toEqual(['day', 'month', 'quarter', 'year']);
-      expect(Object.keys(doc.components.schemas.UnitMetricsDto.properties)).toEqual(
+      expect(Object.keys(doc.components.schemas.UnitMetricsDto.properties as object)).toEqual(
         expect.arrayContaining(['unitCode', 'onlineRate', 'onTimeRate', 'overdueOpen', 'progressRate766', 'progress766Numerator', 'progress766Denominator']),
       );
       const ui = await request(h.http()).get('/api/docs/');

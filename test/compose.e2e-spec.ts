@@ -18,14 +18,19 @@ function composeCommand(): string[] {
   throw new Error('neither `docker compose` nor `docker-compose` is installed: apt-get install docker-compose');
 }
 
-function config(env: Record<string, string> = {}): { services: Record<string, any> } {
+/** What the checks read of `compose config`'s output: its services' profiles and environment. */
+interface ComposeConfig {
+  services: Record<string, { profiles?: string[]; environment: Record<string, string> }>;
+}
+
+function config(env: Record<string, string> = {}): ComposeConfig {
   const [cmd, ...args] = composeCommand();
   const out = execFileSync(cmd, [...args, '-f', join(ROOT, 'docker-compose.yml'), '--profile', 'local', '--profile', 'production', 'config'], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, API_KEYS: '', ...env },
   });
-  return parseYaml(out) as { services: Record<string, any> };
+  return parseYaml(out) as ComposeConfig;
 }
 
 describe('docker-compose.yml (checked by the Docker client, no engine)', () => {

@@ -93,7 +93,7 @@ describe('procedure catalogue and indicators api (real PostgreSQL)', () => {
       expect(r.digitisedRate).toBeCloseTo((6 + 7) / (20 + 10), 12);
       expect(r.onlinePaymentRate).toBe(4 / 5);
       expect(r.averageScore).toBe(22 / 5);
-      const points = Object.fromEntries(first.score766.groups.map((g: { group: string; points: number }) => [g.group, g.points]));
+      const points = Object.fromEntries((first.score766.groups as { group: string; points: number }[]).map((g) => [g.group, g.points]));
       expect(points.transparency).toBeCloseTo(18 * (1 / 2), 9);
       expect(points.progress).toBeCloseTo(20 * ((14 / 15 + 20 / 22) / 2), 9);
       expect(points.digitisation).toBeCloseTo(22 * ((8 / 10 + 13 / 30 + 5 / 10) / 3), 9);
@@ -107,7 +107,7 @@ describe('procedure catalogue and indicators api (real PostgreSQL)', () => {
 
     it('per level: commune, shared, provincial and the uncatalogued code add up to the province', async () => {
       const res = await get(`/api/v1/metrics/indicators?${JULY}&by=level&rankBy=onlineRate`).expect(200);
-      const received = Object.fromEntries(res.body.rows.map((l: { key: string; counts: { receivedTotal: number } }) => [l.key, l.counts.receivedTotal]));
+      const received = Object.fromEntries((res.body.rows as { key: string; counts: { receivedTotal: number } }[]).map((l) => [l.key, l.counts.receivedTotal]));
       expect(received).toEqual({ COMMUNE: 10, SHARED: 10, PROVINCIAL: 0, UNCATALOGUED: 4 });
       expect(res.body.rows.map((l: { key: string }) => l.key)).toEqual(['UNCATALOGUED', 'COMMUNE', 'SHARED', 'PROVINCIAL']);
       expect(res.body.rows.find((l: { key: string }) => l.key === 'SHARED').name).toBe('Dùng chung hai cấp');
@@ -168,12 +168,12 @@ describe('procedure catalogue and indicators api (real PostgreSQL)', () => {
 
   it('documents the new routes and their parameters in the OpenAPI document', async () => {
     const doc = (await request(h.http()).get('/api/docs-json').expect(200)).body;
-    expect(Object.keys(doc.paths)).toEqual(
+    expect(Object.keys(doc.paths as object)).toEqual(
       expect.arrayContaining(['/api/v1/procedures', '/api/v1/metrics/indicators', '/api/v1/metrics/indicators/series', '/api/v1/exports/indicators.csv', '/api/v1/exports/indicators.xlsx']),
     );
     const params = doc.paths['/api/v1/metrics/indicators'].get.parameters.map((p: { name: string }) => p.name);
     expect(params).toEqual(expect.arrayContaining(['from', 'to', 'by', 'rankBy', 'unitCode', 'procedureCode', 'level', 'essential']));
-    expect(Object.keys(doc.components.schemas.IndicatorRatesDto.properties)).toEqual(expect.arrayContaining(['fullyOnlineRate', 'averageHandlingDays', 'satisfactionRate']));
+    expect(Object.keys(doc.components.schemas.IndicatorRatesDto.properties as object)).toEqual(expect.arrayContaining(['fullyOnlineRate', 'averageHandlingDays', 'satisfactionRate']));
   });
 
   describe('GET /exports/indicators.csv|.xlsx', () => {

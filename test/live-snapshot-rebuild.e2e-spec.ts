@@ -40,8 +40,9 @@ describe('live snapshot after a Redis flush (a private redis-server, real Kafka,
     );
     return Object.fromEntries(rows.map((r) => [r.unit_code, r.n]));
   };
-  const fromLive = (body: { units: { unitCode: string; monthToDate: { receivedTotal: number } }[] }) =>
-    Object.fromEntries(body.units.filter((u) => u.monthToDate.receivedTotal > 0).map((u) => [u.unitCode, u.monthToDate.receivedTotal]));
+  // A /metrics/live body (supertest types it `any`), read for each unit's month-to-date receipts.
+  const fromLive = (live: unknown) =>
+    Object.fromEntries((live as { units: { unitCode: string; monthToDate: { receivedTotal: number } }[] }).units.filter((u) => u.monthToDate.receivedTotal > 0).map((u) => [u.unitCode, u.monthToDate.receivedTotal]));
 
   beforeAll(async () => {
     redisServer = await PrivateRedis.start();

@@ -225,7 +225,7 @@ describe('pipeline (real Kafka, PostgreSQL, Redis)', () => {
           receivedTotal: 30, receivedOnline: 20, receivedDirect: 10, resolvedTotal: 20, resolvedOnTime: 20, resolvedLate: 0,
         });
         // Everything on the validated topic has been applied, so nothing is left to double count.
-        const offsets = await h.kafka.admin();
+        const offsets = h.kafka.admin();
         await offsets.connect();
         const ends = await offsets.fetchTopicOffsets(h.env.TOPIC_VALIDATED!);
         await offsets.disconnect();

@@ -79,7 +79,7 @@ describe('poison records (real processes, Kafka, PostgreSQL)', () => {
     }
     for (let i = 0; i < BURST; i += 20) await events(Array.from({ length: 20 }, () => Buffer.alloc(BURST_BYTES, 0x7b)));
     await events([Buffer.alloc(HUGE_BYTES, 0x20)]);
-    await h.produce([good(`${n++}`), good(`${n++}`)].map(onP0));
+    await h.produce([good(`${n}`), good(`${n + 1}`)].map(onP0));
 
     const expectedDead = poison.length + BURST + 1;
     dlq = await h.readTopic(h.env.TOPIC_DLQ!, expectedDead, 90_000);

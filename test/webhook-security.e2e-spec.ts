@@ -77,7 +77,7 @@ describe('webhooks a receiver can trust (real Kafka, PostgreSQL, Redis, HTTP rec
     });
     await h.start('ingest', 'aggregator', 'notifier', 'api');
     // A copy of every line the notifier's logger writes, passed on unchanged.
-    const stream = (h.app('notifier').get(LOGGER) as Record<symbol, { write(line: string): unknown }>)[pino.symbols.streamSym];
+    const stream = h.app('notifier').get<symbol, Record<symbol, { write(line: string): unknown }>>(LOGGER)[pino.symbols.streamSym];
     const write = stream.write.bind(stream);
     stream.write = (line: string) => (logged.push(line), write(line));
     // 30 receipts, 15 online: the unit opens one alert, whose notification goes to the three receivers.

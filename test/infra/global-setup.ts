@@ -16,7 +16,6 @@ interface Started {
   containers: { stop(): Promise<unknown> }[];
 }
 declare global {
-  // eslint-disable-next-line no-var
   var __TTHC_INFRA__: Started | undefined;
 }
 

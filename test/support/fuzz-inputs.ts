@@ -88,7 +88,7 @@ function badInput(n: number): fc.Arbitrary<FuzzInput> {
     }),
     fc.tuple(base(n), fc.constantFrom(...REQUIRED), fc.oneof(fc.integer(), fc.boolean(), fc.constant([]), fc.constant({}), fc.double({ noNaN: true }), fc.constant('1'))).map(([b, f, v]) =>
       // A string where schemaVersion needs a number, a number/bool/array/object where a string is needed.
-      bad(`wrong type for ${f}`, json(withField(b, f, f === 'schemaVersion' ? String(v) : typeof v === 'string' ? 7 : v))),
+      bad(`wrong type for ${f}`, json(withField(b, f, f === 'schemaVersion' ? JSON.stringify(v) : typeof v === 'string' ? 7 : v))),
     ),
     fc.tuple(base(n), fc.constantFrom(...STRING_FIELDS), fc.nat(), fc.constantFrom('\u0000', '\u0001', '\u001f', '\u007f', '\u0085', '\u009f', '\t', '\n')).map(([b, f, i, c]) =>
       bad(`control character in ${f}`, json(withField(b, f, insertAt(String(b.event[f]), i, c)))),

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import Redis from 'ioredis';
@@ -125,10 +126,11 @@ export class PipelineHarness {
     return app;
   }
 
-  http() {
+  /** The api's HTTP server, for supertest (Nest types it `any`; the Express platform serves a node:http Server). */
+  http(): Server {
     const api = this.apps.get('api') as INestApplication | undefined;
     if (!api) throw new Error('start the api first');
-    return api.getHttpServer();
+    return api.getHttpServer() as Server;
   }
 
   async produce(messages: { key?: string; value: string | Buffer }[], topic = this.env.TOPIC_EVENTS!): Promise<void> {

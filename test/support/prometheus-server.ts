@@ -56,8 +56,8 @@ export class PrometheusServer {
       [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
     const server = new PrometheusServer(`http://127.0.0.1:${port}`, child, dir, () => output);
     const deadline = Date.now() + 30_000;
     for (;;) {

@@ -85,7 +85,7 @@ export class WorkerContext {
 /** A batch as kafkajs hands it over: consecutive offsets from `first`. */
 export function batchOf(topic: string, values: (string | Buffer)[], first = 0, key = 'k'): { topic: string; partition: number; messages: KafkaMessage[]; nextOffset: string } {
   const messages = values.map(
-    (value, i) => ({ key: Buffer.from(key), value: Buffer.from(value), offset: String(first + i), timestamp: '0', attributes: 0, headers: {} }) as KafkaMessage,
+    (value, i) => ({ key: Buffer.from(key), value: Buffer.from(value), offset: String(first + i), timestamp: '0', attributes: 0, headers: {} }),
   );
   return { topic, partition: 0, messages, nextOffset: String(first + values.length) };
 }

@@ -8,7 +8,7 @@ import { LiveSnapshotPublisher } from './live-snapshot.publisher';
 
 @Module({})
 export class AggregatorModule {
-  static register({ env, databaseSchema, clock, transport, logDestination }: AppModuleOptions): DynamicModule {
+  static register(this: void, { env, databaseSchema, clock, transport, logDestination }: AppModuleOptions): DynamicModule {
     const settings = loadSettings(AggregatorSettings, env);
     return {
       module: AggregatorModule,

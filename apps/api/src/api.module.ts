@@ -31,7 +31,7 @@ export class ApiModule {
     return loadSettings(ApiSettings, env);
   }
 
-  static register({ env, databaseSchema, clock }: AppModuleOptions): DynamicModule {
+  static register(this: void, { env, databaseSchema, clock }: AppModuleOptions): DynamicModule {
     const settings = ApiModule.settingsFrom(env);
     const infrastructure = InfrastructureModule.forRoot({ appName: 'api', settings, databaseSchema, clock });
     return {

@@ -15,7 +15,7 @@ export class ApiSettings extends CommonSettings implements CrossCheckedSettings 
    */
   @SecretSetting()
   // Empty counts as unset (compose passes `${API_KEYS:-}`), so the message says what is missing.
-  @Transform(({ value }) => (value === '' ? undefined : value))
+  @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value))
   @IsOptional()
   @Matches(API_KEYS_PATTERN, {
     message: 'must be name:role[|role]:sha256hex,… (name: a-z 0-9 . _ -, roles ioc|operator|auditor|admin, the hex SHA-256 of the key)',

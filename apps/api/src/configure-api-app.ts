@@ -1,4 +1,5 @@
 import { type INestApplication, RequestMethod } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { SETTINGS } from '@tthc/infrastructure';
 import type { ApiSettings } from './api.settings';
@@ -20,7 +21,8 @@ export function configureApiApp(app: INestApplication): INestApplication {
   app.use(securityHeaders);
   if (settings.TRUST_PROXY !== '') {
     const hops = /^\d+$/.test(settings.TRUST_PROXY) ? Number(settings.TRUST_PROXY) : settings.TRUST_PROXY;
-    app.getHttpAdapter().getInstance().set('trust proxy', hops);
+    // Nest's default platform, Express, serves the api; its `set` is typed there, not on INestApplication.
+    (app as NestExpressApplication).set('trust proxy', hops);
   }
   app.setGlobalPrefix('api/v1', { exclude: [...PAGES, ...SCRAPE].map((path) => ({ path, method: RequestMethod.GET })) });
   const config = new DocumentBuilder()

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ at: Date.now(), body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      received.push({ at: Date.now(), body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as (typeof received)[number]['body'] });
       res.writeHead(204).end();
     });
   });
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     ALERT_WEBHOOKS: JSON.stringify([{ url: hook, secret: 'bench-grouping-webhook-secret-0123456789abcdef' }]),
   });
   const simulator = new AppProcess('simulator', appScript('simulator'), { ...env.env, LOG_LEVEL: 'info' }, logDir, [], [
-    'live', '--backfill-days', '30', '--speed', 'max', '--seed', values.seed!,
+    'live', '--backfill-days', '30', '--speed', 'max', '--seed', values.seed,
   ]);
   try {
     await env.provision();
@@ -109,8 +109,8 @@ async function main(): Promise<void> {
         })),
       },
     };
-    mkdirSync(values.out!, { recursive: true });
-    writeFileSync(join(values.out!, `alert-grouping-${Date.now()}.json`), JSON.stringify(result, null, 2));
+    mkdirSync(values.out, { recursive: true });
+    writeFileSync(join(values.out, `alert-grouping-${Date.now()}.json`), JSON.stringify(result, null, 2));
     console.log(JSON.stringify(result, null, 2));
   } finally {
     await simulator.stop();

@@ -145,8 +145,8 @@ async function main(): Promise<void> {
       minMs: Math.round(sorted[0]),
       settings: { LIVE_FLUSH_MS: env.env.LIVE_FLUSH_MS ?? '300 (default)', ALERT_TICK_MS: extra.ALERT_TICK_MS, ssePollMs: 150 },
     };
-    mkdirSync(values.out!, { recursive: true });
-    writeFileSync(join(values.out!, `alert-latency-${Date.now()}.json`), JSON.stringify({ ...result, latenciesMs: latencies.map(Math.round) }, null, 2));
+    mkdirSync(values.out, { recursive: true });
+    writeFileSync(join(values.out, `alert-latency-${Date.now()}.json`), JSON.stringify({ ...result, latenciesMs: latencies.map(Math.round) }, null, 2));
     console.log(JSON.stringify(result, null, 2));
   } finally {
     stream?.destroy();

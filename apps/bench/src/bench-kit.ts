@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { Admin, Kafka } from 'kafkajs';
 import { VINH_LONG_PROVINCE_CODE } from '@tthc/catalogue';
 import { addDays, localDayOf } from '@tthc/domain';

@@ -11,7 +11,7 @@ import { createLogger } from '@tthc/platform';
 import { BENCH_USAGE, parseBenchArgs } from './bench-args';
 import { ensureBroker } from './bench-broker';
 import { DIST_ROOT } from './bench-env';
-import { log, round } from './bench-kit';
+import { log } from './bench-kit';
 import { type FreshnessResult, measureFreshness } from './freshness';
 import { type BenchResults, printReport } from './report';
 import { measureCeilings } from './stages/ceilings.stage';

@@ -1,17 +1,17 @@
 import { median } from './bench-kit';
-import { type LagSample, sparkline } from './lag-sampler';
+import { sparkline } from './lag-sampler';
 import type { BaselineResult } from './stages/kstreams-baseline.stage';
-import type { WholeRun } from './stages/pipeline-runs.stage';
+import type { StagedRun, WholeRun } from './stages/pipeline-runs.stage';
 
 /** The bench's results file, as written to bench-results/ and summarised by `printReport`. */
 export interface BenchResults {
   runId: string;
-  machine: Record<string, unknown>;
+  machine: Record<string, unknown> & { loadAtStart: string };
   options: Record<string, unknown>;
   period: { from: string; to: string };
   records: number;
   ceilings?: Record<string, number>;
-  staged?: Record<string, any>;
+  staged?: StagedRun;
   /** Each whole run of this build, and of the `--before` build when given. */
   whole: WholeRun[];
   before: WholeRun[];
@@ -68,7 +68,7 @@ export function printReport(r: BenchResults): void {
   if (last) {
     lines.push(`CPU seconds of the last run: ${JSON.stringify(last.cpuSeconds)} = ${last.cpuMicrosPerRecord} µs of CPU per record`);
     lines.push(`last run: in PostgreSQL after ${last.endToEndPostgres.seconds} s, in Redis after ${last.endToEndRedis.seconds} s; peak RSS ${JSON.stringify(last.peakRssMb)}; database ${last.databaseMb} MB (${last.databaseMbPerMillion} MB per million records)`);
-    const lag = last.lag as LagSample[];
+    const lag = last.lag;
     lines.push(`ingest lag     ${sparkline(lag.map((s) => s.ingestLag))} max ${Math.max(0, ...lag.map((s) => s.ingestLag))}`);
     lines.push(`aggregator lag ${sparkline(lag.map((s) => s.aggregatorLag))} max ${Math.max(0, ...lag.map((s) => s.aggregatorLag))}`);
     lines.push(`aggregator RSS ${sparkline(lag.map((s) => s.rssMb.aggregator ?? 0))} max ${Math.max(0, ...lag.map((s) => s.rssMb.aggregator ?? 0))} MB`);
@@ -78,7 +78,7 @@ export function printReport(r: BenchResults): void {
   for (const [app, frames] of Object.entries(r.staged?.profiles ?? {})) {
     if (!frames) continue;
     lines.push(`top self-time frames, ${app}:`);
-    for (const f of frames as { frame: string; selfPercent: number }[]) lines.push(`  ${String(f.selfPercent).padStart(5)}%  ${f.frame}`);
+    for (const f of frames) lines.push(`  ${String(f.selfPercent).padStart(5)}%  ${f.frame}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

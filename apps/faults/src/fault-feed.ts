@@ -87,7 +87,7 @@ export async function generateFaultFeed(seed: number, events: number, dir: strin
     const value = JSON.stringify(broken);
     records.splice(at + 1, 0, { key: source.key, value });
     badValues.add(value);
-    badEventIds.add(broken.eventId as string);
+    badEventIds.add(broken.eventId);
   }
   return { truth, records, badValues, badEventIds };
 }

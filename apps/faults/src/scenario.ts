@@ -2,7 +2,7 @@ import type { Difference } from './fault-checks';
 import type { FaultFeed } from './fault-feed';
 import type { FaultInfra } from './fault-infra';
 import type { FaultsOptions } from './faults-args';
-import { SeededRandom } from './seeded-random';
+import type { SeededRandom } from './seeded-random';
 
 /** What one scenario run gets: the private infrastructure, its feed, a seed and where logs go. */
 export interface ScenarioContext {

@@ -7,7 +7,7 @@ import { DossierEventsController } from './kafka/dossier-events.controller';
 
 @Module({})
 export class IngestModule {
-  static register({ env, databaseSchema, clock, transport, logDestination }: AppModuleOptions): DynamicModule {
+  static register(this: void, { env, databaseSchema, clock, transport, logDestination }: AppModuleOptions): DynamicModule {
     const settings = loadSettings(IngestSettings, env);
     return {
       module: IngestModule,

@@ -16,7 +16,7 @@ import { WebhookDeliveryWorker } from './webhooks/webhook-delivery.worker';
 
 @Module({})
 export class NotifierModule {
-  static register({ env, databaseSchema, clock, transport, logDestination }: AppModuleOptions): DynamicModule {
+  static register(this: void, { env, databaseSchema, clock, transport, logDestination }: AppModuleOptions): DynamicModule {
     const settings = loadSettings(NotifierSettings, env);
     // Validated here, before anything connects: a bad rule stops start-up with the field named.
     const rules = parseAlertRules(settings.ALERT_RULES);

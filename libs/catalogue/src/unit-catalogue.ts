@@ -25,7 +25,8 @@ interface NationalRow {
 }
 
 function readNational(): NationalRow[] {
-  return parse(readFileSync(join(DATA_DIR, 'vietnam-communes-2025.csv')), { columns: true, skip_empty_lines: true, trim: true });
+  // csv-parse types its result `any`; with `columns: true` each row is an object keyed by the header.
+  return parse(readFileSync(join(DATA_DIR, 'vietnam-communes-2025.csv')), { columns: true, skip_empty_lines: true, trim: true }) as NationalRow[];
 }
 
 /**
@@ -54,5 +55,9 @@ export function loadUnitCatalogue(provinceCode: string = VINH_LONG_PROVINCE_CODE
 
 /** The province's own commune list, as published separately (used to cross-check the national file). */
 export function readVinhLongCommuneList(): { commune_code: string; commune_name: string; division_type: string }[] {
-  return parse(readFileSync(join(DATA_DIR, 'vinh-long-communes.csv')), { columns: true, skip_empty_lines: true, trim: true });
+  return parse(readFileSync(join(DATA_DIR, 'vinh-long-communes.csv')), { columns: true, skip_empty_lines: true, trim: true }) as {
+    commune_code: string;
+    commune_name: string;
+    division_type: string;
+  }[];
 }

@@ -139,7 +139,7 @@ export class CommonSettings {
   KAFKA_METADATA_MAX_AGE_MS = 30_000;
 
   /** TLS to the brokers (kafkajs `ssl`); the system CAs, plus KAFKA_SSL_CA_FILE when set. */
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' || value === '' ? false : value))
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' || value === '' ? false : value))
   @IsBoolean({ message: 'must be true or false' })
   KAFKA_SSL = false;
 

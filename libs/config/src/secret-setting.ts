@@ -9,12 +9,12 @@ const SECRETS = Symbol('tthc:secret-settings');
  */
 export function SecretSetting(): PropertyDecorator {
   return (target, property) => {
-    const own: Set<string | symbol> = Reflect.getOwnMetadata(SECRETS, target) ?? new Set(Reflect.getMetadata(SECRETS, target) ?? []);
+    const own = (Reflect.getOwnMetadata(SECRETS, target) as Set<string | symbol> | undefined) ?? new Set((Reflect.getMetadata(SECRETS, target) as Set<string | symbol> | undefined) ?? []);
     own.add(property);
     Reflect.defineMetadata(SECRETS, own, target);
   };
 }
 
 export function isSecretSetting(cls: new () => object, property: string): boolean {
-  return (Reflect.getMetadata(SECRETS, cls.prototype) as Set<string> | undefined)?.has(property) ?? false;
+  return (Reflect.getMetadata(SECRETS, cls.prototype as object) as Set<string> | undefined)?.has(property) ?? false;
 }

@@ -26,7 +26,9 @@ const propertyOf = (e: ErrorObject): string => (e.keyword === 'required' ? (e.pa
  * class-validator reports its first failing decorator.
  */
 export function compiledShapeRejection(plain: Record<string, unknown>): Rejection | undefined {
-  if (validate(plain as unknown)) return undefined;
+  // Validated as `unknown`: the guard's false branch would otherwise narrow `plain` itself to never.
+  const candidate: unknown = plain;
+  if (validate(candidate)) return undefined;
   const byProperty = new Map<string, ErrorObject[]>();
   for (const e of validate.errors ?? []) {
     if (e.keyword === 'if') continue; // the failing `then` is reported on its own
@@ -38,8 +40,8 @@ export function compiledShapeRejection(plain: Record<string, unknown>): Rejectio
   if (byProperty.has('schemaVersion')) {
     return rejection('UNSUPPORTED_SCHEMA_VERSION', `schemaVersion ${JSON.stringify(plain.schemaVersion)} is not 1 or 2`);
   }
-  const reported = [...byProperty.entries()].map(([p, errors]) => errors.find((e) => !LENGTH_KEYWORDS.has(e.keyword)) ?? errors[0]).map((e) => ({ e, p: propertyOf(e) }));
+  const reported = [...byProperty.entries()].map(([, errors]) => errors.find((e) => !LENGTH_KEYWORDS.has(e.keyword)) ?? errors[0]).map((e) => ({ e, p: propertyOf(e) }));
   const detail = reported.map(({ e, p }) => `${p}: ${p} ${e.message}`).join('; ');
-  const tooLong = reported.some(({ e, p }) => LENGTH_KEYWORDS.has(e.keyword) && typeof plain[p] === 'string' && (plain[p] as string).length > 0);
+  const tooLong = reported.some(({ e, p }) => LENGTH_KEYWORDS.has(e.keyword) && typeof plain[p] === 'string' && plain[p].length > 0);
   return rejection(tooLong ? 'VALUE_TOO_LONG' : 'INVALID_FIELD', detail);
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { type AlertTransition, type LiveAlert, type TransitionKind, acknowledge, decide } from './alert-lifecycle';
-import { type AlertRule, DEFAULT_ALERT_RULES, type Observation, ruleForUnit, ruleDefaults } from './alert-rule';
+import { type AlertRule, type Observation, ruleForUnit, ruleDefaults } from './alert-rule';
 
 const rule: AlertRule = { id: 'online-rate-30d', metric: 'onlineRate', ...ruleDefaults('onlineRate'), overrides: [] };
 const MIN = 60_000;

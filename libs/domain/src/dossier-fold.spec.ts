@@ -1,6 +1,6 @@
 import { COUNTER_FIELDS, CounterDeltaAccumulator, type CounterDelta, type DayCounters, type DayGaugeChanges } from './day-counters';
 import type { DossierEvent } from './dossier-event';
-import { applyDossierEvent, isOnTime, isOverdueOpenAt, openIntervals, type DossierState } from './dossier-fold';
+import { applyDossierEvent, isOnTime, isOverdueOpenAt, type DossierState } from './dossier-fold';
 
 const UNIT = '28756';
 const DOSSIER = 'H59.28756-250701-0001';

@@ -201,8 +201,8 @@ function withFact(prev: DossierState, event: DossierEvent): DossierState {
 type Slot = 'lateFlag' | 'payment' | 'rating' | 'feedback' | 'feedbackResolution' | 'withdrawal';
 
 function withSlot<K extends Slot>(prev: DossierState, slot: K, offered: NonNullable<DossierState[K]>): DossierState {
-  const current = prev[slot] as DossierFact | undefined;
-  const winner = candidate(current, offered as DossierFact);
+  const current = prev[slot];
+  const winner = candidate(current, offered);
   return sameFact(winner, current) ? prev : { ...prev, [slot]: winner };
 }
 

@@ -104,7 +104,7 @@ describe('addDays', () => {
     ['2025-07-31', -29, '2025-07-02'],
     ['2025-01-01', 365, '2026-01-01'],
     ['2028-01-01', 365, '2028-12-31'],
-  ])('%s %+d → %s', (day, n, expected) => {
+  ])('%s plus %i days → %s', (day, n, expected) => {
     expect(addDays(day, n)).toBe(expected);
   });
 });

@@ -7,7 +7,7 @@ describe('waitForDependency', () => {
   function harness() {
     let t = 0;
     const lines: Record<string, unknown>[] = [];
-    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) });
+    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk)) as Record<string, unknown>), done()) });
     const logger = createLogger('spec', 'info', sink);
     return { lines, logger, now: () => t, pause: async (ms: number) => void (t += ms) };
   }

@@ -14,10 +14,11 @@ export interface PartitionBatch {
   nextOffset: string;
 }
 
+/** Closures over kafkajs' batch payload: free functions, safe to pass on unbound. */
 export interface BatchContext {
-  heartbeat(): Promise<void>;
+  heartbeat: () => Promise<void>;
   /** True once a rebalance took this partition away: stop and let the new owner handle it. */
-  isStale(): boolean;
+  isStale: () => boolean;
 }
 
 export interface BatchConsumerOptions {
@@ -166,7 +167,7 @@ export class BatchConsumer {
     this.consumer = consumer;
     if (o.readStoredOffsets) {
       this.seeker = new StoredOffsetsSeeker({
-        kafka: o.kafka, topic: o.topic, logger: o.logger, readStoredOffsets: o.readStoredOffsets, stopping: () => this.stopping, pause: (ms) => this.pause(ms),
+        kafka: o.kafka, topic: o.topic, logger: o.logger, readStoredOffsets: () => o.readStoredOffsets!(), stopping: () => this.stopping, pause: (ms) => this.pause(ms),
       });
     }
 
@@ -209,7 +210,9 @@ export class BatchConsumer {
   }
 
   private async runBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, heartbeat, isRunning, isStale } = payload;
+    const { batch } = payload;
+    const heartbeat = () => payload.heartbeat();
+    const isStale = () => payload.isStale();
     observeFetch(this.progress(batch.partition), BigInt(batch.highWatermark), batch.messages.length ? BigInt(batch.messages[0].offset) : undefined, this.now());
     if (batch.messages.length === 0) return;
     if (this.seeker) {
@@ -219,7 +222,7 @@ export class BatchConsumer {
     }
     const whole = slice(batch.topic, batch.partition, batch.messages);
     const ctx: BatchContext = { heartbeat, isStale };
-    const live = () => isRunning() && !isStale() && !this.stopping;
+    const live = () => payload.isRunning() && !isStale() && !this.stopping;
 
     const applied = await this.applyIsolating(whole, ctx, live);
     if (!applied) return;

@@ -20,9 +20,9 @@ const idOf = (v: unknown): string | undefined => (typeof v === 'string' && v.len
  * not JSON, or has no such fields, is still named by its position and key.
  */
 export function recordContext(topic: string, partition: number, m: { offset: string; key?: Buffer | string | null; value?: Buffer | string | null }): RecordContext {
-  const key = m.key == null ? null : m.key.toString().slice(0, MAX_ID_CHARS);
+  const key = m.key?.toString().slice(0, MAX_ID_CHARS) ?? null;
   const out: RecordContext = { topic, partition, offset: m.offset, key };
-  if (m.value == null || m.value.length > MAX_PARSED_BYTES) return out;
+  if (m.value === null || m.value === undefined || m.value.length > MAX_PARSED_BYTES) return out;
   try {
     const parsed = JSON.parse(m.value.toString()) as Record<string, unknown> | null;
     if (parsed && typeof parsed === 'object') {

@@ -19,7 +19,7 @@ const size = (v: Message['value'] | Message['key'] | string): number =>
 /** The bytes one record takes in a produce request. */
 export function recordBytes(m: Message): number {
   let n = RECORD_OVERHEAD + size(m.key) + size(m.value);
-  for (const [k, v] of Object.entries(m.headers ?? {})) n += Buffer.byteLength(k) + (Array.isArray(v) ? v.reduce((s, x) => s + size(x), 0) : size(v as string)) + 8;
+  for (const [k, v] of Object.entries(m.headers ?? {})) n += Buffer.byteLength(k) + (Array.isArray(v) ? v.reduce((s, x) => s + size(x), 0) : size(v)) + 8;
   return n;
 }
 

@@ -1,5 +1,5 @@
 import type { AlertMessage } from '@tthc/contracts';
-import type { AlertScope, AlertState, LiveAlert, Severity, TransitionKind, TransitionRecord } from '@tthc/domain';
+import type { AlertScope, AlertState, LiveAlert, Severity, TransitionRecord } from '@tthc/domain';
 import { UNGROUPED_TRANSITION } from './alerts-notifications.repository';
 import { type Sql, fromTs } from './sql';
 
@@ -168,7 +168,7 @@ function toMessage(r: MessageRow): StoredTransitionMessage {
     transitionId: Number(transitionId),
     at: new Date(at).toISOString(),
     window: windowFrom && windowTo ? { from: windowFrom, to: windowTo } : null,
-    kind: r.kind as TransitionKind,
+    kind: r.kind,
   };
 }
 

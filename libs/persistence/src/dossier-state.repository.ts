@@ -58,7 +58,7 @@ function toState(r: DossierRow): DossierState {
       receipt.componentsDigitized = r.components_digitized === true;
     }
   }
-  const resolution = fact(r.resolved_event_id, r.resolved_at, r.resolution_due_at) as ResolutionFact | undefined;
+  const resolution: ResolutionFact | undefined = fact(r.resolved_event_id, r.resolved_at, r.resolution_due_at);
   if (resolution && r.result_electronic !== null) {
     resolution.resultElectronic = r.result_electronic;
     resolution.resultDigitized = r.result_digitized === true;

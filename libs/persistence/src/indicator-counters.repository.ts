@@ -115,7 +115,7 @@ export async function sumIndicatorPeriods(sql: Sql, q: IndicatorQuery): Promise<
     // Sums come back as text: exact for bigint, converted once they are known to be integers.
     for (const f of INDICATOR_FIELDS) counts[f] = Number(r[f]);
     let buckets = byGroup.get(k);
-    if (!buckets) byGroup.set(k, (buckets = new Map()));
+    if (!buckets) byGroup.set(k, (buckets = new Map<number, IndicatorCounts>()));
     buckets.set(Number(r.idx), counts);
   }
   for (const [k, buckets] of byGroup) {

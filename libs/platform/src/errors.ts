@@ -49,8 +49,8 @@ interface ErrorLike {
 function causeChain(error: unknown): ErrorLike[] {
   const chain: ErrorLike[] = [];
   let e: unknown = error;
-  while (typeof e === 'object' && e !== null && chain.length < 8 && !chain.includes(e as ErrorLike)) {
-    chain.push(e as ErrorLike);
+  while (typeof e === 'object' && e !== null && chain.length < 8 && !chain.includes(e)) {
+    chain.push(e);
     e = (e as ErrorLike).cause ?? (e as ErrorLike).originalError;
   }
   return chain;

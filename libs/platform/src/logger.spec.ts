@@ -5,7 +5,7 @@ import { REDACTED, createLogger, redactCredentials } from './logger';
 function capture(): { stream: Writable; lines: () => Record<string, unknown>[]; text: () => string } {
   const chunks: string[] = [];
   const stream = new Writable({
-    write(chunk, _enc, done) {
+    write(chunk: Buffer, _enc, done) {
       chunks.push(chunk.toString());
       done();
     },
@@ -42,7 +42,7 @@ describe('createLogger redaction', () => {
     for (const secret of ['key-in-query', 'key-in-header', 'Bearer tok', 'db-password', 'webhook-secret-123', 'abcdefgh=admin', 'top-level-key']) {
       expect(text).not.toContain(secret);
     }
-    const [line] = out.lines() as any[];
+    const [line] = out.lines() as { req: { url: string; headers: Record<string, string> }; settings: Record<string, string>; msg: string }[];
     expect(line.req.headers['x-api-key']).toBe(REDACTED);
     expect(line.settings.ALERT_WEBHOOKS).toBe(REDACTED);
     expect(line.settings.DATABASE_URL).toBe(`postgres://tthc:${REDACTED}@db/tthc`);

@@ -68,8 +68,8 @@ export class AppProcess {
       this.output = (this.output + chunk.toString('utf8')).slice(-OUTPUT_TAIL);
       this.logStream?.write(chunk);
     };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     this.child = child;
     this.exitPromise = new Promise((resolve) =>
       child.on('exit', (code, signal) => {

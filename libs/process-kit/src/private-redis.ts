@@ -30,7 +30,7 @@ export class PrivateRedis {
     let output = '';
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`redis-server did not start within 30 s:\n${output}`)), 30_000);
-      child.stdout!.on('data', (chunk: Buffer) => {
+      child.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString('utf8');
         if (output.includes('Ready to accept connections')) {
           clearTimeout(timer);

@@ -1,4 +1,5 @@
 'use strict';
+/* exported pageSession -- called by the pages' own scripts (dashboard.html, auditor.html) */
 /**
  * The pages' API key (README, Security), handled once for both pages: it comes from the URL
  * fragment (#key=…), never from the server; it is read once, kept in sessionStorage (this tab

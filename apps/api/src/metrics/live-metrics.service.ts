@@ -53,7 +53,7 @@ export class LiveMetricsService {
       // Counts summed, rates from the sums; a snapshot from before issue 15 adds nothing to the v2 counts.
       const sum = snapshots.reduce((t, s) => addWindowCounts(t, s[w]), zeroWindowCounts());
       const bounds = snapshots[0]?.[w] ?? { from: null, to: null };
-      province[w] = windowFigures(bounds as WindowFigures, sum);
+      province[w] = windowFigures(bounds, sum);
     }
     province.overdueOpen = snapshots.reduce((n, s) => n + s.overdueOpen, 0);
     const asOf = snapshots.reduce<string | null>((m, s) => (m === null || s.asOf < m ? s.asOf : m), null);

@@ -25,7 +25,7 @@ export class HttpMetricsRecorder implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     const server = this.adapterHost.httpAdapter?.getHttpServer() as { on?: (event: 'request', listener: (req: IncomingMessage, res: ServerResponse) => void) => void } | undefined;
-    server?.on?.('request', (req, res) => this.time(req as IncomingMessage & { route?: { path?: unknown } }, res));
+    server?.on?.('request', (req, res) => this.time(req, res));
   }
 
   private time(req: IncomingMessage & { route?: { path?: unknown } }, res: ServerResponse): void {

@@ -63,12 +63,24 @@ async function waitForRedis(ctx: RunContext, env: BenchEnv): Promise<number> {
   return waitUntil('Redis to reflect the counters', async () => JSON.stringify(await redisRolling30(ctx.redis, env.env.REDIS_KEY_PREFIX!, ctx.provinces)) === expected, 300_000, 100);
 }
 
+/** What the staged run measured (stage 3), as the results file keeps it. */
+export interface StagedRun {
+  produce: { records: number; ms: number; perSecond: number; load: number };
+  ingest: StageResult & { cpuSeconds: number; peakRssMb: number };
+  aggregator: StageResult & { cpuSeconds: number; peakRssMb: number; redisAfterPgMs: number };
+  validatedRecords: number;
+  groundTruth: ReturnType<typeof summarise>;
+  lag: LagSample[];
+  profiles: Record<'ingest' | 'aggregator', { frame: string; selfPercent: number }[] | undefined>;
+  load: number;
+}
+
 /**
  * Stage 3: the file produced with nobody consuming, then ingest alone until it has committed the
  * whole topic, then the aggregator alone until its stored offsets reach the end of the validated
  * topic and Redis agrees with the ground truth. Each app's own rate, CPU and memory.
  */
-export async function runStaged(ctx: RunContext): Promise<Record<string, unknown>> {
+export async function runStaged(ctx: RunContext): Promise<StagedRun> {
   const { opts, feed } = ctx;
   const env = pipelineEnv(ctx);
   // Admin clients per run: a kafkajs admin keeps refreshing metadata of every topic it has

@@ -22,7 +22,7 @@ export async function shutdownScenario(ctx: ScenarioContext): Promise<RunOutcome
   const differences: Difference[] = [];
   const notes: string[] = [];
   let faults = 0;
-  let lastFaultEnd = 0;
+  let lastFaultEnd: number;
   try {
     await p.provision();
 

@@ -1,4 +1,4 @@
-import { type AlertRule, type Observation, type Silence, ruleDefaults } from '@tthc/domain';
+import { type AlertRule, type Silence, ruleDefaults } from '@tthc/domain';
 import type { StoredAlert } from '@tthc/persistence';
 import { decideAll } from './decision.stage';
 import type { ObservedSubject } from './observation.stage';
@@ -7,7 +7,7 @@ const NOW = Date.parse('2025-07-31T12:00:00+07:00');
 const RULE: AlertRule = { id: 'online-rate-30d', metric: 'onlineRate', ...ruleDefaults('onlineRate'), overrides: [] };
 const WINDOW = { from: '2025-07-02', to: '2025-07-31' };
 const observed = (value: number | null, sampleSize = 40): ObservedSubject => ({
-  code: '28756', name: 'Phường Phú Khương', rule: RULE, members: ['28756'], observation: { value, sampleSize, window: WINDOW } as Observation,
+  code: '28756', name: 'Phường Phú Khương', rule: RULE, members: ['28756'], observation: { value, sampleSize, window: WINDOW },
 });
 const open = (over: Partial<StoredAlert> = {}): StoredAlert => ({
   id: 'alert-1', unitCode: '28756', ruleId: RULE.id, state: 'OPEN', startedAt: NOW - 3_600_000, openedAt: NOW - 3_600_000,

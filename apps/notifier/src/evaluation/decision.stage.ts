@@ -12,7 +12,7 @@ export interface Decisions {
 
 export interface DecisionContext {
   now: number;
-  newId(): string;
+  newId: () => string;
 }
 
 /** The kind of text an alert row shows for the state it is left in. */

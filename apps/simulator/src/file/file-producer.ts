@@ -30,12 +30,14 @@ export async function produceFile(producer: Pick<Producer, 'send'>, opts: FilePr
   const inFlight = opts.inFlight ?? 6;
   const started = Date.now();
   const outstanding = new Set<Promise<void>>();
-  let failure: unknown;
+  let failure: Error | undefined;
   let acknowledged = 0;
   let records = 0;
   let lastProgress = started;
 
-  const send = (messages: Message[]): Promise<void> => {
+  // Tracked in `outstanding`, not returned: the loop waits on the set, and a failed send is kept
+  // in `failure` (never a rejection) to be thrown once the reading stops.
+  const send = (messages: Message[]): void => {
     const p: Promise<void> = producer
       .send({ topic: opts.topic, acks: -1, messages })
       .then(() => {
@@ -47,11 +49,10 @@ export async function produceFile(producer: Pick<Producer, 'send'>, opts: FilePr
         }
       })
       .catch((error: unknown) => {
-        failure ??= error;
+        failure ??= error instanceof Error ? error : new Error(String(error));
       })
       .finally(() => outstanding.delete(p));
     outstanding.add(p);
-    return p;
   };
 
   const lines = createInterface({ input: createReadStream(opts.file, { highWaterMark: 1 << 20 }), crlfDelay: Infinity });

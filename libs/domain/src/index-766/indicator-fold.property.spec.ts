@@ -82,7 +82,7 @@ function referenceTable(events: readonly DossierEvent[], days: readonly string[]
     const rated = first('RATED');
     if (rated) {
       add(unit, proc, rated.occurredAt, 'ratedCount');
-      add(unit, proc, rated.occurredAt, 'ratingSum', rated.score!);
+      add(unit, proc, rated.occurredAt, 'ratingSum', rated.score);
       if (rated.score! >= 4) add(unit, proc, rated.occurredAt, 'ratedSatisfied');
     }
     const fb = first('FEEDBACK_RECEIVED');
