@@ -22,13 +22,9 @@ describe('acknowledgements reach tthc.alerts without waiting for a tick (real Ka
     await h?.close();
   });
 
-  it('publishes the ACKNOWLEDGED transition within a few polls of the operator\'s request', async () => {
+  it("publishes the ACKNOWLEDGED transition within a few polls of the operator's request", async () => {
     // 30 receipts, 15 online: 50 % with exactly the minimum sample, so it opens once, at 30.
-    await h.produce(
-      Array.from({ length: 30 }, (_, i) =>
-        asMessage(received(UNIT, `ack-${i}`, '2025-07-20T08:00:00+07:00', i < 15 ? 'ONLINE' : 'DIRECT', '2025-09-30T17:00:00+07:00')),
-      ),
-    );
+    await h.produce(Array.from({ length: 30 }, (_, i) => asMessage(received(UNIT, `ack-${i}`, '2025-07-20T08:00:00+07:00', i < 15 ? 'ONLINE' : 'DIRECT', '2025-09-30T17:00:00+07:00'))));
     const alert = await eventually(async () => {
       const res = await request(h.http()).get(`/api/v1/alerts?unitCode=${UNIT}&state=OPEN`).set(OPERATOR);
       expect(res.body).toHaveLength(1);

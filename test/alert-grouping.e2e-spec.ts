@@ -25,7 +25,10 @@ const WAIT_MS = 3_000;
 const INTERVAL_MS = 6_000;
 const DAY = 86_400_000;
 
-const communes = loadUnitCatalogue().filter((u) => /^\d{5}$/.test(u.code)).map((u) => u.code).sort();
+const communes = loadUnitCatalogue()
+  .filter((u) => /^\d{5}$/.test(u.code))
+  .map((u) => u.code)
+  .sort();
 const BREACHING = communes.slice(0, 100);
 const FINE = communes.slice(100);
 /** The first 30 breaching units get more direct dossiers while the notifier is down: they worsen. */
@@ -133,34 +136,45 @@ describe('grouped notifications for a province where most units breach (real not
     // The next notifier records those steps, but its group wait is long: it dies with them in the
     // log, not yet notified. (It also re-sends the message the first one died sending.)
     notifier = await WorkerProcess.start('notifier', env(url, 600_000));
-    await eventually(async () => {
-      // Each of the 30 has a step down in the log that no notification covers yet.
-      const waiting = (await transitions(['WORSENED'])).filter((t) => t.notification_id === null);
-      expect([...new Set(waiting.map((t) => t.unit_code))]).toEqual(expect.arrayContaining(WORSENING));
-      expect(got.filter((d) => d.body.notificationId === inFlight.notificationId).length).toBeGreaterThanOrEqual(2);
-    }, 120_000, 200);
+    await eventually(
+      async () => {
+        // Each of the 30 has a step down in the log that no notification covers yet.
+        const waiting = (await transitions(['WORSENED'])).filter((t) => t.notification_id === null);
+        expect([...new Set(waiting.map((t) => t.unit_code))]).toEqual(expect.arrayContaining(WORSENING));
+        expect(got.filter((d) => d.body.notificationId === inFlight.notificationId).length).toBeGreaterThanOrEqual(2);
+      },
+      120_000,
+      200,
+    );
     expect((await notifier.stop('SIGKILL')).signal).toBe('SIGKILL');
     notifier = await WorkerProcess.start('notifier', env(url));
 
     // Everything the log says was notified is covered by a notification, and every delivery is done.
-    await eventually(async () => {
-      const worsened = await transitions(['WORSENED']);
-      expect([...new Set(worsened.map((t) => t.unit_code))]).toEqual(expect.arrayContaining(WORSENING));
-      const pending = await h.sql(
-        `SELECT 1 FROM alert_transitions WHERE notify AND notification_id IS NULL
+    await eventually(
+      async () => {
+        const worsened = await transitions(['WORSENED']);
+        expect([...new Set(worsened.map((t) => t.unit_code))]).toEqual(expect.arrayContaining(WORSENING));
+        const pending = await h.sql(
+          `SELECT 1 FROM alert_transitions WHERE notify AND notification_id IS NULL
          UNION ALL SELECT 1 FROM alert_deliveries WHERE state <> 'DELIVERED'`,
-      );
-      expect(pending).toEqual([]);
-    }, 120_000, 500);
+        );
+        expect(pending).toEqual([]);
+      },
+      120_000,
+      500,
+    );
 
     // tthc.alerts still carries one message per unit transition: 100 FIRED, and the WORSENED ones.
     const fired = await transitions(['FIRED']);
     expect(fired.map((t) => t.unit_code).sort()).toEqual(BREACHING);
     const worsened = await transitions(['WORSENED']);
-    const onTopic = (await h.readTopic(h.env.TOPIC_ALERTS!, (seen) => seen.length >= fired.length + worsened.length, 60_000)).map(
-      (m) => JSON.parse(m.value!.toString()) as AlertMessage,
-    );
-    expect(onTopic.filter((m) => m.kind === 'FIRED').map((m) => m.unitCode).sort()).toEqual(BREACHING);
+    const onTopic = (await h.readTopic(h.env.TOPIC_ALERTS!, (seen) => seen.length >= fired.length + worsened.length, 60_000)).map((m) => JSON.parse(m.value!.toString()) as AlertMessage);
+    expect(
+      onTopic
+        .filter((m) => m.kind === 'FIRED')
+        .map((m) => m.unitCode)
+        .sort(),
+    ).toEqual(BREACHING);
     expect(onTopic.filter((m) => m.kind === 'WORSENED')).toHaveLength(worsened.length);
 
     // The receiver: a handful of messages, each for the rule, each listing its units.
@@ -213,7 +227,11 @@ describe('grouped notifications for a province where most units breach (real not
 
     const listed = await request(h.http()).get(`/api/v1/alerts/notifications?ruleId=${RULE}`).set(OPERATOR);
     expect(listed.status).toBe(200);
-    expect(listed.body.map((n: { id: number }) => n.id)).toEqual(accepted().map((d) => d.body.notificationId).reverse());
+    expect(listed.body.map((n: { id: number }) => n.id)).toEqual(
+      accepted()
+        .map((d) => d.body.notificationId)
+        .reverse(),
+    );
     expect(listed.body.reduce((s: number, n: { fired: number }) => s + n.fired, 0)).toBe(100);
     // A unit's notifications: the one it newly breached in, and the one it worsened in (or the same one).
     const forUnit = await request(h.http()).get(`/api/v1/alerts/notifications?unitCode=${WORSENING[0]}`).set(OPERATOR);

@@ -28,9 +28,7 @@ const clock = { now: () => nowMs };
 
 /** The unit's dossiers received on `day`: `online` of `total` through the online channel. */
 function receipts(unit: string, prefix: string, day: string, total: number, online: number) {
-  return Array.from({ length: total }, (_, i) =>
-    asMessage(received(unit, `${prefix}-${i}`, `${day}T08:00:00+07:00`, i < online ? 'ONLINE' : 'DIRECT', '2025-09-30T17:00:00+07:00')),
-  );
+  return Array.from({ length: total }, (_, i) => asMessage(received(unit, `${prefix}-${i}`, `${day}T08:00:00+07:00`, i < online ? 'ONLINE' : 'DIRECT', '2025-09-30T17:00:00+07:00')));
 }
 
 interface SseEvent {
@@ -75,11 +73,15 @@ class SseClient {
   }
 
   async waitFor(unit: string, state: string, kind?: string): Promise<SseEvent> {
-    return eventually(async () => {
-      const e = this.events.find((x) => x.data.unitCode === unit && x.data.state === state && (!kind || x.data.kind === kind));
-      expect(e).toBeDefined();
-      return e!;
-    }, 30_000, 50);
+    return eventually(
+      async () => {
+        const e = this.events.find((x) => x.data.unitCode === unit && x.data.state === state && (!kind || x.data.kind === kind));
+        expect(e).toBeDefined();
+        return e!;
+      },
+      30_000,
+      50,
+    );
   }
 
   close(): void {
@@ -136,7 +138,10 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
 
     h = await PipelineHarness.create(clock, {
       ALERT_TICK_MS: '400',
-      ALERT_WEBHOOKS: JSON.stringify([{ url: hookUrl, secret: SECRET }, { url: `${base}/broken`, secret: BROKEN_SECRET }]),
+      ALERT_WEBHOOKS: JSON.stringify([
+        { url: hookUrl, secret: SECRET },
+        { url: `${base}/broken`, secret: BROKEN_SECRET },
+      ]),
       ALERT_WEBHOOK_MAX_ATTEMPTS: '3',
       ALERT_WEBHOOK_BACKOFF_MS: '100',
       ALERT_WEBHOOK_BACKOFF_MAX_MS: '400',
@@ -198,9 +203,20 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
       expect(opened.event).toBe('alert');
       expect(Number(opened.id)).toBe(opened.data.transitionId);
       expect(opened.data).toMatchObject({
-        unitCode: A, unitName: 'Phường Phú Khương', ruleId: RULE, metric: 'onlineRate', state: 'OPEN', previousState: null,
-        kind: 'FIRED', value: 0.5, sampleSize: 30, target: 0.8, severity: 'warning', silenced: false,
-        at: '2025-07-31T05:00:00.000Z', window: { from: '2025-07-02', to: '2025-07-31' },
+        unitCode: A,
+        unitName: 'Phường Phú Khương',
+        ruleId: RULE,
+        metric: 'onlineRate',
+        state: 'OPEN',
+        previousState: null,
+        kind: 'FIRED',
+        value: 0.5,
+        sampleSize: 30,
+        target: 0.8,
+        severity: 'warning',
+        silenced: false,
+        at: '2025-07-31T05:00:00.000Z',
+        window: { from: '2025-07-02', to: '2025-07-31' },
         message: 'Phường Phú Khương: tỷ lệ hồ sơ trực tuyến 30 ngày 50,00% < mục tiêu 80%',
       });
       const onTopic = await h.readTopic(h.env.TOPIC_ALERTS!, (seen) => seen.some((m) => m.key?.toString() === A));
@@ -208,7 +224,7 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
       expect(mine).toEqual([opened.data]);
     });
 
-    it('lets only an operator acknowledge it, once, with a note, recorded under the key\'s name', async () => {
+    it("lets only an operator acknowledge it, once, with a note, recorded under the key's name", async () => {
       const id = opened.data.alertId;
       expect((await request(h.http()).post(`/api/v1/alerts/${id}/ack`).set(IOC).send({ note: 'x' })).status).toBe(403);
       // Who acknowledges is the key, not a body field (issue 10).
@@ -231,7 +247,10 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
       await crossWith(A, receipts(A, 'a-r', '2025-07-21', 53, 53), receipts(A, 'a-r-last', '2025-07-21', 1, 1));
       const resolved = await live.waitFor(A, 'RESOLVED');
       expect(resolved.data).toMatchObject({
-        alertId: opened.data.alertId, previousState: 'ACKNOWLEDGED', value: 69 / 84, sampleSize: 84,
+        alertId: opened.data.alertId,
+        previousState: 'ACKNOWLEDGED',
+        value: 69 / 84,
+        sampleSize: 84,
         message: 'Đã phục hồi — Phường Phú Khương: tỷ lệ hồ sơ trực tuyến 30 ngày 82,14% ≥ mục tiêu 80%',
       });
       expect(live.of(A).map((m) => m.state)).toEqual(['OPEN', 'ACKNOWLEDGED', 'RESOLVED']);
@@ -249,12 +268,21 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
       expect(hooks.every((x) => x.signature && /^t=\d{10},v1=[0-9a-f]{64}$/.test(x.signature))).toBe(true);
       // The first message the receiver saw was refused once, then accepted on the second attempt.
       const first = hooks.filter((x) => x.notificationId === hooks[0].notificationId);
-      expect(first.map((x) => [x.status, x.attempt])).toEqual([[500, '1'], [200, '2']]);
+      expect(first.map((x) => [x.status, x.attempt])).toEqual([
+        [500, '1'],
+        [200, '2'],
+      ]);
       // Listed under the rule, with the figures and text of the transition it reports.
       const fired = notified(A)[0];
       expect(fired).toMatchObject({
-        list: 'fired', unitName: 'Phường Phú Khương', alertId: opened.data.alertId, value: 0.5, sampleSize: 30, target: 0.8,
-        window: { from: '2025-07-02', to: '2025-07-31' }, message: opened.data.message,
+        list: 'fired',
+        unitName: 'Phường Phú Khương',
+        alertId: opened.data.alertId,
+        value: 0.5,
+        sampleSize: 30,
+        target: 0.8,
+        window: { from: '2025-07-02', to: '2025-07-31' },
+        message: opened.data.message,
       });
       const firedMessage = accepted().find((x) => x.notificationId === fired.notificationId)!.body;
       expect(firedMessage).toMatchObject({ ruleId: RULE, rule: { metric: 'onlineRate', target: 0.8, window: 'rolling30d' } });
@@ -319,7 +347,9 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
       const res = await request(h.http()).get(`/api/v1/alerts/${opened.data.alertId}`).set(AUDITOR);
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ state: 'RESOLVED', unitName: 'Phường Phú Khương', acknowledgedBy: 'local-operator', resolvedAt: '2025-07-31T05:00:00.000Z' });
-      expect(res.body.history.map((t: { kind: string; previousState: string | null; state: string; value: number; sampleSize: number }) => [t.kind, t.previousState, t.state, t.value, t.sampleSize])).toEqual([
+      expect(
+        res.body.history.map((t: { kind: string; previousState: string | null; state: string; value: number; sampleSize: number }) => [t.kind, t.previousState, t.state, t.value, t.sampleSize]),
+      ).toEqual([
         ['FIRED', null, 'OPEN', 0.5, 30],
         ['ACKNOWLEDGED', 'OPEN', 'ACKNOWLEDGED', 0.5, 30],
         ['RESOLVED', 'ACKNOWLEDGED', 'RESOLVED', 69 / 84, 84],
@@ -351,7 +381,7 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
     const D = '28783'; // Phường Sơn Đông
     const E = '28789'; // Phường Bến Tre
 
-    it('records a silenced unit\'s alert without notifying, and notifies once the silence is expired', async () => {
+    it("records a silenced unit's alert without notifying, and notifies once the silence is expired", async () => {
       const silence = await request(h.http())
         .post('/api/v1/alerts/silences')
         .set(OPERATOR)
@@ -401,10 +431,10 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
       // polls for transitions, so wait until it has delivered every stored one before reading it.
       const streamCaughtUp = async () =>
         eventually(async () => {
-          const stored = await h.sql<{ id: string }>(
-            `SELECT t.id::text AS id FROM alert_transitions t JOIN alerts a ON a.id = t.alert_id WHERE a.unit_code = $1 AND a.rule_id = $2 ORDER BY t.id`,
-            [D, RULE],
-          );
+          const stored = await h.sql<{ id: string }>(`SELECT t.id::text AS id FROM alert_transitions t JOIN alerts a ON a.id = t.alert_id WHERE a.unit_code = $1 AND a.rule_id = $2 ORDER BY t.id`, [
+            D,
+            RULE,
+          ]);
           expect(live.of(D).map((m) => String(m.transitionId))).toEqual(stored.map((r) => r.id));
         });
       await settled(90);
@@ -423,7 +453,13 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
       const expectNew = 0.8 - 23 / 91 >= steps[steps.length - 1] + 0.05 - 1e-9;
       expect(live.of(D)).toHaveLength(steps.length + (expectNew ? 1 : 0));
       await eventually(async () => expect(notifiedTransitions(D)).toEqual(live.of(D).map((m) => m.transitionId)));
-      expect(notifiedKinds(D)).toEqual(['FIRED', ...live.of(D).slice(1).map(() => 'WORSENED')]);
+      expect(notifiedKinds(D)).toEqual([
+        'FIRED',
+        ...live
+          .of(D)
+          .slice(1)
+          .map(() => 'WORSENED'),
+      ]);
 
       const summary = await request(h.http()).get('/api/v1/alerts/summary').set(IOC);
       expect(summary.status).toBe(200);
@@ -462,7 +498,11 @@ describe('alerting (real Kafka, PostgreSQL, Redis)', () => {
       nowMs = Date.parse('2025-08-04T09:00:00+07:00');
       const resolved = await live.waitFor(B, 'RESOLVED');
       expect(resolved.data).toMatchObject({
-        alertId: opened.data.alertId, value: 1, sampleSize: 40, at: '2025-08-04T02:00:00.000Z', window: { from: '2025-07-06', to: '2025-08-04' },
+        alertId: opened.data.alertId,
+        value: 1,
+        sampleSize: 40,
+        at: '2025-08-04T02:00:00.000Z',
+        window: { from: '2025-07-06', to: '2025-08-04' },
       });
     });
   });

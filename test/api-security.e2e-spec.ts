@@ -56,12 +56,7 @@ describe('API security outside local mode (real PostgreSQL, Redis; two api repli
 
     h = await PipelineHarness.create(clock, {
       TTHC_ENV: 'production',
-      API_KEYS: [
-        entry,
-        `ops-trung-tam:operator:${sha256(OPERATOR_KEY)}`,
-        `ioc-screen-1:ioc:${sha256(IOC_KEY)}`,
-        `rate-probe:ioc:${sha256(PROBE_KEY)}`,
-      ].join(','),
+      API_KEYS: [entry, `ops-trung-tam:operator:${sha256(OPERATOR_KEY)}`, `ioc-screen-1:ioc:${sha256(IOC_KEY)}`, `rate-probe:ioc:${sha256(PROBE_KEY)}`].join(','),
       TRUST_PROXY: 'loopback',
       AUTH_FAILURE_LIMIT: '5',
       AUTH_FAILURE_WINDOW_SECONDS: '300',
@@ -99,9 +94,7 @@ describe('API security outside local mode (real PostgreSQL, Redis; two api repli
 
     it('refuses the published local keys outside local mode, even configured by hash', () => {
       const e = startError({ ...h.env, API_KEYS: `boss:admin:${sha256('local-admin-key')}` });
-      expect(e.problems).toEqual([
-        'API_KEYS: the key named boss is the published local key of local-admin, accepted in local mode only; make a new one with keys new',
-      ]);
+      expect(e.problems).toEqual(['API_KEYS: the key named boss is the published local key of local-admin, accepted in local mode only; make a new one with keys new']);
     });
 
     it('refuses two entries with one name, since the name is the actor', () => {
@@ -146,9 +139,7 @@ describe('API security outside local mode (real PostgreSQL, Redis; two api repli
       const units = await request(h.http()).get(`/api/v1/units?apiKey=${IOC_KEY}`);
       expect(units.status).toBe(401);
       expect(units.body.message).toBe('X-API-Key header is required; ?apiKey= is accepted on /alerts/stream only');
-      const post = await request(h.http())
-        .post(`/api/v1/alerts/silences?apiKey=${OPERATOR_KEY}`)
-        .send({ unitCode: '28756', endsAt: '2025-10-20T12:00:00+07:00', reason: 'x' });
+      const post = await request(h.http()).post(`/api/v1/alerts/silences?apiKey=${OPERATOR_KEY}`).send({ unitCode: '28756', endsAt: '2025-10-20T12:00:00+07:00', reason: 'x' });
       expect(post.status).toBe(401);
     });
   });
@@ -161,7 +152,9 @@ describe('API security outside local mode (real PostgreSQL, Redis; two api repli
       const statuses: number[] = [];
       for (let i = 0; i < 300; i++) {
         const server = i % 2 === 0 ? h.http() : httpOf(api2);
-        const res = await request(server).get('/api/v1/units').set({ ...FROM_A, ...header(newKey()) });
+        const res = await request(server)
+          .get('/api/v1/units')
+          .set({ ...FROM_A, ...header(newKey()) });
         statuses.push(res.status);
         if (res.status === 429) {
           expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
@@ -172,20 +165,40 @@ describe('API security outside local mode (real PostgreSQL, Redis; two api repli
       expect(statuses.slice(5).every((s) => s === 429)).toBe(true);
       // A blocked address is refused even with a valid key: a guesser learns nothing from a 200.
       for (const server of [h.http(), httpOf(api2)]) {
-        const res = await request(server).get('/api/v1/units').set({ ...FROM_A, ...header(IOC_KEY) });
+        const res = await request(server)
+          .get('/api/v1/units')
+          .set({ ...FROM_A, ...header(IOC_KEY) });
         expect(res.status).toBe(429);
         expect(res.body.message).toMatch(/^too many invalid API keys from this address; retry in \d+ s$/);
       }
       // Another address is not affected.
-      expect((await request(h.http()).get('/api/v1/units').set({ ...FROM_B, ...header(IOC_KEY) })).status).toBe(200);
-      expect((await request(httpOf(api2)).get('/api/v1/units').set({ ...FROM_B, ...header(newKey()) })).status).toBe(401);
+      expect(
+        (
+          await request(h.http())
+            .get('/api/v1/units')
+            .set({ ...FROM_B, ...header(IOC_KEY) })
+        ).status,
+      ).toBe(200);
+      expect(
+        (
+          await request(httpOf(api2))
+            .get('/api/v1/units')
+            .set({ ...FROM_B, ...header(newKey()) })
+        ).status,
+      ).toBe(401);
     });
 
     it('shares one request budget per key across replicas and routes', async () => {
       const statuses: number[] = [];
       for (let i = 0; i < 40; i++) {
         const server = i % 2 === 0 ? h.http() : httpOf(api2);
-        statuses.push((await request(server).get(i % 3 === 0 ? '/api/v1/units' : '/api/v1/alerts').set(header(PROBE_KEY))).status);
+        statuses.push(
+          (
+            await request(server)
+              .get(i % 3 === 0 ? '/api/v1/units' : '/api/v1/alerts')
+              .set(header(PROBE_KEY))
+          ).status,
+        );
       }
       expect(statuses.every((s) => s === 200)).toBe(true);
       for (const server of [h.http(), httpOf(api2)]) {
@@ -306,9 +319,7 @@ describe('API security outside local mode (real PostgreSQL, Redis; two api repli
     });
 
     it('gives up waiting for a pool connection after the connect timeout', async () => {
-      const ds = await new DataSource(
-        dataSourceOptions(h.env.DATABASE_URL!, { poolSize: 1, timeouts: { statementTimeoutMs: 10_000, lockTimeoutMs: 1_000, connectTimeoutMs: 300 } }),
-      ).initialize();
+      const ds = await new DataSource(dataSourceOptions(h.env.DATABASE_URL!, { poolSize: 1, timeouts: { statementTimeoutMs: 10_000, lockTimeoutMs: 1_000, connectTimeoutMs: 300 } })).initialize();
       try {
         const busy = ds.query('SELECT pg_sleep(2)');
         await expect(ds.query('SELECT 1')).rejects.toThrow(/timeout exceeded when trying to connect/);
@@ -321,8 +332,7 @@ describe('API security outside local mode (real PostgreSQL, Redis; two api repli
 
   describe('silences', () => {
     it('are bounded to MAX_SILENCE_DAYS and recorded under the key’s name', async () => {
-      const send = (endsAt: string) =>
-        request(h.http()).post('/api/v1/alerts/silences').set(header(OPERATOR_KEY)).send({ unitCode: '28756', endsAt, reason: 'Chuyển đổi hệ thống' });
+      const send = (endsAt: string) => request(h.http()).post('/api/v1/alerts/silences').set(header(OPERATOR_KEY)).send({ unitCode: '28756', endsAt, reason: 'Chuyển đổi hệ thống' });
       const tooLong = await send('2099-01-01T00:00:00+07:00');
       expect(tooLong.status).toBe(400);
       // NOW + 30 days: 2025-11-14T12:00:00+07:00 = 05:00Z.

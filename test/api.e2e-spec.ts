@@ -64,9 +64,19 @@ const fig = (
   [resolvedTotal, resolvedOnTime, resolvedLate, onTimeRate]: [number, number, number, number | null],
   [overdueOpen, openWithinDeadline, progress766Numerator, progress766Denominator, progressRate766]: [number, number, number, number, number | null],
 ) => ({
-  receivedTotal, receivedOnline, receivedDirect, onlineRate,
-  resolvedTotal, resolvedOnTime, resolvedLate, onTimeRate,
-  overdueOpen, openWithinDeadline, progress766Numerator, progress766Denominator, progressRate766,
+  receivedTotal,
+  receivedOnline,
+  receivedDirect,
+  onlineRate,
+  resolvedTotal,
+  resolvedOnTime,
+  resolvedLate,
+  onTimeRate,
+  overdueOpen,
+  openWithinDeadline,
+  progress766Numerator,
+  progress766Denominator,
+  progressRate766,
 });
 
 const ZERO = fig([0, 0, 0, null], [0, 0, 0, null], [0, 0, 0, 0, null]);
@@ -104,7 +114,10 @@ describe('query API (real Kafka, PostgreSQL, Redis)', () => {
       expect(res.status).toBe(200);
       // B: received 3 (1 online), resolved 2 on time, b3 open past due at the end of 30 Sep.
       expect(res.body).toEqual({
-        provinceCode: '86', unitCount: 125, from: '2025-07-01', to: '2025-09-30',
+        provinceCode: '86',
+        unitCount: 125,
+        from: '2025-07-01',
+        to: '2025-09-30',
         ...fig([8, 4, 4, 0.5], [5, 4, 1, 0.8], [3, 2, 6, 10, 0.6]),
       });
     });
@@ -120,7 +133,9 @@ describe('query API (real Kafka, PostgreSQL, Redis)', () => {
 
     it('counts a resolution at 00:10 local on 1 July in July, though it is 30 June in UTC', async () => {
       expect((await get(`/api/v1/metrics/units/${A}?from=2025-07-01&to=2025-07-01`)).body).toEqual({
-        unitCode: A, from: '2025-07-01', to: '2025-07-01',
+        unitCode: A,
+        from: '2025-07-01',
+        to: '2025-07-01',
         // a2 received 00:05 direct; a1 resolved 00:10 on time; at the end of the day a2 and a8 are open within deadline.
         ...fig([1, 0, 1, 0], [1, 1, 0, 1], [0, 2, 3, 3, 1]),
       });
@@ -138,7 +153,11 @@ describe('query API (real Kafka, PostgreSQL, Redis)', () => {
       const res = await get(`/api/v1/metrics/units/${A}/series?from=2025-06-30&to=2025-07-02&granularity=day`);
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
-        unitCode: A, name: 'Phường Phú Khương', from: '2025-06-30', to: '2025-07-02', granularity: 'day',
+        unitCode: A,
+        name: 'Phường Phú Khương',
+        from: '2025-06-30',
+        to: '2025-07-02',
+        granularity: 'day',
         points: [
           // a1 received 23:30; at midnight a1 and a8 are open within deadline.
           { period: '2025-06-30', from: '2025-06-30', to: '2025-06-30', ...fig([1, 1, 0, 1], [0, 0, 0, null], [0, 2, 2, 2, 1]) },
@@ -172,9 +191,7 @@ describe('query API (real Kafka, PostgreSQL, Redis)', () => {
     it('gives one point a year, and the province series sums the units', async () => {
       const year = await get(`/api/v1/metrics/units/${B}/series?from=2025-01-01&to=2025-12-31&granularity=year`);
       // 2025 judged now: b1 b2 on time, b3 late (1 October).
-      expect(year.body.points).toEqual([
-        { period: '2025', from: '2025-01-01', to: '2025-12-31', ...fig([3, 1, 2, 1 / 3], [3, 2, 1, 2 / 3], [0, 0, 2, 3, 2 / 3]) },
-      ]);
+      expect(year.body.points).toEqual([{ period: '2025', from: '2025-01-01', to: '2025-12-31', ...fig([3, 1, 2, 1 / 3], [3, 2, 1, 2 / 3], [0, 0, 2, 3, 2 / 3]) }]);
       const province = await get('/api/v1/metrics/province/series?from=2025-07-01&to=2025-09-30&granularity=month', IOC);
       expect(province.status).toBe(200);
       expect(province.body).toMatchObject({ provinceCode: '86', granularity: 'month' });
@@ -239,8 +256,8 @@ describe('query API (real Kafka, PostgreSQL, Redis)', () => {
     });
   });
 
-  describe('gauge changes rebuilt from dossiers (the migration backfill) equal the aggregator\'s', () => {
-    it('rewrites every day row\'s open/overdue changes to the same values', async () => {
+  describe("gauge changes rebuilt from dossiers (the migration backfill) equal the aggregator's", () => {
+    it("rewrites every day row's open/overdue changes to the same values", async () => {
       const gauges = () =>
         h.sql<{ unit_code: string; day: string; open_change: number; overdue_change: number }>(
           `SELECT unit_code, to_char(day, 'YYYY-MM-DD') AS day, open_change, overdue_change FROM unit_daily_counters
@@ -263,7 +280,14 @@ describe('query API (real Kafka, PostgreSQL, Redis)', () => {
         expect(res.status).toBe(200);
         // Rolling 30 days ending 15 Oct start 16 Sep: a5 (direct), a6 (online) received; a6 and b3 resolved late.
         expect(res.body.province.rolling30d).toMatchObject({
-          from: '2025-09-16', to: '2025-10-15', receivedTotal: 2, receivedOnline: 1, onlineRate: 0.5, resolvedTotal: 2, resolvedOnTime: 0, onTimeRate: 0,
+          from: '2025-09-16',
+          to: '2025-10-15',
+          receivedTotal: 2,
+          receivedOnline: 1,
+          onlineRate: 0.5,
+          resolvedTotal: 2,
+          resolvedOnTime: 0,
+          onTimeRate: 0,
         });
         expect(res.body.province.monthToDate).toMatchObject({ from: '2025-10-01', receivedTotal: 0, onlineRate: null, resolvedTotal: 2, resolvedLate: 2 });
         const a = res.body.units.find((u: { unitCode: string }) => u.unitCode === A);

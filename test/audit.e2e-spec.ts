@@ -30,11 +30,13 @@ describe('verify and replay (real Kafka, PostgreSQL)', () => {
   }
   const counts = async () =>
     (await verifyCounters(ds, FROM, TO, [UNIT])).differences.length === 0
-      ? (await ds.query(
-          `SELECT sum(received_total)::int AS r, sum(received_online)::int AS o, sum(resolved_total)::int AS s, sum(resolved_on_time)::int AS t
+      ? (
+          await ds.query(
+            `SELECT sum(received_total)::int AS r, sum(received_online)::int AS o, sum(resolved_total)::int AS s, sum(resolved_on_time)::int AS t
              FROM unit_daily_counters WHERE unit_code = $1`,
-          [UNIT],
-        ))[0]
+            [UNIT],
+          )
+        )[0]
       : undefined;
 
   beforeAll(async () => {
@@ -82,13 +84,33 @@ describe('verify and replay (real Kafka, PostgreSQL)', () => {
     await eventually(async () =>
       expect(await june()).toEqual({
         ...zeroPeriodIndicatorCounts(),
-        receivedTotal: 3, receivedOnline: 1, receivedDirect: 2, receivedV2: 2, fullyOnline: 1, componentsDigitized: 1,
+        receivedTotal: 3,
+        receivedOnline: 1,
+        receivedDirect: 2,
+        receivedV2: 2,
+        fullyOnline: 1,
+        componentsDigitized: 1,
         // g-0 on time and ahead (12 June, due 14 June), g-1 late; handled in 50 h and 6 days.
-        resolvedTotal: 2, resolvedOnTime: 1, resolvedAhead: 1, resolvedLate: 1, handlingCount: 2, handlingMsSum: 50 * H + 6 * 24 * H,
-        resolvedV2: 1, resultElectronic: 1, resultDigitized: 1, dataReused: 0,
-        paidOnline: 1, ratedCount: 1, ratingSum: 5, ratedSatisfied: 1, feedbackReceived: 1, feedbackResolvedOnTime: 1, withdrawn: 1,
+        resolvedTotal: 2,
+        resolvedOnTime: 1,
+        resolvedAhead: 1,
+        resolvedLate: 1,
+        handlingCount: 2,
+        handlingMsSum: 50 * H + 6 * 24 * H,
+        resolvedV2: 1,
+        resultElectronic: 1,
+        resultDigitized: 1,
+        dataReused: 0,
+        paidOnline: 1,
+        ratedCount: 1,
+        ratingSum: 5,
+        ratedSatisfied: 1,
+        feedbackReceived: 1,
+        feedbackResolvedOnTime: 1,
+        withdrawn: 1,
         // g-2 stays open (a withdrawal does not resolve it) and is past its deadline at the end of June.
-        openAtEnd: 1, overdueAtEnd: 1,
+        openAtEnd: 1,
+        overdueAtEnd: 1,
       }),
     );
     const clean = await verifyCounters(ds, '2025-06-01', '2025-06-30', [U2]);
@@ -109,7 +131,12 @@ describe('verify and replay (real Kafka, PostgreSQL)', () => {
     expect(replay.indicatorChanges).toEqual([{ unitCode: U2, procedureCode: '1.001612', day: '2025-06-11', field: 'fullyOnline', before: 1, after: 0 }]);
     expect(replay.dossiersChanged).toBe(0);
     expect(await verifyCounters(ds, '2025-06-01', '2025-06-30', [U2])).toMatchObject({ differences: [], indicatorDifferences: [] });
-    expect(await replayPeriod(ds, h.env.AGGREGATOR_GROUP_ID!, '2025-06-01', '2025-06-30', [U2])).toMatchObject({ dossiersChanged: 0, counterChanges: [], indicatorChanges: [], correctionsOutsidePeriod: 0 });
+    expect(await replayPeriod(ds, h.env.AGGREGATOR_GROUP_ID!, '2025-06-01', '2025-06-30', [U2])).toMatchObject({
+      dossiersChanged: 0,
+      counterChanges: [],
+      indicatorChanges: [],
+      correctionsOutsidePeriod: 0,
+    });
   });
 
   it('verify checks the open/overdue gauge changes too, and replay rebuilds them', async () => {
@@ -142,10 +169,7 @@ describe('verify and replay (real Kafka, PostgreSQL)', () => {
   it('replay restores a dossier whose state was lost, consistently with its counters', async () => {
     // A lost update: a-0's resolution vanished from its dossier row and from the counters.
     await h.sql(`UPDATE dossiers SET resolved_at = NULL, resolved_event_id = NULL, resolution_due_at = NULL WHERE unit_code = $1 AND dossier_id = 'a-0'`, [UNIT]);
-    await h.sql(
-      `UPDATE unit_daily_counters SET resolved_total = resolved_total - 1, resolved_on_time = resolved_on_time - 1 WHERE unit_code = $1 AND day = '2025-07-10'`,
-      [UNIT],
-    );
+    await h.sql(`UPDATE unit_daily_counters SET resolved_total = resolved_total - 1, resolved_on_time = resolved_on_time - 1 WHERE unit_code = $1 AND day = '2025-07-10'`, [UNIT]);
     expect((await verifyCounters(ds, FROM, TO)).differences).toHaveLength(2);
 
     const replay = await replayPeriod(ds, h.env.AGGREGATOR_GROUP_ID!, FROM, TO);
@@ -160,9 +184,7 @@ describe('verify and replay (real Kafka, PostgreSQL)', () => {
   });
 
   it('replays while events keep arriving, without double counting; a second replay changes nothing', async () => {
-    const live = Array.from({ length: 200 }, (_, i) =>
-      received(UNIT, `live-${i}`, '2025-07-14T08:00:00+07:00', i % 2 ? 'ONLINE' : 'DIRECT', '2025-07-18T17:00:00+07:00'),
-    );
+    const live = Array.from({ length: 200 }, (_, i) => received(UNIT, `live-${i}`, '2025-07-14T08:00:00+07:00', i % 2 ? 'ONLINE' : 'DIRECT', '2025-07-18T17:00:00+07:00'));
     const producing = (async () => {
       for (let i = 0; i < live.length; i += 20) await h.produce(live.slice(i, i + 20).map(asMessage));
     })();

@@ -39,8 +39,16 @@ describe('docker-compose.yml (checked by the Docker client, no engine)', () => {
   it('validates and names every service with the profile that starts it', () => {
     const profiles = Object.fromEntries(Object.entries(services).map(([name, s]) => [name, s.profiles ?? []]));
     expect(profiles).toEqual({
-      kafka: [], postgres: [], redis: [], provision: [], ingest: [], aggregator: [], notifier: [],
-      api: ['production'], 'api-local': ['local'], simulator: ['local'],
+      kafka: [],
+      postgres: [],
+      redis: [],
+      provision: [],
+      ingest: [],
+      aggregator: [],
+      notifier: [],
+      api: ['production'],
+      'api-local': ['local'],
+      simulator: ['local'],
     });
     for (const w of ['ingest', 'aggregator', 'notifier']) expect(services[w].environment.HEALTH_PORT).toBe('3100');
   });
@@ -56,7 +64,11 @@ describe('docker-compose.yml (checked by the Docker client, no engine)', () => {
     // The compose service's environment, with the hosts of this machine instead of the containers'.
     const run = (apiKeys: string | undefined) => {
       const env: Record<string, string> = {
-        PATH: process.env.PATH!, ...services.api.environment, DATABASE_URL: process.env.DATABASE_URL!, REDIS_URL: process.env.REDIS_URL!, KAFKA_BROKERS: process.env.KAFKA_BROKERS!,
+        PATH: process.env.PATH!,
+        ...services.api.environment,
+        DATABASE_URL: process.env.DATABASE_URL!,
+        REDIS_URL: process.env.REDIS_URL!,
+        KAFKA_BROKERS: process.env.KAFKA_BROKERS!,
       };
       delete env.API_KEYS;
       if (apiKeys !== undefined) env.API_KEYS = apiKeys;

@@ -32,8 +32,7 @@ describe('ConsumerLagMonitor (real Kafka)', () => {
     await admin.disconnect();
   });
 
-  const series = async (metrics: AppMetrics, name: string) =>
-    Object.fromEntries((await metrics.registry.getSingleMetric(name)!.get()).values.map((v) => [v.labels.partition, v.value]));
+  const series = async (metrics: AppMetrics, name: string) => Object.fromEntries((await metrics.registry.getSingleMetric(name)!.get()).values.map((v) => [v.labels.partition, v.value]));
 
   it('reports each owned partition, and forgets the ones given away in a rebalance', async () => {
     const metrics = new AppMetrics('aggregator');

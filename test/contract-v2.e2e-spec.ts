@@ -37,8 +37,7 @@ describe('contract v2 next to v1 (real Kafka, PostgreSQL)', () => {
     const { openAtEnd: _o, overdueAtEnd: _v, ...rest } = c;
     return rest;
   };
-  const indicatorTotal = async (h: PipelineHarness) =>
-    (await sumIndicatorPeriods(sqlOf(h), { periods: [{ from: FROM, to: TO }], groupBy: 'total' })).get('*')?.[0];
+  const indicatorTotal = async (h: PipelineHarness) => (await sumIndicatorPeriods(sqlOf(h), { periods: [{ from: FROM, to: TO }], groupBy: 'total' })).get('*')?.[0];
 
   beforeAll(async () => {
     for (const p of pipelines) {
@@ -56,10 +55,14 @@ describe('contract v2 next to v1 (real Kafka, PostgreSQL)', () => {
     }
     for (const p of pipelines) {
       const h = p.h!;
-      await eventually(async () => {
-        expect(sumCounters((await sumCountersByUnit(sqlOf(h), FROM, TO)).values())).toEqual(p.tally.totals());
-        expect(withoutGauges((await indicatorTotal(h))!)).toEqual(p.tally.indicatorTotals());
-      }, 120_000, 500);
+      await eventually(
+        async () => {
+          expect(sumCounters((await sumCountersByUnit(sqlOf(h), FROM, TO)).values())).toEqual(p.tally.totals());
+          expect(withoutGauges((await indicatorTotal(h))!)).toEqual(p.tally.indicatorTotals());
+        },
+        120_000,
+        500,
+      );
     }
   });
 

@@ -26,15 +26,44 @@ const ROWS = [
   // 9 on time (3 ahead), 1 late, 2 days each; 8 electronic results, 7 digitised, 5 reusing data; 4 of 5 payments online;
   // 5 ratings summing 22, 4 satisfied; 2 feedback items, 1 answered on time, 1 late.
   row(A, '1.001193', '2025-07-10', {
-    receivedTotal: 10, receivedOnline: 8, receivedDirect: 2, receivedV2: 10, fullyOnline: 9, componentsDigitized: 6,
-    resolvedTotal: 10, resolvedOnTime: 9, resolvedAhead: 3, resolvedLate: 1, handlingCount: 10, handlingMsSum: 20 * DAY_MS,
-    resolvedV2: 10, resultElectronic: 8, resultDigitized: 7, dataReused: 5, paidOnline: 4, paidCounter: 1,
-    ratedCount: 5, ratingSum: 22, ratedSatisfied: 4, feedbackReceived: 2, feedbackResolvedOnTime: 1, feedbackResolvedLate: 1,
+    receivedTotal: 10,
+    receivedOnline: 8,
+    receivedDirect: 2,
+    receivedV2: 10,
+    fullyOnline: 9,
+    componentsDigitized: 6,
+    resolvedTotal: 10,
+    resolvedOnTime: 9,
+    resolvedAhead: 3,
+    resolvedLate: 1,
+    handlingCount: 10,
+    handlingMsSum: 20 * DAY_MS,
+    resolvedV2: 10,
+    resultElectronic: 8,
+    resultDigitized: 7,
+    dataReused: 5,
+    paidOnline: 4,
+    paidCounter: 1,
+    ratedCount: 5,
+    ratingSum: 22,
+    ratedSatisfied: 4,
+    feedbackReceived: 2,
+    feedbackResolvedOnTime: 1,
+    feedbackResolvedLate: 1,
   }),
   // Chứng thực bản sao (SHARED): 10 received, 2 online, all v2, 1 fully online; 5 resolved on time, 1 day each; 5 open, 1 overdue.
   row(A, '2.000815', '2025-07-20', {
-    receivedTotal: 10, receivedOnline: 2, receivedDirect: 8, receivedV2: 10, fullyOnline: 1,
-    resolvedTotal: 5, resolvedOnTime: 5, handlingCount: 5, handlingMsSum: 5 * DAY_MS, openChange: 5, overdueChange: 1,
+    receivedTotal: 10,
+    receivedOnline: 2,
+    receivedDirect: 8,
+    receivedV2: 10,
+    fullyOnline: 1,
+    resolvedTotal: 5,
+    resolvedOnTime: 5,
+    handlingCount: 5,
+    handlingMsSum: 5 * DAY_MS,
+    openChange: 5,
+    overdueChange: 1,
   }),
   // A code the catalogue does not hold, v1 only (no v2 fields): counted under no level.
   row(B, '9.999999', '2025-07-05', { receivedTotal: 4, receivedOnline: 4, resolvedTotal: 0 }),
@@ -61,7 +90,14 @@ describe('procedure catalogue and indicators api (real PostgreSQL)', () => {
       expect(shared.body.map((p: { code: string }) => p.code)).toEqual(['2.000815', '2.000884']);
       const essential = await get('/api/v1/procedures?essential=true', IOC).expect(200);
       expect(essential.body).toContainEqual({
-        code: '1.001193', name: 'Đăng ký khai sinh', level: 'COMMUNE', levelLabel: 'Cấp xã', onlineService: true, onlinePayment: true, essential: true, deadlineWorkingDays: 1,
+        code: '1.001193',
+        name: 'Đăng ký khai sinh',
+        level: 'COMMUNE',
+        levelLabel: 'Cấp xã',
+        onlineService: true,
+        onlinePayment: true,
+        essential: true,
+        deadlineWorkingDays: 1,
       });
       expect(essential.body.every((p: { essential: boolean }) => p.essential)).toBe(true);
     });
@@ -99,7 +135,10 @@ describe('procedure catalogue and indicators api (real PostgreSQL)', () => {
       expect(points.digitisation).toBeCloseTo(22 * ((8 / 10 + 13 / 30 + 5 / 10) / 3), 9);
       expect(points.onlineService).toBeCloseTo(22 * ((0.5 + 0.5 + 0.8) / 3), 9);
       expect(points.satisfaction).toBeCloseTo(18 * (4 / 5), 9);
-      expect(first.score766.total).toBeCloseTo(Object.values(points as Record<string, number>).reduce((a, b) => a + b, 0), 9);
+      expect(first.score766.total).toBeCloseTo(
+        Object.values(points as Record<string, number>).reduce((a, b) => a + b, 0),
+        9,
+      );
       expect(first.score766.measuredPoints).toBe(100);
       // B received only v1 dossiers: no fully-online figure, ranked after every unit that has one.
       expect(res.body.rows.find((u: { key: string }) => u.key === B)).toMatchObject({ rates: { fullyOnlineRate: null, onlineRate: 1 } });
@@ -199,7 +238,12 @@ describe('procedure catalogue and indicators api (real PostgreSQL)', () => {
       expect(rows.map((r) => r[1])).toEqual(['UNCATALOGUED', 'COMMUNE', 'SHARED', 'PROVINCIAL', 'Tổng']);
       const shared = rows.find((r) => r[1] === 'SHARED')!;
       // Chứng thực: 2 of 10 online, 1 of 10 fully online, 5 resolved in 5 days.
-      expect([shared[col('Tiếp nhận')], shared[col('Tỷ lệ trực tuyến (%)')], shared[col('Tỷ lệ toàn trình trực tuyến (%)')], shared[col('Thời gian xử lý trung bình (ngày)')]]).toEqual(['10', '20', '10', '1']);
+      expect([shared[col('Tiếp nhận')], shared[col('Tỷ lệ trực tuyến (%)')], shared[col('Tỷ lệ toàn trình trực tuyến (%)')], shared[col('Thời gian xử lý trung bình (ngày)')]]).toEqual([
+        '10',
+        '20',
+        '10',
+        '1',
+      ]);
       expect(rows.at(-1)![col('Tiếp nhận')]).toBe('24');
 
       const xlsx = await get(`/api/v1/exports/indicators.xlsx?${JULY}&by=level&rankBy=onlineRate`).buffer(true).parse(binary).expect(200);
@@ -210,7 +254,10 @@ describe('procedure catalogue and indicators api (real PostgreSQL)', () => {
       const xShared = values.find((r) => r[1] === 'SHARED')!;
       expect([xShared[col('Tiếp nhận')], xShared[col('Tỷ lệ toàn trình trực tuyến (%)')]]).toEqual([10, 10]);
       const log = await h.sql<{ actor: string; report: string; format: string }>(`SELECT actor, report, format FROM export_log WHERE report = 'indicators-level' ORDER BY id`);
-      expect(log).toEqual([{ actor: 'local-auditor', report: 'indicators-level', format: 'csv' }, { actor: 'local-auditor', report: 'indicators-level', format: 'xlsx' }]);
+      expect(log).toEqual([
+        { actor: 'local-auditor', report: 'indicators-level', format: 'csv' },
+        { actor: 'local-auditor', report: 'indicators-level', format: 'xlsx' },
+      ]);
     });
 
     it('is for auditors only', async () => {

@@ -11,9 +11,7 @@ import { asMessage, received } from './support/dossier-events';
 describe('ingest crash recovery (real Kafka, PostgreSQL)', () => {
   let h: PipelineHarness;
   const UNIT = '28861'; // Xã Tiên Thủy
-  const events = Array.from({ length: 50 }, (_, i) =>
-    received(UNIT, `c-${i}`, '2025-07-15T09:00:00+07:00', i < 30 ? 'ONLINE' : 'DIRECT', '2025-07-20T17:00:00+07:00'),
-  );
+  const events = Array.from({ length: 50 }, (_, i) => received(UNIT, `c-${i}`, '2025-07-15T09:00:00+07:00', i < 30 ? 'ONLINE' : 'DIRECT', '2025-07-20T17:00:00+07:00'));
 
   const validatedCount = async () => {
     const admin = h.kafka.admin();
@@ -22,8 +20,7 @@ describe('ingest crash recovery (real Kafka, PostgreSQL)', () => {
     await admin.disconnect();
     return offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
   };
-  const metrics = async () =>
-    (await request(h.http()).get(`/api/v1/metrics/units/${UNIT}?from=2025-07-15&to=2025-07-15`).set({ 'X-API-Key': 'local-auditor-key' })).body;
+  const metrics = async () => (await request(h.http()).get(`/api/v1/metrics/units/${UNIT}?from=2025-07-15&to=2025-07-15`).set({ 'X-API-Key': 'local-auditor-key' })).body;
   const rewindIngest = async () => {
     const admin = h.kafka.admin();
     await admin.connect();

@@ -138,9 +138,9 @@ describe.each(OVERLAYS)('deploy/k8s overlay %s', (overlay) => {
     for (const d of deployments) expect(d.spec.template.spec.containers[0].command.join(' ')).not.toMatch(/cli|provision|migrat/);
   });
 
-  it("gives each app settings it accepts (its own start-up validation)", () => {
+  it('gives each app settings it accepts (its own start-up validation)', () => {
     for (const d of deployments) {
-      const app = d.metadata.name.replace("tthc-", "");
+      const app = d.metadata.name.replace('tthc-', '');
       const c = d.spec.template.spec.containers[0];
       const env: Record<string, string> = {};
       for (const ref of c.envFrom ?? []) Object.assign(env, configMaps.find((cm) => cm.metadata.name === ref.configMapRef.name)!.data);

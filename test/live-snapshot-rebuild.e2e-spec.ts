@@ -25,8 +25,14 @@ describe('live snapshot after a Redis flush (a private redis-server, real Kafka,
       Array.from({ length: count }, () => {
         n++;
         const event = {
-          eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, type: 'RECEIVED' as const, dossierId: `d-${n}`, unitCode: unit,
-          procedureCode: '1.001612', occurredAt: T, channel: n % 2 ? ('ONLINE' as const) : ('DIRECT' as const), dueAt: T + 86_400_000,
+          eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+          type: 'RECEIVED' as const,
+          dossierId: `d-${n}`,
+          unitCode: unit,
+          procedureCode: '1.001612',
+          occurredAt: T,
+          channel: n % 2 ? ('ONLINE' as const) : ('DIRECT' as const),
+          dueAt: T + 86_400_000,
         };
         return { key: unit, value: encodeValidatedEvent(event) };
       }),
@@ -42,7 +48,9 @@ describe('live snapshot after a Redis flush (a private redis-server, real Kafka,
   };
   // A /metrics/live body (supertest types it `any`), read for each unit's month-to-date receipts.
   const fromLive = (live: unknown) =>
-    Object.fromEntries((live as { units: { unitCode: string; monthToDate: { receivedTotal: number } }[] }).units.filter((u) => u.monthToDate.receivedTotal > 0).map((u) => [u.unitCode, u.monthToDate.receivedTotal]));
+    Object.fromEntries(
+      (live as { units: { unitCode: string; monthToDate: { receivedTotal: number } }[] }).units.filter((u) => u.monthToDate.receivedTotal > 0).map((u) => [u.unitCode, u.monthToDate.receivedTotal]),
+    );
 
   beforeAll(async () => {
     redisServer = await PrivateRedis.start();

@@ -124,7 +124,7 @@ describe('structured logs of the real processes (redaction, request ids)', () =>
     }
   });
 
-  it('a worker logs JSON only too: Nest\'s lines and its own', async () => {
+  it("a worker logs JSON only too: Nest's lines and its own", async () => {
     const url = new URL(h.env.DATABASE_URL!);
     url.password = DB_PASSWORD;
     url.searchParams.set('options', `-c search_path=${h.schema}`);

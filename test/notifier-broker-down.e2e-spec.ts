@@ -36,11 +36,7 @@ describe('acknowledgements while the broker is down (a private Kafka broker, Pos
     await h.start('ingest', 'aggregator', 'notifier', 'api');
     // 30 receipts, 15 online, per unit: 50 % with the minimum sample, so each opens one alert.
     await h.produce(
-      UNITS.flatMap((unit) =>
-        Array.from({ length: 30 }, (_, i) =>
-          asMessage(received(unit, `${unit}-${i}`, '2025-07-20T08:00:00+07:00', i < 15 ? 'ONLINE' : 'DIRECT', '2025-09-30T17:00:00+07:00')),
-        ),
-      ),
+      UNITS.flatMap((unit) => Array.from({ length: 30 }, (_, i) => asMessage(received(unit, `${unit}-${i}`, '2025-07-20T08:00:00+07:00', i < 15 ? 'ONLINE' : 'DIRECT', '2025-09-30T17:00:00+07:00')))),
     );
     for (const unit of UNITS) {
       const alert = await eventually(async () => {
@@ -71,7 +67,11 @@ describe('acknowledgements while the broker is down (a private Kafka broker, Pos
       await holder.query('BEGIN');
       await holder.query(`SELECT pg_advisory_xact_lock(hashtext('tthc.alert_log:' || current_schema()))`);
       const started = Date.now();
-      const res = await request(h.http()).post(`/api/v1/alerts/${alertIds.get(UNITS[0])}/ack`).set(OPERATOR).send({}).timeout(STUCK_MS);
+      const res = await request(h.http())
+        .post(`/api/v1/alerts/${alertIds.get(UNITS[0])}/ack`)
+        .set(OPERATOR)
+        .send({})
+        .timeout(STUCK_MS);
       const tookMs = Date.now() - started;
       expect(res.status).toBe(503);
       expect(res.headers['retry-after']).toBe('1');
@@ -96,7 +96,11 @@ describe('acknowledgements while the broker is down (a private Kafka broker, Pos
     await h.app('notifier').get<KafkaBatchServer>(BATCH_SERVER).close();
     await broker.down();
 
-    const first = await request(h.http()).post(`/api/v1/alerts/${alertIds.get(UNITS[0])}/ack`).set(OPERATOR).send({ note: 'Đã liên hệ' }).timeout(STUCK_MS);
+    const first = await request(h.http())
+      .post(`/api/v1/alerts/${alertIds.get(UNITS[0])}/ack`)
+      .set(OPERATOR)
+      .send({ note: 'Đã liên hệ' })
+      .timeout(STUCK_MS);
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ state: 'ACKNOWLEDGED', acknowledgedBy: 'local-operator' });
     // The notifier's backlog poll (200 ms) has picked it up and is now trying to send it to the
@@ -106,7 +110,11 @@ describe('acknowledgements while the broker is down (a private Kafka broker, Pos
     expect(unpublished).toHaveLength(1);
 
     // Under the old notifier this waited on the lock for as long as the send did.
-    const second = await request(h.http()).post(`/api/v1/alerts/${alertIds.get(UNITS[1])}/ack`).set(OPERATOR).send({}).timeout(STUCK_MS);
+    const second = await request(h.http())
+      .post(`/api/v1/alerts/${alertIds.get(UNITS[1])}/ack`)
+      .set(OPERATOR)
+      .send({})
+      .timeout(STUCK_MS);
     expect(second.status).toBe(200);
     const metrics = await request(h.http()).get('/api/v1/metrics/units?from=2025-07-01&to=2025-07-31').set(IOC).timeout(STUCK_MS);
     expect(metrics.status).toBe(200);
@@ -120,11 +128,7 @@ describe('acknowledgements while the broker is down (a private Kafka broker, Pos
 
     await broker.up();
     // Both acknowledgements reach the topic, in log order, under their transition ids.
-    const onTopic = await h.readTopic(
-      h.env.TOPIC_ALERTS!,
-      (seen) => seen.filter((m) => (JSON.parse(m.value!.toString()) as AlertMessage).state === 'ACKNOWLEDGED').length >= 2,
-      120_000,
-    );
+    const onTopic = await h.readTopic(h.env.TOPIC_ALERTS!, (seen) => seen.filter((m) => (JSON.parse(m.value!.toString()) as AlertMessage).state === 'ACKNOWLEDGED').length >= 2, 120_000);
     const acked = onTopic.map((m) => JSON.parse(m.value!.toString()) as AlertMessage).filter((m) => m.state === 'ACKNOWLEDGED');
     expect([...new Set(acked.map((m) => String(m.transitionId)))]).toEqual(acks.map((r) => r.id));
     await eventually(async () => {

@@ -22,11 +22,16 @@ describe('the overdue rule in SQL agrees with the domain (real PostgreSQL)', () 
   const instant = fc.integer({ min: -4, max: 12 }).map((k) => T0 + k * 15 * MIN);
   const fact = (id: number) => fc.record({ occurredAt: instant, dueAt: instant }).map((f) => ({ ...f, eventId: uuid(id) }));
   const stateArb = (n: number) =>
-    fc.record({
-      receipt: fc.option(fact(n * 10 + 1).map((f) => ({ ...f, channel: 'ONLINE' as const })), { nil: undefined }),
-      lateFlag: fc.option(fact(n * 10 + 2), { nil: undefined }),
-      resolution: fc.option(fact(n * 10 + 3), { nil: undefined }),
-    }).map((facts): DossierState => ({ unitCode: '28756', dossierId: `d-${n}`, procedureCode: '1.001612', ...facts }));
+    fc
+      .record({
+        receipt: fc.option(
+          fact(n * 10 + 1).map((f) => ({ ...f, channel: 'ONLINE' as const })),
+          { nil: undefined },
+        ),
+        lateFlag: fc.option(fact(n * 10 + 2), { nil: undefined }),
+        resolution: fc.option(fact(n * 10 + 3), { nil: undefined }),
+      })
+      .map((facts): DossierState => ({ unitCode: '28756', dossierId: `d-${n}`, procedureCode: '1.001612', ...facts }));
 
   beforeAll(async () => {
     await runMigrations(process.env.DATABASE_URL!, schema);

@@ -59,10 +59,19 @@ describe('pipeline (real Kafka, PostgreSQL, Redis)', () => {
     it('counts each fact on its local day, across local midnight', async () => {
       await eventually(async () => {
         expect(await unitMetrics(A, '2025-07-01', '2025-07-01')).toMatchObject({
-          receivedTotal: 1, receivedOnline: 1, receivedDirect: 0, resolvedTotal: 0, onlineRate: 1, onTimeRate: null, overdueOpen: 0,
+          receivedTotal: 1,
+          receivedOnline: 1,
+          receivedDirect: 0,
+          resolvedTotal: 0,
+          onlineRate: 1,
+          onTimeRate: null,
+          overdueOpen: 0,
         });
         expect(await unitMetrics(A, '2025-07-02', '2025-07-02')).toMatchObject({
-          receivedTotal: 3, receivedOnline: 2, receivedDirect: 1, resolvedTotal: 0,
+          receivedTotal: 3,
+          receivedOnline: 2,
+          receivedDirect: 1,
+          resolvedTotal: 0,
         });
       });
       expect(await unitMetrics(A, '2025-07-03', '2025-07-03')).toMatchObject({ resolvedTotal: 1, resolvedOnTime: 0, resolvedLate: 1, onTimeRate: 0 });
@@ -73,13 +82,24 @@ describe('pipeline (real Kafka, PostgreSQL, Redis)', () => {
     it('sums a month from day counters and derives rates from the sums', async () => {
       await eventually(async () => {
         expect(await unitMetrics(A, '2025-07-01', '2025-07-31')).toEqual({
-          unitCode: A, from: '2025-07-01', to: '2025-07-31',
-          receivedTotal: 4, receivedOnline: 3, receivedDirect: 1, onlineRate: 0.75,
-          resolvedTotal: 3, resolvedOnTime: 2, resolvedLate: 1, onTimeRate: 2 / 3,
+          unitCode: A,
+          from: '2025-07-01',
+          to: '2025-07-31',
+          receivedTotal: 4,
+          receivedOnline: 3,
+          receivedDirect: 1,
+          onlineRate: 0.75,
+          resolvedTotal: 3,
+          resolvedOnTime: 2,
+          resolvedLate: 1,
+          onTimeRate: 2 / 3,
           overdueOpen: 1,
           // 766, judged now (31 July 12:00): d1 and d5 resolved on time, d2 late, d4 open within
           // its deadline, d3 open past it: (2 + 1) / 5.
-          openWithinDeadline: 1, progress766Numerator: 3, progress766Denominator: 5, progressRate766: 0.6,
+          openWithinDeadline: 1,
+          progress766Numerator: 3,
+          progress766Denominator: 5,
+          progressRate766: 0.6,
         });
       });
     });
@@ -98,9 +118,18 @@ describe('pipeline (real Kafka, PostgreSQL, Redis)', () => {
         const res = await request(h.http()).get('/api/v1/metrics/province?from=2025-07-01&to=2025-07-31').set(IOC);
         expect(res.status).toBe(200);
         expect(res.body).toMatchObject({
-          provinceCode: '86', unitCount: 125, from: '2025-07-01', to: '2025-07-31',
-          receivedTotal: 5, receivedOnline: 3, receivedDirect: 2, onlineRate: 0.6,
-          resolvedTotal: 3, resolvedOnTime: 2, resolvedLate: 1, onTimeRate: 2 / 3,
+          provinceCode: '86',
+          unitCount: 125,
+          from: '2025-07-01',
+          to: '2025-07-31',
+          receivedTotal: 5,
+          receivedOnline: 3,
+          receivedDirect: 2,
+          onlineRate: 0.6,
+          resolvedTotal: 3,
+          resolvedOnTime: 2,
+          resolvedLate: 1,
+          onTimeRate: 2 / 3,
         });
       });
     });
@@ -137,8 +166,15 @@ describe('pipeline (real Kafka, PostgreSQL, Redis)', () => {
       return out;
     }
     const expected = {
-      receivedTotal: 10, receivedOnline: 6, receivedDirect: 4, onlineRate: 0.6,
-      resolvedTotal: 7, resolvedOnTime: 3, resolvedLate: 4, onTimeRate: 3 / 7, overdueOpen: 3,
+      receivedTotal: 10,
+      receivedOnline: 6,
+      receivedDirect: 4,
+      onlineRate: 0.6,
+      resolvedTotal: 7,
+      resolvedOnTime: 3,
+      resolvedLate: 4,
+      onTimeRate: 3 / 7,
+      overdueOpen: 3,
     };
 
     it('gives the same counters for a clean stream and a shuffled, duplicated, re-sent one', async () => {
@@ -168,14 +204,7 @@ describe('pipeline (real Kafka, PostgreSQL, Redis)', () => {
       const unknownUnit = received('99999', 'x1', '2025-07-20T08:00:00+07:00', 'ONLINE', '2025-07-25T17:00:00+07:00');
       const dueBeforeReceipt = received(unit, 'x2', '2025-07-20T08:00:00+07:00', 'ONLINE', '2025-07-19T17:00:00+07:00');
       const future = received(unit, 'x3', '2025-08-05T08:00:00+07:00', 'ONLINE', '2025-08-10T17:00:00+07:00');
-      await h.produce([
-        asMessage(good1),
-        { key: 'bad-json', value: truncated },
-        asMessage(unknownUnit),
-        asMessage(dueBeforeReceipt),
-        asMessage(future),
-        asMessage(good2),
-      ]);
+      await h.produce([asMessage(good1), { key: 'bad-json', value: truncated }, asMessage(unknownUnit), asMessage(dueBeforeReceipt), asMessage(future), asMessage(good2)]);
 
       const dlq = await h.readTopic(h.env.TOPIC_DLQ!, 4);
       const byReason = new Map(dlq.map((m) => [m.headers![DLQ_HEADERS.reasonCode]!.toString(), m]));
@@ -197,9 +226,7 @@ describe('pipeline (real Kafka, PostgreSQL, Redis)', () => {
   describe('an aggregator restart mid-stream', () => {
     it('ends with exact counts even when Kafka forgot its committed offsets', async () => {
       const unit = '28810'; // Xã Phú Túc
-      const first = Array.from({ length: 20 }, (_, i) =>
-        received(unit, `r-${i}`, '2025-07-21T08:00:00+07:00', i % 2 ? 'ONLINE' : 'DIRECT', '2025-07-24T17:00:00+07:00'),
-      );
+      const first = Array.from({ length: 20 }, (_, i) => received(unit, `r-${i}`, '2025-07-21T08:00:00+07:00', i % 2 ? 'ONLINE' : 'DIRECT', '2025-07-24T17:00:00+07:00'));
       await h.produce(first.map(asMessage));
       await eventually(async () => expect((await unitMetrics(unit, '2025-07-21', '2025-07-21')).receivedTotal).toBe(20));
 
@@ -213,26 +240,26 @@ describe('pipeline (real Kafka, PostgreSQL, Redis)', () => {
       await admin.resetOffsets({ groupId: h.env.AGGREGATOR_GROUP_ID!, topic: h.env.TOPIC_VALIDATED!, earliest: true });
       await admin.disconnect();
 
-      const second = Array.from({ length: 10 }, (_, i) =>
-        received(unit, `r-${20 + i}`, '2025-07-22T08:00:00+07:00', 'ONLINE', '2025-07-25T17:00:00+07:00'),
-      );
+      const second = Array.from({ length: 10 }, (_, i) => received(unit, `r-${20 + i}`, '2025-07-22T08:00:00+07:00', 'ONLINE', '2025-07-25T17:00:00+07:00'));
       const resolutions = first.map((e) => resolved(unit, e.dossierId, '2025-07-23T10:00:00+07:00', e.dueAt));
       await h.produce([...second, ...resolutions].map(asMessage));
       await h.start('aggregator');
 
       await eventually(async () => {
         expect(await unitMetrics(unit, '2025-07-21', '2025-07-23')).toMatchObject({
-          receivedTotal: 30, receivedOnline: 20, receivedDirect: 10, resolvedTotal: 20, resolvedOnTime: 20, resolvedLate: 0,
+          receivedTotal: 30,
+          receivedOnline: 20,
+          receivedDirect: 10,
+          resolvedTotal: 20,
+          resolvedOnTime: 20,
+          resolvedLate: 0,
         });
         // Everything on the validated topic has been applied, so nothing is left to double count.
         const offsets = h.kafka.admin();
         await offsets.connect();
         const ends = await offsets.fetchTopicOffsets(h.env.TOPIC_VALIDATED!);
         await offsets.disconnect();
-        const stored = await h.sql<{ partition: number; next_offset: string }>(
-          'SELECT partition, next_offset FROM consumer_offsets WHERE consumer_group = $1',
-          [h.env.AGGREGATOR_GROUP_ID],
-        );
+        const stored = await h.sql<{ partition: number; next_offset: string }>('SELECT partition, next_offset FROM consumer_offsets WHERE consumer_group = $1', [h.env.AGGREGATOR_GROUP_ID]);
         for (const end of ends.filter((e) => e.high !== '0')) {
           expect(stored.find((s) => s.partition === end.partition)?.next_offset).toBe(end.high);
         }
@@ -244,9 +271,7 @@ describe('pipeline (real Kafka, PostgreSQL, Redis)', () => {
   describe('alerts', () => {
     it('opens an alert for a unit whose 30-day online rate falls below 80% with enough dossiers, and resolves it on recovery', async () => {
       const unit = '28840'; // Xã Tân Phú
-      const low = Array.from({ length: 40 }, (_, i) =>
-        received(unit, `al-${i}`, '2025-07-25T08:00:00+07:00', i < 20 ? 'ONLINE' : 'DIRECT', '2025-08-05T17:00:00+07:00'),
-      );
+      const low = Array.from({ length: 40 }, (_, i) => received(unit, `al-${i}`, '2025-07-25T08:00:00+07:00', i < 20 ? 'ONLINE' : 'DIRECT', '2025-08-05T17:00:00+07:00'));
       await h.produce(low.map(asMessage));
 
       const open = await eventually(async () => {
@@ -260,9 +285,7 @@ describe('pipeline (real Kafka, PostgreSQL, Redis)', () => {
       expect(open.message).toBe('Xã Tân Phú: tỷ lệ hồ sơ trực tuyến 30 ngày 50,00% < mục tiêu 80%');
 
       // 100 more online: 120/140 = 85.7%, above 80% + the 2-point margin.
-      const recovery = Array.from({ length: 100 }, (_, i) =>
-        received(unit, `al-r-${i}`, '2025-07-26T08:00:00+07:00', 'ONLINE', '2025-08-06T17:00:00+07:00'),
-      );
+      const recovery = Array.from({ length: 100 }, (_, i) => received(unit, `al-r-${i}`, '2025-07-26T08:00:00+07:00', 'ONLINE', '2025-08-06T17:00:00+07:00'));
       await h.produce(recovery.map(asMessage));
       // It resolves at the first evaluation that sees ≥ 82 %: (20 + k) / (40 + k) ≥ 0.82 needs k ≥ 72
       // of the 100, which may be mid-stream if they arrive in more than one batch.

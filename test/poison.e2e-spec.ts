@@ -23,13 +23,19 @@ describe('poison records (real processes, Kafka, PostgreSQL)', () => {
   const DAY = '2025-07-15';
   const MAX_SEND_BYTES = 60_000;
   const good = (n: string) => asMessage(received(UNIT, `good-${n}`, `${DAY}T09:00:00+07:00`, 'ONLINE', '2025-07-20T17:00:00+07:00'));
-  const validJson = (over: Record<string, unknown>) =>
-    JSON.stringify({ ...received(UNIT, `bad-${randomUUID()}`, `${DAY}T09:00:00+07:00`, 'DIRECT', '2025-07-20T17:00:00+07:00'), ...over });
+  const validJson = (over: Record<string, unknown>) => JSON.stringify({ ...received(UNIT, `bad-${randomUUID()}`, `${DAY}T09:00:00+07:00`, 'DIRECT', '2025-07-20T17:00:00+07:00'), ...over });
   /** What the aggregator reads: the validated wire form, instants in epoch ms. */
   const validatedJson = (over: Record<string, unknown>) =>
     JSON.stringify({
-      eventId: randomUUID(), type: 'RECEIVED', dossierId: `v-${randomUUID()}`, unitCode: UNIT, procedureCode: '1.001612',
-      occurredAt: Date.parse(`${DAY}T09:00:00+07:00`), channel: 'ONLINE', dueAt: Date.parse('2025-07-20T17:00:00+07:00'), ...over,
+      eventId: randomUUID(),
+      type: 'RECEIVED',
+      dossierId: `v-${randomUUID()}`,
+      unitCode: UNIT,
+      procedureCode: '1.001612',
+      occurredAt: Date.parse(`${DAY}T09:00:00+07:00`),
+      channel: 'ONLINE',
+      dueAt: Date.parse('2025-07-20T17:00:00+07:00'),
+      ...over,
     });
   const header = (m: KafkaMessage, name: string) => m.headers?.[name]?.toString();
   const deadByReason = (code: string) => dlq.filter((m) => header(m, DLQ_HEADERS.reasonCode) === code);
@@ -44,7 +50,14 @@ describe('poison records (real processes, Kafka, PostgreSQL)', () => {
     { name: 'dueAt in year 9999', topic: 'events', value: validJson({ dueAt: '9999-12-31T17:00:00+07:00' }), reason: 'INSTANT_OUT_OF_RANGE' },
     { name: 'a number out of range', topic: 'events', value: validJson({ schemaVersion: 1 }).replace('"schemaVersion":1', '"schemaVersion":1e400'), reason: 'UNSUPPORTED_SCHEMA_VERSION' },
     { name: 'valid, but the raw log refuses it (CHECK)', topic: 'events', value: validJson({ dossierId: 'POISON-RAW-1' }), reason: 'STORAGE_REJECTED', errorCode: '23514' },
-    { name: 'valid, but the dossier table refuses it (CHECK)', topic: 'events', value: validJson({ dossierId: 'POISON-AGG-1' }), reason: 'STORAGE_REJECTED', errorCode: '23514', deadFrom: 'validated' },
+    {
+      name: 'valid, but the dossier table refuses it (CHECK)',
+      topic: 'events',
+      value: validJson({ dossierId: 'POISON-AGG-1' }),
+      reason: 'STORAGE_REJECTED',
+      errorCode: '23514',
+      deadFrom: 'validated',
+    },
     { name: 'validated topic: NUL in dossierId', topic: 'validated', value: validatedJson({ dossierId: 'v\u0000' }), reason: 'CONTROL_CHARACTER' },
     { name: 'validated topic: year 0', topic: 'validated', value: validatedJson({ occurredAt: new Date(Date.UTC(2000, 0, 1)).setUTCFullYear(0) }), reason: 'INSTANT_OUT_OF_RANGE' },
     { name: 'validated topic: not JSON', topic: 'validated', value: Buffer.from([0x7b, 0x00, 0xff]), reason: 'MALFORMED_JSON' },
@@ -151,9 +164,7 @@ describe('poison records (real processes, Kafka, PostgreSQL)', () => {
   });
 
   it('records every dead letter in rejected_events, storage refusals with the database error code', async () => {
-    const rows = await h.sql<{ reason_code: string; error_code: string | null; n: number }>(
-      `SELECT reason_code, error_code, count(*)::int AS n FROM rejected_events GROUP BY 1, 2 ORDER BY 1, 2`,
-    );
+    const rows = await h.sql<{ reason_code: string; error_code: string | null; n: number }>(`SELECT reason_code, error_code, count(*)::int AS n FROM rejected_events GROUP BY 1, 2 ORDER BY 1, 2`);
     expect(rows.reduce((s, r) => s + r.n, 0)).toBe(dlq.length);
     expect(rows.filter((r) => r.reason_code === 'STORAGE_REJECTED')).toEqual([{ reason_code: 'STORAGE_REJECTED', error_code: '23514', n: 2 }]);
   });

@@ -72,10 +72,7 @@ describe('least-privilege PostgreSQL roles per app (deploy/postgres/roles.sql)',
       return res.body[0] as { id: string };
     }, 60_000);
     expect((await request(h.http()).post(`/api/v1/alerts/${alert.id}/ack`).set(OPERATOR).send({ note: 'Đã liên hệ' })).status).toBe(200);
-    const silence = await request(h.http())
-      .post('/api/v1/alerts/silences')
-      .set(OPERATOR)
-      .send({ unitCode: UNIT, endsAt: '2025-08-01T00:00:00+07:00', reason: 'bảo trì' });
+    const silence = await request(h.http()).post('/api/v1/alerts/silences').set(OPERATOR).send({ unitCode: UNIT, endsAt: '2025-08-01T00:00:00+07:00', reason: 'bảo trì' });
     expect(silence.status).toBe(201);
     expect((await request(h.http()).post(`/api/v1/alerts/silences/${silence.body.id}/expire`).set(OPERATOR).send({})).status).toBe(200);
 

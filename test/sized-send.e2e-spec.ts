@@ -33,7 +33,10 @@ describe('sends sized below the broker limit (real Kafka)', () => {
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     try {
-      const error = await producer.sendBatch({ topicMessages: [{ topic, messages: burst() }], acks: -1 }).then(() => undefined, (e: unknown) => e);
+      const error = await producer.sendBatch({ topicMessages: [{ topic, messages: burst() }], acks: -1 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeDefined();
       expect(classifyFailure(error)).toMatchObject({ kind: 'data', code: 'MESSAGE_TOO_LARGE', source: 'kafka' });
     } finally {

@@ -34,8 +34,7 @@ describe('aggregator stored offsets against the Kafka group offset (real Kafka, 
     const rows = await h.sql<{ unit_code: string; n: number }>(`SELECT unit_code, sum(received_total)::int AS n FROM unit_daily_counters GROUP BY unit_code`);
     return Object.fromEntries(UNITS.map((u) => [u, rows.find((r) => r.unit_code === u)?.n ?? 0]));
   };
-  const storedOffset = async () =>
-    (await h.sql<{ o: string }>(`SELECT next_offset::text AS o FROM consumer_offsets WHERE consumer_group = $1 AND partition = 0`, [h.env.AGGREGATOR_GROUP_ID]))[0]?.o;
+  const storedOffset = async () => (await h.sql<{ o: string }>(`SELECT next_offset::text AS o FROM consumer_offsets WHERE consumer_group = $1 AND partition = 0`, [h.env.AGGREGATOR_GROUP_ID]))[0]?.o;
   const waitStored = (offset: number) => eventually(async () => expect(await storedOffset()).toBe(String(offset)), 60_000);
   const start = async () => {
     const logDestination = { write: (line: string) => void lines.push(line) };

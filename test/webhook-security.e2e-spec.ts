@@ -81,11 +81,7 @@ describe('webhooks a receiver can trust (real Kafka, PostgreSQL, Redis, HTTP rec
     const write = stream.write.bind(stream);
     stream.write = (line: string) => (logged.push(line), write(line));
     // 30 receipts, 15 online: the unit opens one alert, whose notification goes to the three receivers.
-    await h.produce(
-      Array.from({ length: 30 }, (_, i) =>
-        asMessage(received(UNIT, `wh-${i}`, '2025-07-20T08:00:00+07:00', i < 15 ? 'ONLINE' : 'DIRECT', '2025-09-30T17:00:00+07:00')),
-      ),
-    );
+    await h.produce(Array.from({ length: 30 }, (_, i) => asMessage(received(UNIT, `wh-${i}`, '2025-07-20T08:00:00+07:00', i < 15 ? 'ONLINE' : 'DIRECT', '2025-09-30T17:00:00+07:00'))));
     await eventually(async () => expect(got.filter((g) => g.path === '/a' || g.path === '/b')).toHaveLength(2));
   }, 180_000);
 
@@ -160,10 +156,7 @@ describe('webhooks a receiver can trust (real Kafka, PostgreSQL, Redis, HTTP rec
     expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout)).toEqual({ resent: [Number(dead.id)] });
     await eventually(async () => {
-      const rows = await h.sql<{ state: string; attempts: number; last_status: number }>(
-        `SELECT state, attempts, last_status FROM alert_deliveries WHERE id = $1::bigint`,
-        [dead.id],
-      );
+      const rows = await h.sql<{ state: string; attempts: number; last_status: number }>(`SELECT state, attempts, last_status FROM alert_deliveries WHERE id = $1::bigint`, [dead.id]);
       expect(rows).toEqual([{ state: 'DELIVERED', attempts: 1, last_status: 200 }]);
     });
     const resent = got.filter((g) => g.path.startsWith('/moved')).at(-1)!;

@@ -54,7 +54,7 @@ describe('worker health endpoints (real Kafka, PostgreSQL, Redis)', () => {
     expect((await get('ingest', '/healthz')).status).toBe(404);
   });
 
-  it('serves each worker\'s Prometheus metrics on /metrics, labelled with the app', async () => {
+  it("serves each worker's Prometheus metrics on /metrics, labelled with the app", async () => {
     for (const name of WORKERS) {
       const port = h.app(name).get(WorkerHealthServer).port();
       const res = await fetch(`http://127.0.0.1:${port}/metrics`);

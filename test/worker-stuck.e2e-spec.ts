@@ -20,15 +20,20 @@ describe('worker health when a partition is stuck (real process, Kafka, PostgreS
     const messages = Array.from({ length: count }, () => {
       const n = sent++;
       const value = JSON.stringify({
-        eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, type: 'RECEIVED', dossierId: `stuck-${n}`, unitCode: UNIT,
-        procedureCode: '1.001612', occurredAt: Date.parse('2025-07-15T09:00:00+07:00'), channel: 'ONLINE', dueAt: Date.parse('2025-07-20T17:00:00+07:00'),
+        eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+        type: 'RECEIVED',
+        dossierId: `stuck-${n}`,
+        unitCode: UNIT,
+        procedureCode: '1.001612',
+        occurredAt: Date.parse('2025-07-15T09:00:00+07:00'),
+        channel: 'ONLINE',
+        dueAt: Date.parse('2025-07-20T17:00:00+07:00'),
       });
       return { key: UNIT, value, partition: 0 };
     });
     await h.produce(messages, h.env.TOPIC_VALIDATED);
   };
-  const counted = async () =>
-    (await h.sql<{ n: number }>(`SELECT coalesce(sum(received_total), 0)::int AS n FROM unit_daily_counters WHERE unit_code = $1`, [UNIT]))[0].n;
+  const counted = async () => (await h.sql<{ n: number }>(`SELECT coalesce(sum(received_total), 0)::int AS n FROM unit_daily_counters WHERE unit_code = $1`, [UNIT]))[0].n;
   const partition0 = (body: Record<string, unknown>) =>
     (body.consumers as { partitions: { partition: number; stuck: boolean; lag: number; failingAttempts: number; lastError: string | null }[] }[])[0].partitions.find((p) => p.partition === 0);
 

@@ -30,7 +30,11 @@ const WEAK = '28777'; // Phường An Hội: 3 of 10 online and fully online, to
 const BREACHING = '28840'; // Xã Tân Phú: 20 of 40 online, produced while the page is open
 const HALF_WAY = '28789'; // Phường Bến Tre: 57 of 800 online (7.125 % exactly), produced by the last test
 /** Issue 15: most of the province below target at once, produced by the last test. */
-const MANY = loadUnitCatalogue().map((u) => u.code).filter((c) => /^\d{5}$/.test(c) && ![STRONG, WEAK, BREACHING, HALF_WAY].includes(c)).sort().slice(0, 90);
+const MANY = loadUnitCatalogue()
+  .map((u) => u.code)
+  .filter((c) => /^\d{5}$/.test(c) && ![STRONG, WEAK, BREACHING, HALF_WAY].includes(c))
+  .sort()
+  .slice(0, 90);
 const RULE = 'online-rate-30d';
 const card = `#alertRules .rulecard[data-rule-id="${RULE}"]`;
 
@@ -43,9 +47,15 @@ const STREAM: V1Event[] = [
 ];
 
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
   // Without these, Chromium's background connections are refused on a closed network and stall it.
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 describe('IOC dashboard and auditor page in Chromium', () => {
@@ -169,10 +179,7 @@ describe('IOC dashboard and auditor page in Chromium', () => {
 
     // Province fully-online, channel-share and on-time lines, and the target line on the fully-online rate, by day over the rolling 30 days.
     const datasets = () => page.evaluate(() => window.Chart.getChart('trend')?.data.datasets.map((d: { label: string }) => d.label));
-    await eventually(
-      async () => expect(await datasets()).toEqual(['Toàn trình trực tuyến — toàn tỉnh', 'Nộp trực tuyến — toàn tỉnh', 'Đúng hạn — toàn tỉnh', 'Mục tiêu 80% toàn trình']),
-      10_000,
-    );
+    await eventually(async () => expect(await datasets()).toEqual(['Toàn trình trực tuyến — toàn tỉnh', 'Nộp trực tuyến — toàn tỉnh', 'Đúng hạn — toàn tỉnh', 'Mục tiêu 80% toàn trình']), 10_000);
     await page.click(`#units tr[data-unit-code="${WEAK}"]`);
     await eventually(async () => expect(await datasets()).toHaveLength(6), 10_000);
     // 21 July is the 20th day of the window starting 2 July: An Hội's 3 of 10 fully online.
@@ -201,11 +208,7 @@ describe('IOC dashboard and auditor page in Chromium', () => {
     expect(await page.getAttribute(card, 'data-units-breaching')).toBe('0');
 
     // 40 dossiers, half online: 50% < 80% with at least 30 in the window, so the notifier opens an alert.
-    await h.produce(
-      Array.from({ length: 40 }, (_, i) =>
-        received(BREACHING, `b-${i}`, '2025-07-28T08:00:00+07:00', i < 20 ? 'ONLINE' : 'DIRECT', '2025-08-05T17:00:00+07:00'),
-      ).map(asMessage),
-    );
+    await h.produce(Array.from({ length: 40 }, (_, i) => received(BREACHING, `b-${i}`, '2025-07-28T08:00:00+07:00', i < 20 ? 'ONLINE' : 'DIRECT', '2025-08-05T17:00:00+07:00')).map(asMessage));
     // The rule's card counts it and lists it among the worst, with its rate and its gap to target.
     const alert = page.locator(`${card} .worst li[data-unit-code="${BREACHING}"]`);
     await alert.waitFor({ timeout: 60_000 });
@@ -220,9 +223,7 @@ describe('IOC dashboard and auditor page in Chromium', () => {
     const row = page.locator('#rows tr[data-period="2025-07"]');
     await row.waitFor();
     // 10 received (9 online), 10 resolved (8 on time), nothing open at the end: 766 = 8 / 10.
-    expect((await row.locator('td').allTextContents()).map((s) => s.trim())).toEqual([
-      '2025-07', '10', '9', '1', '90,00%', '10', '8', '2', '80,00%', '0', '0', '8', '10', '80,00%',
-    ]);
+    expect((await row.locator('td').allTextContents()).map((s) => s.trim())).toEqual(['2025-07', '10', '9', '1', '90,00%', '10', '8', '2', '80,00%', '0', '0', '8', '10', '80,00%']);
     expect(await page.textContent('#title')).toBe('Phường Phú Khương · 2025-07-01 – 2025-07-31');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-export="series.csv"]')]);
@@ -238,7 +239,7 @@ describe('IOC dashboard and auditor page in Chromium', () => {
     // Issue 15: every indicator of the selected unit, per procedure (all ten dossiers are under 1.001612).
     const [indicators] = await Promise.all([page.waitForEvent('download'), page.click('[data-export="indicators.csv"]')]);
     expect(indicators.suggestedFilename()).toBe('tthc-chi-so_procedure_2025-07-01_2025-07-31.csv');
-    const table: string[][] = parse(readFileSync((await indicators.path())).subarray(3), { relax_column_count: true });
+    const table: string[][] = parse(readFileSync(await indicators.path()).subarray(3), { relax_column_count: true });
     const header = table.find((r) => r[0] === 'Hạng')!;
     const hkd = table.find((r) => r[1] === '1.001612')!;
     expect([hkd[0], hkd[2], hkd[header.indexOf('Tiếp nhận')], hkd[header.indexOf('Tỷ lệ toàn trình trực tuyến (%)')]]).toEqual(['1', 'Đăng ký thành lập hộ kinh doanh', '10', '90']);
@@ -248,9 +249,7 @@ describe('IOC dashboard and auditor page in Chromium', () => {
   // floating point) read 7,12% in the chart and 7,13% in the table. Both now use the domain's rule.
   it('shows 57 of 800 as 7,13% in the table, the chart and the alert, on both pages', async () => {
     await h.produce(
-      Array.from({ length: 800 }, (_, i) =>
-        receivedV2(HALF_WAY, `h-${i}`, '2025-07-29T08:00:00+07:00', i < 57 ? 'ONLINE' : 'DIRECT', '2025-08-12T17:00:00+07:00', i < 57),
-      ).map(asMessage),
+      Array.from({ length: 800 }, (_, i) => receivedV2(HALF_WAY, `h-${i}`, '2025-07-29T08:00:00+07:00', i < 57 ? 'ONLINE' : 'DIRECT', '2025-08-12T17:00:00+07:00', i < 57)).map(asMessage),
     );
     await page.goto(`${base}/#key=local-ioc-key`);
     const row = page.locator(`#units tr[data-unit-code="${HALF_WAY}"]`);
@@ -302,23 +301,31 @@ describe('IOC dashboard and auditor page in Chromium', () => {
       };
       return body.rules.find((r) => r.ruleId === RULE)!;
     };
-    const opened = await eventually(async () => {
-      const r = await summary();
-      expect(r.unitsBreaching).toBe(MANY.length + 2);
-      return r;
-    }, 90_000, 500);
+    const opened = await eventually(
+      async () => {
+        const r = await summary();
+        expect(r.unitsBreaching).toBe(MANY.length + 2);
+        return r;
+      },
+      90_000,
+      500,
+    );
     // Ten of them get worse: 40 more direct dossiers each.
     const worse = MANY.slice(0, 10);
     await h.produce(worse.flatMap((u) => receipts(u, 'worse', '2025-07-27', 40, 0)).map(asMessage));
     // Wait until each of the ten carries its final figure, (12 + i) of 80 online: a unit can be
     // flagged worsening half-way through its 40 dossiers, and the page must be compared with the
     // summary once nothing moves any more.
-    const r = await eventually(async () => {
-      const now = await summary();
-      expect(now.worsening).toBeGreaterThanOrEqual(worse.length);
-      expect(worse.map((u) => now.units.find((x) => x.unitCode === u)?.value)).toEqual(worse.map((_, i) => (12 + i) / 80));
-      return now;
-    }, 60_000, 500);
+    const r = await eventually(
+      async () => {
+        const now = await summary();
+        expect(now.worsening).toBeGreaterThanOrEqual(worse.length);
+        expect(worse.map((u) => now.units.find((x) => x.unitCode === u)?.value)).toEqual(worse.map((_, i) => (12 + i) / 80));
+        return now;
+      },
+      60_000,
+      500,
+    );
     expect(r.unitsBreaching).toBe(opened.unitsBreaching);
 
     await page.goto(`${base}/#key=local-ioc-key`);
@@ -332,9 +339,7 @@ describe('IOC dashboard and auditor page in Chromium', () => {
     const firing = r.units.filter((u) => u.state !== 'PENDING');
     expect(await page.locator(`${card} .worst li`).evaluateAll((lis) => lis.map((li) => li.getAttribute('data-unit-code')))).toEqual(firing.slice(0, 5).map((u) => u.unitCode));
     const worsening = firing.filter((u) => u.worsening).sort((a, b) => b.change - a.change || a.unitCode.localeCompare(b.unitCode));
-    expect(await page.locator(`${card} [data-worsening-unit]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-worsening-unit')))).toEqual(
-      worsening.slice(0, 5).map((u) => u.unitCode),
-    );
+    expect(await page.locator(`${card} [data-worsening-unit]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-worsening-unit')))).toEqual(worsening.slice(0, 5).map((u) => u.unitCode));
     expect(await page.textContent(`${card} .worsening`)).toContain(`Đang xấu đi (${worsening.length}):`);
 
     // Every unit, ranked by gap, on demand; and back.

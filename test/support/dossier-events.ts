@@ -28,10 +28,8 @@ export const received = (unitCode: string, dossierId: string, occurredAt: string
   ...base('RECEIVED', unitCode, dossierId, occurredAt, dueAt),
   channel,
 });
-export const resolved = (unitCode: string, dossierId: string, occurredAt: string, dueAt: string): V1Event =>
-  base('RESOLVED', unitCode, dossierId, occurredAt, dueAt);
-export const late = (unitCode: string, dossierId: string, occurredAt: string, dueAt: string): V1Event =>
-  base('LATE', unitCode, dossierId, occurredAt, dueAt);
+export const resolved = (unitCode: string, dossierId: string, occurredAt: string, dueAt: string): V1Event => base('RESOLVED', unitCode, dossierId, occurredAt, dueAt);
+export const late = (unitCode: string, dossierId: string, occurredAt: string, dueAt: string): V1Event => base('LATE', unitCode, dossierId, occurredAt, dueAt);
 
 export const asMessage = (e: V1Event) => ({ key: e.dossierId, value: JSON.stringify(e) });
 

@@ -32,11 +32,18 @@ const V2_RECEIPT = ['fullyOnline', 'componentsDigitized'] as const;
 
 /** A valid RECEIVED, v1 or (when `version` allows) v2 with its two v2 fields. */
 const base = (n: number, version: fc.Arbitrary<1 | 2> = fc.constantFrom(1 as const, 2 as const)): fc.Arbitrary<Base> =>
-  fc.record({
-    unitCode: fc.constantFrom(...UNITS), day: fc.constantFrom(...DAYS), channel: fc.constantFrom('ONLINE' as const, 'DIRECT' as const), eventId: fc.uuid({ version: 4 }),
-    hour: fc.integer({ min: 7, max: 16 }), version, fully: fc.boolean(), digitized: fc.boolean(),
-  }).map(
-    ({ unitCode, day, channel, eventId, hour, version: v, fully, digitized }) => ({
+  fc
+    .record({
+      unitCode: fc.constantFrom(...UNITS),
+      day: fc.constantFrom(...DAYS),
+      channel: fc.constantFrom('ONLINE' as const, 'DIRECT' as const),
+      eventId: fc.uuid({ version: 4 }),
+      hour: fc.integer({ min: 7, max: 16 }),
+      version,
+      fully: fc.boolean(),
+      digitized: fc.boolean(),
+    })
+    .map(({ unitCode, day, channel, eventId, hour, version: v, fully, digitized }) => ({
       unitCode,
       day,
       channel,
@@ -52,8 +59,7 @@ const base = (n: number, version: fc.Arbitrary<1 | 2> = fc.constantFrom(1 as con
         dueAt: '2025-07-25T17:00:00+07:00',
         ...(v === 2 ? { fullyOnline: fully && channel === 'ONLINE', componentsDigitized: digitized } : {}),
       },
-    }),
-  );
+    }));
 const v1Base = (n: number) => base(n, fc.constant(1 as const));
 const v2Base = (n: number) => base(n, fc.constant(2 as const));
 
@@ -73,9 +79,22 @@ const withField = (b: Base, field: string, value: unknown) => ({ ...b.event, [fi
 const insertAt = (s: string, i: number, piece: string) => s.slice(0, i % (s.length + 1)) + piece + s.slice(i % (s.length + 1));
 
 const BAD_DATES = [
-  '0000-07-15T09:00:00+07:00', '1999-12-31T09:00:00+07:00', '9999-12-31T23:59:59+07:00', '+275760-09-13T00:00:00Z', '2025-13-01T09:00:00+07:00',
-  '2025-02-29T09:00:00+07:00', '2025-07-15T24:00:00+07:00', '2025-07-15T23:59:60+07:00', '2025-07-15T09:00:00', '2025-07-15', '2025-07-15T09:00:00+25:00',
-  '2025-07-15 09:00:00+07:00', 'yesterday', '', '2025-07-15T09:00:00+0700x', '１２３４-07-15T09:00:00+07:00',
+  '0000-07-15T09:00:00+07:00',
+  '1999-12-31T09:00:00+07:00',
+  '9999-12-31T23:59:59+07:00',
+  '+275760-09-13T00:00:00Z',
+  '2025-13-01T09:00:00+07:00',
+  '2025-02-29T09:00:00+07:00',
+  '2025-07-15T24:00:00+07:00',
+  '2025-07-15T23:59:60+07:00',
+  '2025-07-15T09:00:00',
+  '2025-07-15',
+  '2025-07-15T09:00:00+25:00',
+  '2025-07-15 09:00:00+07:00',
+  'yesterday',
+  '',
+  '2025-07-15T09:00:00+0700x',
+  '１２３４-07-15T09:00:00+07:00',
 ];
 
 function badInput(n: number): fc.Arbitrary<FuzzInput> {
@@ -90,15 +109,17 @@ function badInput(n: number): fc.Arbitrary<FuzzInput> {
       // A string where schemaVersion needs a number, a number/bool/array/object where a string is needed.
       bad(`wrong type for ${f}`, json(withField(b, f, f === 'schemaVersion' ? JSON.stringify(v) : typeof v === 'string' ? 7 : v))),
     ),
-    fc.tuple(base(n), fc.constantFrom(...STRING_FIELDS), fc.nat(), fc.constantFrom('\u0000', '\u0001', '\u001f', '\u007f', '\u0085', '\u009f', '\t', '\n')).map(([b, f, i, c]) =>
-      bad(`control character in ${f}`, json(withField(b, f, insertAt(String(b.event[f]), i, c)))),
-    ),
-    fc.tuple(base(n), fc.constantFrom(...STRING_FIELDS), fc.nat(), fc.integer({ min: 0xd800, max: 0xdfff })).map(([b, f, i, code]) =>
-      bad(`lone surrogate in ${f}`, json(withField(b, f, insertAt(String(b.event[f]), i, String.fromCharCode(code))))),
-    ),
+    fc
+      .tuple(base(n), fc.constantFrom(...STRING_FIELDS), fc.nat(), fc.constantFrom('\u0000', '\u0001', '\u001f', '\u007f', '\u0085', '\u009f', '\t', '\n'))
+      .map(([b, f, i, c]) => bad(`control character in ${f}`, json(withField(b, f, insertAt(String(b.event[f]), i, c))))),
+    fc
+      .tuple(base(n), fc.constantFrom(...STRING_FIELDS), fc.nat(), fc.integer({ min: 0xd800, max: 0xdfff }))
+      .map(([b, f, i, code]) => bad(`lone surrogate in ${f}`, json(withField(b, f, insertAt(String(b.event[f]), i, String.fromCharCode(code)))))),
     fc.tuple(base(n), fc.constantFrom('occurredAt', 'dueAt'), fc.constantFrom(...BAD_DATES)).map(([b, f, d]) => bad(`bad date in ${f}`, json(withField(b, f, d)))),
     fc.tuple(base(n), fc.constantFrom('dossierId', 'procedureCode', 'unitCode'), fc.integer({ min: 65, max: 5000 })).map(([b, f, len]) => bad(`long ${f}`, json(withField(b, f, 'x'.repeat(len))))),
-    fc.tuple(base(n), fc.constantFrom('type', 'channel', 'unitCode'), fc.constantFrom('received', 'EMAIL', '99999', 'RESOLVED ', '')).map(([b, f, v]) => bad(`bad value of ${f}`, json(withField(b, f, v)))),
+    fc
+      .tuple(base(n), fc.constantFrom('type', 'channel', 'unitCode'), fc.constantFrom('received', 'EMAIL', '99999', 'RESOLVED ', ''))
+      .map(([b, f, v]) => bad(`bad value of ${f}`, json(withField(b, f, v)))),
     fc.tuple(base(n), fc.constantFrom(...REQUIRED)).map(([b, f]) => bad(`duplicate ${f}, last invalid`, duplicateKey(b.event, f, b.event[f], f === 'schemaVersion' ? 3 : { x: 1 }))),
     base(n).map((b) => bad('__proto__ as the whole event', Buffer.from(`{"__proto__":${JSON.stringify(b.event)}}`))),
     base(n).map((b) => bad('an array of the event', json([b.event]))),
@@ -111,11 +132,13 @@ function badInput(n: number): fc.Arbitrary<FuzzInput> {
       return bad(`v2 RECEIVED missing ${f}`, json(e));
     }),
     fc.tuple(v2Base(n), fc.constantFrom(...V2_RECEIPT), fc.constantFrom<unknown>('true', 1, 0, null, [], {})).map(([b, f, v]) => bad(`v2 ${f} not a boolean`, json(withField(b, f, v)))),
-    fc.tuple(v1Base(n), fc.constantFrom('PAID', 'RATED', 'FEEDBACK_RECEIVED', 'FEEDBACK_RESOLVED', 'WITHDRAWN')).map(([b, t]) =>
-      bad(`v2 type ${t} on a v1 event`, json({ ...b.event, type: t, channel: undefined, method: 'ONLINE', score: 5 })),
-    ),
+    fc
+      .tuple(v1Base(n), fc.constantFrom('PAID', 'RATED', 'FEEDBACK_RECEIVED', 'FEEDBACK_RESOLVED', 'WITHDRAWN'))
+      .map(([b, t]) => bad(`v2 type ${t} on a v1 event`, json({ ...b.event, type: t, channel: undefined, method: 'ONLINE', score: 5 }))),
     v2Base(n).map((b) => bad('v2 PAID with an unknown method', json({ ...b.event, type: 'PAID', channel: undefined, method: 'CASH' }))),
-    fc.tuple(v2Base(n), fc.constantFrom<unknown>(0, 6, 4.5, '5', null)).map(([b, v]) => bad(`v2 RATED with score ${JSON.stringify(v)}`, json({ ...b.event, type: 'RATED', channel: undefined, score: v }))),
+    fc
+      .tuple(v2Base(n), fc.constantFrom<unknown>(0, 6, 4.5, '5', null))
+      .map(([b, v]) => bad(`v2 RATED with score ${JSON.stringify(v)}`, json({ ...b.event, type: 'RATED', channel: undefined, score: v }))),
     base(n).map((b) => bad('truncated JSON', json(b.event).subarray(0, 40))),
     base(n).map((b) => bad('dueAt before receipt', json(withField(b, 'dueAt', `${b.day}T06:00:00+07:00`)))),
     base(n).map((b) => bad('occurred in the future', json(withField(b, 'occurredAt', '2099-01-01T09:00:00+07:00')))),

@@ -189,9 +189,7 @@ export class PipelineHarness {
     const admin = this.kafka.admin();
     await admin.connect();
     const s = this.settings;
-    await admin
-      .deleteTopics({ topics: [s.TOPIC_EVENTS, s.TOPIC_VALIDATED, s.TOPIC_DLQ, s.TOPIC_UNIT_METRICS, s.TOPIC_ALERTS] })
-      .catch(() => undefined);
+    await admin.deleteTopics({ topics: [s.TOPIC_EVENTS, s.TOPIC_VALIDATED, s.TOPIC_DLQ, s.TOPIC_UNIT_METRICS, s.TOPIC_ALERTS] }).catch(() => undefined);
     await admin.disconnect();
     await this.sql(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
     const redis = new Redis(this.env.REDIS_URL!);

@@ -51,18 +51,19 @@ export class PrometheusServer {
     writeFileSync(join(dir, 'prometheus.yml'), config);
     const port = await freePort();
     let output = '';
-    const child = spawn(
-      executable,
-      [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(executable, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     const server = new PrometheusServer(`http://127.0.0.1:${port}`, child, dir, () => output);
     const deadline = Date.now() + 30_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}:\n${output}`);
-      const ready = await fetch(`${server.url}/-/ready`).then((r) => r.ok, () => false);
+      const ready = await fetch(`${server.url}/-/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ready) return server;
       if (Date.now() > deadline) {
         await server.stop();

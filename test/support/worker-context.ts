@@ -26,13 +26,7 @@ export class WorkerContext {
   ) {}
 
   /** `env`: settings of the spec's own over the context's (a webhook receiver, say). */
-  static async create<S extends CommonSettings>(
-    appName: AppName,
-    settingsClass: Type<S>,
-    providers: Type<unknown>[],
-    now: string,
-    env: Record<string, string> = {},
-  ): Promise<WorkerContext> {
+  static async create<S extends CommonSettings>(appName: AppName, settingsClass: Type<S>, providers: Type<unknown>[], now: string, env: Record<string, string> = {}): Promise<WorkerContext> {
     const id = randomBytes(4).toString('hex');
     const db = await ScratchDatabase.create();
     await upsertUnits(db.dataSource, loadUnitCatalogue());
@@ -84,8 +78,6 @@ export class WorkerContext {
 
 /** A batch as kafkajs hands it over: consecutive offsets from `first`. */
 export function batchOf(topic: string, values: (string | Buffer)[], first = 0, key = 'k'): { topic: string; partition: number; messages: KafkaMessage[]; nextOffset: string } {
-  const messages = values.map(
-    (value, i) => ({ key: Buffer.from(key), value: Buffer.from(value), offset: String(first + i), timestamp: '0', attributes: 0, headers: {} }),
-  );
+  const messages = values.map((value, i) => ({ key: Buffer.from(key), value: Buffer.from(value), offset: String(first + i), timestamp: '0', attributes: 0, headers: {} }));
   return { topic, partition: 0, messages, nextOffset: String(first + values.length) };
 }

@@ -2,20 +2,30 @@ import { IsInt, IsNotEmpty, IsString, Max, Min } from 'class-validator';
 import { CommonSettings, IntSetting } from '@tthc/config';
 
 export class AggregatorSettings extends CommonSettings {
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   AGGREGATOR_GROUP_ID = 'tthc-aggregator';
 
-  @IntSetting() @IsInt() @Min(1) @Max(64)
+  @IntSetting()
+  @IsInt()
+  @Min(1)
+  @Max(64)
   AGGREGATOR_PARTITIONS_CONCURRENTLY = 2;
 
   /** How often the units touched by recent batches get their live snapshot recomputed. */
-  @IntSetting() @IsInt() @Min(50) @Max(60_000)
+  @IntSetting()
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
   LIVE_FLUSH_MS = 300;
 
   /**
    * How often every unit's snapshot is recomputed, even with no new events: overdue dossiers
    * appear as deadlines pass, and "today" rolls over at local midnight.
    */
-  @IntSetting() @IsInt() @Min(1_000) @Max(3_600_000)
+  @IntSetting()
+  @IsInt()
+  @Min(1_000)
+  @Max(3_600_000)
   LIVE_REFRESH_MS = 15_000;
 }

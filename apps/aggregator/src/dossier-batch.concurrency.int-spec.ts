@@ -122,8 +122,12 @@ describe('DossierBatchHandler under concurrency (real PostgreSQL)', () => {
     const b = make(secondPool);
     const transient: string[] = [];
     await Promise.all([
-      (async () => { for (const batch of b0) await applyRetrying(a, batch, transient); })(),
-      (async () => { for (const batch of b1) await applyRetrying(b, batch, transient); })(),
+      (async () => {
+        for (const batch of b0) await applyRetrying(a, batch, transient);
+      })(),
+      (async () => {
+        for (const batch of b1) await applyRetrying(b, batch, transient);
+      })(),
     ]);
 
     // Every record is valid: nothing dead-lettered, so the comparison is over the whole feed.

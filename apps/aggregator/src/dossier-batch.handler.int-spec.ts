@@ -12,13 +12,18 @@ describe('DossierBatchHandler (real PostgreSQL, Kafka)', () => {
   const T = Date.parse('2025-07-15T09:00:00+07:00');
   const ev = (n: number, over: Record<string, unknown> = {}) =>
     JSON.stringify({
-      eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, type: 'RECEIVED', dossierId: `d-${n}`, unitCode: '28756',
-      procedureCode: '1.001612', occurredAt: T, channel: 'ONLINE', dueAt: T + 86_400_000, ...over,
+      eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+      type: 'RECEIVED',
+      dossierId: `d-${n}`,
+      unitCode: '28756',
+      procedureCode: '1.001612',
+      occurredAt: T,
+      channel: 'ONLINE',
+      dueAt: T + 86_400_000,
+      ...over,
     });
-  const received = async () =>
-    (await ctx.db.query<{ n: number }>(`SELECT coalesce(sum(received_total), 0)::int AS n FROM unit_daily_counters WHERE unit_code = '28756'`))[0].n;
-  const stored = async () =>
-    (await ctx.db.query<{ next_offset: string }>(`SELECT next_offset::text FROM consumer_offsets WHERE topic = $1`, [ctx.env.TOPIC_VALIDATED]))[0]?.next_offset;
+  const received = async () => (await ctx.db.query<{ n: number }>(`SELECT coalesce(sum(received_total), 0)::int AS n FROM unit_daily_counters WHERE unit_code = '28756'`))[0].n;
+  const stored = async () => (await ctx.db.query<{ next_offset: string }>(`SELECT next_offset::text FROM consumer_offsets WHERE topic = $1`, [ctx.env.TOPIC_VALIDATED]))[0]?.next_offset;
 
   beforeAll(async () => {
     ctx = await WorkerContext.create('aggregator', AggregatorSettings, [DossierBatchHandler], '2025-07-31T12:00:00+07:00');
@@ -50,7 +55,10 @@ describe('DossierBatchHandler (real PostgreSQL, Kafka)', () => {
   it('on a storage refusal: the batch fails whole; the isolated record is dead-lettered and the stored offset moves past it, once', async () => {
     await ctx.db.query(`ALTER TABLE dossiers ADD CONSTRAINT refuse_x CHECK (dossier_id <> 'd-refused')`);
     const topic = ctx.env.TOPIC_VALIDATED!;
-    const error = await handler.handle(batchOf(topic, [ev(20), ev(21, { dossierId: 'd-refused' })], 8)).then(() => undefined, (e: unknown) => e);
+    const error = await handler.handle(batchOf(topic, [ev(20), ev(21, { dossierId: 'd-refused' })], 8)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     const failure = classifyFailure(error);
     expect(failure).toMatchObject({ kind: 'data', code: '23514' });
     expect(await stored()).toBe('8');
@@ -67,7 +75,10 @@ describe('DossierBatchHandler (real PostgreSQL, Kafka)', () => {
 
   it('refuses a batch that starts past the stored offset, applying nothing of it', async () => {
     const topic = ctx.env.TOPIC_VALIDATED!;
-    const error = await handler.handle(batchOf(topic, [ev(30), ev(31)], 12)).then(() => undefined, (e: unknown) => e);
+    const error = await handler.handle(batchOf(topic, [ev(30), ev(31)], 12)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(OffsetGapError.is(error)).toBe(true);
     expect(error).toMatchObject({ topic, partition: 0, expected: '10', got: '12' });
     expect(await stored()).toBe('10');

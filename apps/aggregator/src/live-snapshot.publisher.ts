@@ -66,7 +66,10 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
   }
 
   refreshAll(): Promise<void> {
-    return this.serialised(this.units.all().map((u) => u.code), true);
+    return this.serialised(
+      this.units.all().map((u) => u.code),
+      true,
+    );
   }
 
   /** One recompute at a time; a failed one puts its units back for the next flush. */
@@ -99,10 +102,7 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     }
     const now = this.clock.now();
     const windows = liveWindows(now);
-    const [sums, overdue] = await Promise.all([
-      sumWindowCounts(this.dataSource, windows, unitCodes),
-      countOverdueOpenNow(this.dataSource, new Date(now), unitCodes),
-    ]);
+    const [sums, overdue] = await Promise.all([sumWindowCounts(this.dataSource, windows, unitCodes), countOverdueOpenNow(this.dataSource, new Date(now), unitCodes)]);
     const snapshots = unitCodes.map((code) => buildUnitSnapshot(code, now, windows, sums.get(code), overdue.get(code) ?? 0));
     await this.store.write(
       snapshots.map((snapshot) => ({ provinceCode: this.units.get(snapshot.unitCode)?.provinceCode ?? 'unknown', snapshot })),

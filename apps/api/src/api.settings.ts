@@ -4,7 +4,10 @@ import { CommonSettings, type CrossCheckedSettings, IntSetting, SecretSetting, i
 import { API_KEYS_PATTERN, type ApiKeyEntry, LOCAL_API_KEYS_SPEC, apiKeyProblems, parseApiKeys } from './auth/api-keys';
 
 export class ApiSettings extends CommonSettings implements CrossCheckedSettings {
-  @IntSetting() @IsInt() @Min(0) @Max(65535)
+  @IntSetting()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   API_PORT = 3000;
 
   /**
@@ -23,50 +26,84 @@ export class ApiSettings extends CommonSettings implements CrossCheckedSettings 
   API_KEYS?: string;
 
   /** The longest range a metrics query may cover. */
-  @IntSetting() @IsInt() @Min(1) @Max(36600)
+  @IntSetting()
+  @IsInt()
+  @Min(1)
+  @Max(36600)
   MAX_RANGE_DAYS = 3660;
 
   /** The most points one series (or series export) may return; a longer one asks for a coarser granularity. */
-  @IntSetting() @IsInt() @Min(1) @Max(100_000)
+  @IntSetting()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
   MAX_SERIES_POINTS = 1000;
 
   /** Requests one API key may make per window (rate limiting per key; 429 beyond it). */
-  @IntSetting() @IsInt() @Min(1) @Max(10_000_000)
+  @IntSetting()
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
   RATE_LIMIT_MAX = 600;
 
-  @IntSetting() @IsInt() @Min(1) @Max(86_400)
+  @IntSetting()
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
   RATE_LIMIT_WINDOW_SECONDS = 60;
 
   /**
    * Serve `GET /metrics` (Prometheus) on this port only, not on API_PORT: for a deployment whose
    * API port is reachable from outside and whose metrics should not be. Unset: on API_PORT.
    */
-  @IsOptional() @IntSetting() @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @IntSetting()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   METRICS_PORT?: number;
 
   /** Wrong API keys one client address may present per window before it is refused (429) for AUTH_FAILURE_BLOCK_SECONDS. */
-  @IntSetting() @IsInt() @Min(1) @Max(100_000)
+  @IntSetting()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
   AUTH_FAILURE_LIMIT = 10;
 
-  @IntSetting() @IsInt() @Min(1) @Max(86_400)
+  @IntSetting()
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
   AUTH_FAILURE_WINDOW_SECONDS = 300;
 
-  @IntSetting() @IsInt() @Min(1) @Max(86_400)
+  @IntSetting()
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
   AUTH_FAILURE_BLOCK_SECONDS = 900;
 
   /** Open SSE streams one API key may hold at once, across api instances (each stream is a connection and a poll subscriber). */
-  @IntSetting() @IsInt() @Min(1) @Max(10_000)
+  @IntSetting()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
   MAX_STREAMS_PER_KEY = 20;
 
   /** The longest silence an operator may set, counted from now. */
-  @IntSetting() @IsInt() @Min(1) @Max(3660)
+  @IntSetting()
+  @IsInt()
+  @Min(1)
+  @Max(3660)
   MAX_SILENCE_DAYS = 30;
 
   /**
    * How long an acknowledgement waits for the alert-log lock before answering 503 with
    * Retry-After, instead of holding a connection while the notifier writes.
    */
-  @IntSetting() @IsInt() @Min(50) @Max(60_000)
+  @IntSetting()
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
   ACK_LOCK_TIMEOUT_MS = 2_000;
 
   /**

@@ -55,9 +55,7 @@ async function main(): Promise<void> {
   const env = new BenchEnv(kafka, logDir, await freePort(), DIST_ROOT, {
     ALERT_WEBHOOKS: JSON.stringify([{ url: hook, secret: 'bench-grouping-webhook-secret-0123456789abcdef' }]),
   });
-  const simulator = new AppProcess('simulator', appScript('simulator'), { ...env.env, LOG_LEVEL: 'info' }, logDir, [], [
-    'live', '--backfill-days', '30', '--speed', 'max', '--seed', values.seed,
-  ]);
+  const simulator = new AppProcess('simulator', appScript('simulator'), { ...env.env, LOG_LEVEL: 'info' }, logDir, [], ['live', '--backfill-days', '30', '--speed', 'max', '--seed', values.seed]);
   try {
     await env.provision();
     for (const app of PIPELINE_APPS) env.start(app);
@@ -104,8 +102,13 @@ async function main(): Promise<void> {
         messages: new Set(received.map((r) => r.body.notificationId)).size,
         deliveries: received.length,
         notifications: notifications.map((n) => ({
-          id: Number(n.id), ruleId: n.rule_id, createdAt: new Date(n.created_at).toISOString(),
-          fired: n.fired, worsened: n.worsened, resolved: n.resolved, acknowledged: n.acknowledged,
+          id: Number(n.id),
+          ruleId: n.rule_id,
+          createdAt: new Date(n.created_at).toISOString(),
+          fired: n.fired,
+          worsened: n.worsened,
+          resolved: n.resolved,
+          acknowledged: n.acknowledged,
         })),
       },
     };

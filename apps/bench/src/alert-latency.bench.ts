@@ -72,7 +72,9 @@ function freePort(): Promise<number> {
 async function waitHealthy(timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${PORT}/api/v1/health`).then((r) => r.ok).catch(() => false);
+    const ok = await fetch(`http://127.0.0.1:${PORT}/api/v1/health`)
+      .then((r) => r.ok)
+      .catch(() => false);
     if (ok) return;
     if (Date.now() > deadline) throw new Error('the api did not become healthy');
     await new Promise((r) => setTimeout(r, 250));

@@ -8,9 +8,7 @@ import { DataSource } from 'typeorm';
 import { loadUnitCatalogue } from '@tthc/catalogue';
 import { addDays, localDayOf } from '@tthc/domain';
 import { LiveMetricsStore, buildUnitSnapshot, liveWindows } from '@tthc/live-metrics';
-import {
-  REBUILD_GAUGE_CHANGES_FROM_DOSSIERS, countOverdueOpenNow, dataSourceOptions, ensureDatabase, runMigrations, sumWindowCounts, upsertUnits,
-} from '@tthc/persistence';
+import { REBUILD_GAUGE_CHANGES_FROM_DOSSIERS, countOverdueOpenNow, dataSourceOptions, ensureDatabase, runMigrations, sumWindowCounts, upsertUnits } from '@tthc/persistence';
 
 /**
  * The API under concurrent load (issue 4): `GET /metrics/live` (Redis only) and one-year series
@@ -125,7 +123,10 @@ async function startApi(): Promise<ChildProcess> {
   });
   for (let i = 0; i < 100; i++) {
     await new Promise((r) => setTimeout(r, 200));
-    const ok = await fetch(`http://127.0.0.1:${PORT}/api/v1/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${PORT}/api/v1/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return child;
   }
   child.kill();

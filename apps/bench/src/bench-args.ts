@@ -90,8 +90,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   const national = !!v.national;
   // A nation is 27× a province (PRODUCT.md): the national catalogue at 27× the calibrated volume.
   const perDay = RECORDS_PER_DAY_AT_SCALE_1 * (national ? NATIONAL_VOLUME_FACTOR : 1);
-  const rateScale =
-    events !== undefined ? events / (perDay * days) : num(v['rate-scale'], 1, 'rate-scale') * (national ? NATIONAL_VOLUME_FACTOR : 1);
+  const rateScale = events !== undefined ? events / (perDay * days) : num(v['rate-scale'], 1, 'rate-scale') * (national ? NATIONAL_VOLUME_FACTOR : 1);
   return {
     days,
     rateScale,

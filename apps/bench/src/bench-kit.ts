@@ -40,12 +40,7 @@ export async function createTopic(admin: Admin, topic: string, partitions = 6): 
 }
 
 export async function waitForGroups(admin: Admin, groups: string[]): Promise<void> {
-  await waitUntil(
-    `consumer groups ${groups.join(', ')} to be stable`,
-    async () => (await admin.describeGroups(groups)).groups.every((g) => g.state === 'Stable' && g.members.length > 0),
-    90_000,
-    250,
-  );
+  await waitUntil(`consumer groups ${groups.join(', ')} to be stable`, async () => (await admin.describeGroups(groups)).groups.every((g) => g.state === 'Stable' && g.members.length > 0), 90_000, 250);
 }
 
 export interface StageResult {
@@ -67,10 +62,10 @@ export function median(values: number[]): number {
 
 /** Sum of the aggregator's stored next offsets (PostgreSQL, the exactly-once record) for the validated topic. */
 export async function storedAggregatorOffsets(env: BenchEnv): Promise<number> {
-  const [r] = await env.sql<{ n: string | null }>(
-    `SELECT sum(next_offset) AS n FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2 AND next_offset >= 0`,
-    [env.env.AGGREGATOR_GROUP_ID, env.env.TOPIC_VALIDATED],
-  );
+  const [r] = await env.sql<{ n: string | null }>(`SELECT sum(next_offset) AS n FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2 AND next_offset >= 0`, [
+    env.env.AGGREGATOR_GROUP_ID,
+    env.env.TOPIC_VALIDATED,
+  ]);
   return Number(r?.n ?? 0);
 }
 
@@ -126,10 +121,7 @@ export class Sampler {
     this.busy = true;
     try {
       const e = this.env.env;
-      const [ingest, aggregator] = await Promise.all([
-        groupLag(this.admin, e.INGEST_GROUP_ID!, e.TOPIC_EVENTS!),
-        groupLag(this.admin, e.AGGREGATOR_GROUP_ID!, e.TOPIC_VALIDATED!),
-      ]);
+      const [ingest, aggregator] = await Promise.all([groupLag(this.admin, e.INGEST_GROUP_ID!, e.TOPIC_EVENTS!), groupLag(this.admin, e.AGGREGATOR_GROUP_ID!, e.TOPIC_VALIDATED!)]);
       const rssMb: Record<string, number> = {};
       for (const [name, p] of this.env.apps) {
         const m = p.sample();

@@ -63,5 +63,4 @@ export async function checkAgainstGroundTruth(env: BenchEnv, truth: GroundTruthF
   };
 }
 
-export const truthCheckPassed = (c: TruthCheck): boolean =>
-  c.differences.length === 0 && c.rawEvents.expected === c.rawEvents.actual && c.rejected.expected === c.rejected.actual;
+export const truthCheckPassed = (c: TruthCheck): boolean => c.differences.length === 0 && c.rawEvents.expected === c.rawEvents.actual && c.rejected.expected === c.rejected.actual;

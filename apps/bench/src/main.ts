@@ -47,7 +47,9 @@ async function main(): Promise<number> {
     cpuModel: cpus()[0]?.model,
     memGb: Math.round(totalmem() / 2 ** 30),
     node: process.version,
-    loadAtStart: loadavg().map((l) => l.toFixed(2)).join(' '),
+    loadAtStart: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
     kafka: '3.9.1 (KRaft, single broker, same machine)',
     postgres: safe(() => execSync(`psql -h 127.0.0.1 -U postgres -tAc 'show server_version'`, { encoding: 'utf8' }).trim()),
     redis: safe(() => execSync(`redis-cli -h 127.0.0.1 INFO server | grep redis_version`, { encoding: 'utf8' }).trim()),
@@ -115,7 +117,9 @@ async function main(): Promise<number> {
     if (results.naive) results.naive.ratio = Math.round((results.whole[results.whole.length - 1].endToEndPostgres.perSecond / results.naive.perSecond) * 10) / 10;
   } finally {
     await redis.quit();
-    results.loadAtEnd = loadavg().map((l) => l.toFixed(2)).join(' ');
+    results.loadAtEnd = loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
     mkdirSync(resolve(process.cwd(), 'bench-results'), { recursive: true });
     const out = resolve(process.cwd(), 'bench-results', `pipeline-${runId}.json`);
     writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
@@ -138,7 +142,15 @@ async function freshness(ctx: RunContext, topic: string, apiBase: string, runId:
       log(`freshness at ${rate}/s for ${ctx.opts.freshnessSeconds} s`);
       out.push(
         await measureFreshness({
-          producer, topic, apiBase, apiKey: 'local-ioc-key', markerUnit: units[units.length - 1], loadUnits: units.slice(0, -1), rate, seconds: ctx.opts.freshnessSeconds, runId,
+          producer,
+          topic,
+          apiBase,
+          apiKey: 'local-ioc-key',
+          markerUnit: units[units.length - 1],
+          loadUnits: units.slice(0, -1),
+          rate,
+          seconds: ctx.opts.freshnessSeconds,
+          runId,
         }),
       );
       log(`freshness: ${JSON.stringify(out[out.length - 1])}`);

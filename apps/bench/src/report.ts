@@ -41,9 +41,14 @@ export function printReport(r: BenchResults): void {
   const lines: string[] = [];
   const c = r.ceilings;
   lines.push(`\nPipeline benchmark ${r.runId}: ${r.records} records (${r.period.from} … ${r.period.to}), load ${r.machine.loadAtStart} → ${r.loadAtEnd}`);
-  if (c) lines.push(`ceilings (record ${c.recordSize} B): java producer ${c.javaProduce}/s, java consumer ${c.javaConsume}/s, kafkajs producer ${c.kafkajsProduce}/s, kafkajs eachBatch+JSON.parse ${c.kafkajsConsumeParse}/s`);
+  if (c)
+    lines.push(
+      `ceilings (record ${c.recordSize} B): java producer ${c.javaProduce}/s, java consumer ${c.javaConsume}/s, kafkajs producer ${c.kafkajsProduce}/s, kafkajs eachBatch+JSON.parse ${c.kafkajsConsumeParse}/s`,
+    );
   if (r.staged) {
-    lines.push(`staged: ingest alone ${r.staged.ingest.perSecond}/s (peak RSS ${r.staged.ingest.peakRssMb} MB), aggregator alone ${r.staged.aggregator.perSecond}/s (peak RSS ${r.staged.aggregator.peakRssMb} MB); ground truth ${r.staged.groundTruth.passed}`);
+    lines.push(
+      `staged: ingest alone ${r.staged.ingest.perSecond}/s (peak RSS ${r.staged.ingest.peakRssMb} MB), aggregator alone ${r.staged.aggregator.perSecond}/s (peak RSS ${r.staged.aggregator.peakRssMb} MB); ground truth ${r.staged.groundTruth.passed}`,
+    );
   }
   const e2e = (runs: WholeRun[]) => runs.map((w) => w.endToEndRedis.perSecond);
   const baseline = r.baseline.map((b) => b.perSecond);
@@ -67,7 +72,9 @@ export function printReport(r: BenchResults): void {
   const last = r.whole[r.whole.length - 1];
   if (last) {
     lines.push(`CPU seconds of the last run: ${JSON.stringify(last.cpuSeconds)} = ${last.cpuMicrosPerRecord} µs of CPU per record`);
-    lines.push(`last run: in PostgreSQL after ${last.endToEndPostgres.seconds} s, in Redis after ${last.endToEndRedis.seconds} s; peak RSS ${JSON.stringify(last.peakRssMb)}; database ${last.databaseMb} MB (${last.databaseMbPerMillion} MB per million records)`);
+    lines.push(
+      `last run: in PostgreSQL after ${last.endToEndPostgres.seconds} s, in Redis after ${last.endToEndRedis.seconds} s; peak RSS ${JSON.stringify(last.peakRssMb)}; database ${last.databaseMb} MB (${last.databaseMbPerMillion} MB per million records)`,
+    );
     const lag = last.lag;
     lines.push(`ingest lag     ${sparkline(lag.map((s) => s.ingestLag))} max ${Math.max(0, ...lag.map((s) => s.ingestLag))}`);
     lines.push(`aggregator lag ${sparkline(lag.map((s) => s.aggregatorLag))} max ${Math.max(0, ...lag.map((s) => s.aggregatorLag))}`);

@@ -32,8 +32,14 @@ async function main(): Promise<void> {
   const unitOf = (i: number) => units[i % units.length] ?? '28756';
   const events = (n: number, kind: 'RECEIVED' | 'RESOLVED'): DossierEvent[] =>
     Array.from({ length: BATCH }, (_, i) => ({
-      eventId: randomUUID(), type: kind, dossierId: `d-${n}-${i}`, unitCode: unitOf(i), procedureCode: '1.001612',
-      occurredAt: T + i * 1000 + (kind === 'RESOLVED' ? 86_400_000 : 0), channel: kind === 'RECEIVED' ? 'ONLINE' : undefined, dueAt: T + 3 * 86_400_000,
+      eventId: randomUUID(),
+      type: kind,
+      dossierId: `d-${n}-${i}`,
+      unitCode: unitOf(i),
+      procedureCode: '1.001612',
+      occurredAt: T + i * 1000 + (kind === 'RESOLVED' ? 86_400_000 : 0),
+      channel: kind === 'RECEIVED' ? 'ONLINE' : undefined,
+      dueAt: T + 3 * 86_400_000,
     }));
 
   async function measure(name: string, work: (n: number) => Promise<void>): Promise<void> {
@@ -93,10 +99,19 @@ async function main(): Promise<void> {
          resolved_at = EXCLUDED.resolved_at, resolved_event_id = EXCLUDED.resolved_event_id, resolution_due_at = EXCLUDED.resolution_due_at,
          late_flagged_at = EXCLUDED.late_flagged_at, late_event_id = EXCLUDED.late_event_id, late_due_at = EXCLUDED.late_due_at, updated_at = now()`,
       [
-        states.map((s) => s.unitCode), states.map((s) => s.dossierId), states.map((s) => s.procedureCode),
-        states.map((s) => ms(s.receipt?.occurredAt)), states.map((s) => s.receipt?.eventId ?? null), states.map((s) => s.receipt?.channel ?? null), states.map((s) => ms(s.receipt?.dueAt)),
-        states.map((s) => ms(s.resolution?.occurredAt)), states.map((s) => s.resolution?.eventId ?? null), states.map((s) => ms(s.resolution?.dueAt)),
-        states.map((s) => ms(s.lateFlag?.occurredAt)), states.map((s) => s.lateFlag?.eventId ?? null), states.map((s) => ms(s.lateFlag?.dueAt)),
+        states.map((s) => s.unitCode),
+        states.map((s) => s.dossierId),
+        states.map((s) => s.procedureCode),
+        states.map((s) => ms(s.receipt?.occurredAt)),
+        states.map((s) => s.receipt?.eventId ?? null),
+        states.map((s) => s.receipt?.channel ?? null),
+        states.map((s) => ms(s.receipt?.dueAt)),
+        states.map((s) => ms(s.resolution?.occurredAt)),
+        states.map((s) => s.resolution?.eventId ?? null),
+        states.map((s) => ms(s.resolution?.dueAt)),
+        states.map((s) => ms(s.lateFlag?.occurredAt)),
+        states.map((s) => s.lateFlag?.eventId ?? null),
+        states.map((s) => ms(s.lateFlag?.dueAt)),
       ],
     );
   };
@@ -111,10 +126,19 @@ async function main(): Promise<void> {
   // The fold knows which dossiers are new: a plain INSERT for those, an UPDATE … FROM unnest for the rest.
   await db.query('TRUNCATE dossiers');
   const cols = (states: ReturnType<typeof applyDossierEvent>[]) => [
-    states.map((s) => s.unitCode), states.map((s) => s.dossierId), states.map((s) => s.procedureCode),
-    states.map((s) => iso(s.receipt?.occurredAt)), states.map((s) => s.receipt?.eventId ?? null), states.map((s) => s.receipt?.channel ?? null), states.map((s) => iso(s.receipt?.dueAt)),
-    states.map((s) => iso(s.resolution?.occurredAt)), states.map((s) => s.resolution?.eventId ?? null), states.map((s) => iso(s.resolution?.dueAt)),
-    states.map((s) => iso(s.lateFlag?.occurredAt)), states.map((s) => s.lateFlag?.eventId ?? null), states.map((s) => iso(s.lateFlag?.dueAt)),
+    states.map((s) => s.unitCode),
+    states.map((s) => s.dossierId),
+    states.map((s) => s.procedureCode),
+    states.map((s) => iso(s.receipt?.occurredAt)),
+    states.map((s) => s.receipt?.eventId ?? null),
+    states.map((s) => s.receipt?.channel ?? null),
+    states.map((s) => iso(s.receipt?.dueAt)),
+    states.map((s) => iso(s.resolution?.occurredAt)),
+    states.map((s) => s.resolution?.eventId ?? null),
+    states.map((s) => iso(s.resolution?.dueAt)),
+    states.map((s) => iso(s.lateFlag?.occurredAt)),
+    states.map((s) => s.lateFlag?.eventId ?? null),
+    states.map((s) => iso(s.lateFlag?.dueAt)),
   ];
   const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
   const UNNEST = `unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::uuid[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::uuid[], $10::timestamptz[], $11::timestamptz[], $12::uuid[], $13::timestamptz[])

@@ -41,7 +41,9 @@ class UsageError extends KeyUsageError {}
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 async function withDataSource<T>(settings: CommonSettings, work: (ds: DataSource) => Promise<T>): Promise<T> {
@@ -58,8 +60,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const settings = loadSettings(CommonSettings, process.env);
   const logger = createLogger('cli', settings.LOG_LEVEL);
-  const args = () =>
-    parseArgs({ args: rest, options: { from: { type: 'string' }, to: { type: 'string' }, unit: { type: 'string', multiple: true } } }).values;
+  const args = () => parseArgs({ args: rest, options: { from: { type: 'string' }, to: { type: 'string' }, unit: { type: 'string', multiple: true } } }).values;
   switch (command) {
     case 'provision': {
       const report = await provision(settings, createKafka(settings.KAFKA_BROKERS, `${settings.KAFKA_CLIENT_ID}-cli`, logger, settings));
@@ -118,9 +119,7 @@ async function main(argv: string[]): Promise<number> {
       const resent = await withDataSource(settings, (ds) => resendDeadDeliveries(ds, ids));
       console.log(JSON.stringify({ resent }, null, 2));
       const missing = ids?.filter((id) => !resent.includes(id)) ?? [];
-      console.error(
-        `deliveries: ${resent.length} dead deliveries back in the queue` + (missing.length ? `; not DEAD or not found: ${missing.join(', ')}` : ''),
-      );
+      console.error(`deliveries: ${resent.length} dead deliveries back in the queue` + (missing.length ? `; not DEAD or not found: ${missing.join(', ')}` : ''));
       return missing.length > 0 ? 1 : 0;
     }
     case 'procedures': {

@@ -40,7 +40,13 @@ describe('procedures load (real PostgreSQL)', () => {
     expect(report.catalogue.SHARED).toBe(all.filter((p) => p.level === 'SHARED').length);
     expect(all.find((p) => p.code === '1.001193')?.name).toBe('Đăng ký khai sinh');
     expect(await listProcedures(db.dataSource, { level: 'SHARED', essential: false })).toContainEqual({
-      code: '9.000001', name: 'Thủ tục thử nghiệm', level: 'SHARED', onlineService: false, onlinePayment: false, essential: false, deadlineWorkingDays: null,
+      code: '9.000001',
+      name: 'Thủ tục thử nghiệm',
+      level: 'SHARED',
+      onlineService: false,
+      onlinePayment: false,
+      essential: false,
+      deadlineWorkingDays: null,
     });
   });
 

@@ -78,12 +78,7 @@ export async function generateFaultFeed(seed: number, events: number, dir: strin
     const source = records[at];
     if (!isJson(source.value)) continue;
     const event = { ...(JSON.parse(source.value) as Record<string, unknown>), eventId: rng.uuid() };
-    const broken =
-      i % 3 === 0
-        ? { ...event, unitCode: '99999' }
-        : i % 3 === 1
-          ? { ...event, schemaVersion: 99 }
-          : { ...event, type: 'RECEIVED', dueAt: '2000-01-02T00:00:00+07:00' };
+    const broken = i % 3 === 0 ? { ...event, unitCode: '99999' } : i % 3 === 1 ? { ...event, schemaVersion: 99 } : { ...event, type: 'RECEIVED', dueAt: '2000-01-02T00:00:00+07:00' };
     const value = JSON.stringify(broken);
     records.splice(at + 1, 0, { key: source.key, value });
     badValues.add(value);

@@ -182,10 +182,10 @@ export class FaultPipeline {
 
   /** Sum of the aggregator's stored next offsets (PostgreSQL, the exactly-once record). */
   async storedAggregatorOffsets(): Promise<number> {
-    const [r] = await this.sql<{ n: string | null }>(
-      `SELECT sum(next_offset) AS n FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2 AND next_offset >= 0`,
-      [this.env.AGGREGATOR_GROUP_ID, this.topics.validated],
-    );
+    const [r] = await this.sql<{ n: string | null }>(`SELECT sum(next_offset) AS n FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2 AND next_offset >= 0`, [
+      this.env.AGGREGATOR_GROUP_ID,
+      this.topics.validated,
+    ]);
     return Number(r?.n ?? 0);
   }
 

@@ -41,7 +41,11 @@ async function main(): Promise<number> {
   const runId = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
   const work = resolve(process.cwd(), '.cache/faults', runId);
   mkdirSync(work, { recursive: true });
-  log(`work directory ${work}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `work directory ${work}; load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const infra = await FaultInfra.start();
   // Interrupted (Ctrl-C, a CI timeout): stop the apps and the private services before leaving.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

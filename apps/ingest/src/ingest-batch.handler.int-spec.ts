@@ -10,8 +10,16 @@ describe('IngestBatchHandler (real PostgreSQL, Kafka)', () => {
   let handler: IngestBatchHandler;
   const ev = (n: number, over: Record<string, unknown> = {}) =>
     JSON.stringify({
-      eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, schemaVersion: 1, type: 'RECEIVED', dossierId: `d-${n}`, unitCode: '28756',
-      procedureCode: '1.001612', occurredAt: '2025-07-15T09:00:00+07:00', channel: 'ONLINE', dueAt: '2025-07-20T17:00:00+07:00', ...over,
+      eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+      schemaVersion: 1,
+      type: 'RECEIVED',
+      dossierId: `d-${n}`,
+      unitCode: '28756',
+      procedureCode: '1.001612',
+      occurredAt: '2025-07-15T09:00:00+07:00',
+      channel: 'ONLINE',
+      dueAt: '2025-07-20T17:00:00+07:00',
+      ...over,
     });
 
   beforeAll(async () => {
@@ -27,9 +35,15 @@ describe('IngestBatchHandler (real PostgreSQL, Kafka)', () => {
     const result = await handler.handle(batchOf(topic, [ev(1), ev(2), ev(1), ev(3, { unitCode: '99999' }), '{']));
     expect(result).toEqual({ forwarded: 2, duplicates: 1, rejected: 2, rejectedByReason: { UNKNOWN_UNIT: 1, MALFORMED_JSON: 1 } });
     const forwarded = await ctx.read(ctx.env.TOPIC_VALIDATED!);
-    expect(forwarded.map((m) => [m.key!.toString(), JSON.parse(m.value!.toString()).dossierId])).toEqual([['28756', 'd-1'], ['28756', 'd-2']]);
+    expect(forwarded.map((m) => [m.key!.toString(), JSON.parse(m.value!.toString()).dossierId])).toEqual([
+      ['28756', 'd-1'],
+      ['28756', 'd-2'],
+    ]);
     const dead = await ctx.read(ctx.env.TOPIC_DLQ!);
-    expect(dead.map((m) => [m.headers![DLQ_HEADERS.reasonCode]!.toString(), m.headers![DLQ_HEADERS.sourceOffset]!.toString()])).toEqual([['UNKNOWN_UNIT', '3'], ['MALFORMED_JSON', '4']]);
+    expect(dead.map((m) => [m.headers![DLQ_HEADERS.reasonCode]!.toString(), m.headers![DLQ_HEADERS.sourceOffset]!.toString()])).toEqual([
+      ['UNKNOWN_UNIT', '3'],
+      ['MALFORMED_JSON', '4'],
+    ]);
     expect((await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM raw_events`))[0].n).toBe(2);
 
     // Redelivered (a crash before the offset commit): nothing forwarded or dead-lettered twice.
@@ -41,7 +55,10 @@ describe('IngestBatchHandler (real PostgreSQL, Kafka)', () => {
   it('fails the whole batch with a data error when storage refuses one event, and dead-letters that event alone once isolated', async () => {
     await ctx.db.query(`ALTER TABLE raw_events ADD CONSTRAINT refuse_x CHECK (dossier_id <> 'd-refused')`);
     const topic = ctx.env.TOPIC_EVENTS!;
-    const error = await handler.handle(batchOf(topic, [ev(10), ev(11, { dossierId: 'd-refused' })], 100)).then(() => undefined, (e: unknown) => e);
+    const error = await handler.handle(batchOf(topic, [ev(10), ev(11, { dossierId: 'd-refused' })], 100)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(classifyFailure(error)).toMatchObject({ kind: 'data', code: '23514' });
     // Nothing of the failed batch stayed: one transaction.
     expect((await ctx.db.query(`SELECT 1 FROM raw_events WHERE dossier_id = 'd-10'`)).length).toBe(0);

@@ -2,17 +2,26 @@ import { IsInt, IsNotEmpty, IsString, Max, Min } from 'class-validator';
 import { CommonSettings, IntSetting } from '@tthc/config';
 
 export class IngestSettings extends CommonSettings {
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   INGEST_GROUP_ID = 'tthc-ingest';
 
   /** Messages larger than this are rejected as PAYLOAD_TOO_LARGE (a v1 event is ~350 bytes). */
-  @IntSetting() @IsInt() @Min(512) @Max(1_000_000)
+  @IntSetting()
+  @IsInt()
+  @Min(512)
+  @Max(1_000_000)
   MAX_EVENT_BYTES = 16_384;
 
   /** How far ahead of our clock an occurredAt may be (source clock skew) before OCCURRED_IN_FUTURE. */
-  @IntSetting() @IsInt() @Min(0)
+  @IntSetting()
+  @IsInt()
+  @Min(0)
   MAX_FUTURE_SKEW_SECONDS = 300;
 
-  @IntSetting() @IsInt() @Min(1) @Max(64)
+  @IntSetting()
+  @IsInt()
+  @Min(1)
+  @Max(64)
   INGEST_PARTITIONS_CONCURRENTLY = 2;
 }

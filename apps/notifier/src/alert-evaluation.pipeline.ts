@@ -40,7 +40,12 @@ export class AlertEvaluationPipeline {
 
   /** On the clock tick: every unit and the province rules, on the store's figures. */
   evaluateAll(): Promise<AlertMessage[]> {
-    return this.serialised(() => this.evaluate(this.units.all().map((u) => u.code), true));
+    return this.serialised(() =>
+      this.evaluate(
+        this.units.all().map((u) => u.code),
+        true,
+      ),
+    );
   }
 
   /** Publishes transitions written elsewhere (acknowledgements from the API) when there are any. */

@@ -25,8 +25,17 @@ describe('parseAlertRules', () => {
       ]),
     );
     expect(online).toEqual({
-      id: 'online-qtd', metric: 'onlineRate', comparison: 'below', target: 0.8, window: { kind: 'quarterToDate' }, minSample: 30,
-      recoveryMargin: 0.02, forMs: 15 * 60_000, severity: 'critical', worseningStep: 0.05, scope: 'unit',
+      id: 'online-qtd',
+      metric: 'onlineRate',
+      comparison: 'below',
+      target: 0.8,
+      window: { kind: 'quarterToDate' },
+      minSample: 30,
+      recoveryMargin: 0.02,
+      forMs: 15 * 60_000,
+      severity: 'critical',
+      worseningStep: 0.05,
+      scope: 'unit',
       overrides: [{ unitCode: '28756', target: 0.6, minSample: undefined, disabled: undefined }],
     });
     expect(overdue).toMatchObject({ metric: 'overdueOpen', comparison: 'above', target: 20, minSample: 0, scope: 'province', window: { kind: 'rolling', days: 30 } });
@@ -39,7 +48,14 @@ describe('parseAlertRules', () => {
     ['a bad duration', [{ id: 'a', metric: 'onlineRate', for: '15 minutes' }], /ALERT_RULES\[0\]\.for: for must be a duration/],
     ['a negative minimum sample', [{ id: 'a', metric: 'onlineRate', minSample: -1 }], /ALERT_RULES\[0\]\.minSample/],
     ['an unknown field', [{ id: 'a', metric: 'onlineRate', threshold: 0.8 }], /ALERT_RULES\[0\]\.threshold/],
-    ['a duplicate id', [{ id: 'a', metric: 'onlineRate' }, { id: 'a', metric: 'onTimeRate' }], /ALERT_RULES\[1\]\.id: "a" is used by an earlier rule/],
+    [
+      'a duplicate id',
+      [
+        { id: 'a', metric: 'onlineRate' },
+        { id: 'a', metric: 'onTimeRate' },
+      ],
+      /ALERT_RULES\[1\]\.id: "a" is used by an earlier rule/,
+    ],
     ['a bad override', [{ id: 'a', metric: 'onlineRate', overrides: [{ unitCode: '28756', target: 'x' }] }], /ALERT_RULES\[0\]\.overrides\[0\]\.target/],
     ['an override target in percent', [{ id: 'a', metric: 'onlineRate', overrides: [{ unitCode: '28756', target: 60 }] }], /overrides\[0\]\.target: a rate target/],
     ['not an array', { id: 'a' }, /non-empty JSON array/],

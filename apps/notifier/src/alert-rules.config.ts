@@ -1,12 +1,7 @@
 import 'reflect-metadata';
 import { Type, plainToInstance } from 'class-transformer';
-import {
-  IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Min, ValidateBy, ValidateNested, type ValidationError, validateSync,
-} from 'class-validator';
-import {
-  ALERT_METRICS, type AlertMetric, type AlertRule, COMPARISONS, type Comparison, DEFAULT_ALERT_RULES, SEVERITIES, type Severity,
-  parseWindowName, ruleDefaults, windowName,
-} from '@tthc/domain';
+import { IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Min, ValidateBy, ValidateNested, type ValidationError, validateSync } from 'class-validator';
+import { ALERT_METRICS, type AlertMetric, type AlertRule, COMPARISONS, type Comparison, DEFAULT_ALERT_RULES, SEVERITIES, type Severity, parseWindowName, ruleDefaults, windowName } from '@tthc/domain';
 
 /** A window name the domain can parse (`rollingNd`, `monthToDate`, `quarterToDate`). */
 const IsWindowName = () =>
@@ -22,55 +17,80 @@ const DURATION_RE = /^(\d{1,7})(ms|s|m|h|d)$/;
 const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 class UnitOverrideDto {
-  @IsString() @Matches(/^[0-9A-Za-z][0-9A-Za-z._-]*$/)
+  @IsString()
+  @Matches(/^[0-9A-Za-z][0-9A-Za-z._-]*$/)
   unitCode!: string;
 
-  @IsOptional() @IsNumber() @Min(0)
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
   target?: number;
 
-  @IsOptional() @IsInt() @Min(0)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
   minSample?: number;
 
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   disabled?: boolean;
 }
 
 /** One rule as written in ALERT_RULES. Omitted fields take the PRODUCT.md defaults for the metric. */
 export class AlertRuleDto {
-  @IsString() @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, { message: 'id must be 1–64 characters of a-z, 0-9, ., _, -' })
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9._-]{0,63}$/, { message: 'id must be 1–64 characters of a-z, 0-9, ., _, -' })
   id!: string;
 
   @IsIn(ALERT_METRICS, { message: `metric must be one of: ${ALERT_METRICS.join(', ')}` })
   metric!: AlertMetric;
 
-  @IsOptional() @IsIn(COMPARISONS, { message: 'comparison must be below or above' })
+  @IsOptional()
+  @IsIn(COMPARISONS, { message: 'comparison must be below or above' })
   comparison?: Comparison;
 
-  @IsOptional() @IsNumber() @Min(0)
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
   target?: number;
 
-  @IsOptional() @IsString() @IsWindowName()
+  @IsOptional()
+  @IsString()
+  @IsWindowName()
   window?: string;
 
-  @IsOptional() @IsInt() @Min(0)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
   minSample?: number;
 
-  @IsOptional() @IsNumber() @Min(0)
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
   recoveryMargin?: number;
 
-  @IsOptional() @IsString() @Matches(DURATION_RE, { message: 'for must be a duration such as 0s, 90s, 15m, 2h, 1d' })
+  @IsOptional()
+  @IsString()
+  @Matches(DURATION_RE, { message: 'for must be a duration such as 0s, 90s, 15m, 2h, 1d' })
   for?: string;
 
-  @IsOptional() @IsIn(SEVERITIES, { message: `severity must be one of: ${SEVERITIES.join(', ')}` })
+  @IsOptional()
+  @IsIn(SEVERITIES, { message: `severity must be one of: ${SEVERITIES.join(', ')}` })
   severity?: Severity;
 
-  @IsOptional() @IsNumber() @Min(0)
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
   worseningStep?: number;
 
-  @IsOptional() @IsIn(['unit', 'province'], { message: 'scope must be unit or province' })
+  @IsOptional()
+  @IsIn(['unit', 'province'], { message: 'scope must be unit or province' })
   scope?: 'unit' | 'province';
 
-  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => UnitOverrideDto)
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => UnitOverrideDto)
   overrides?: UnitOverrideDto[];
 }
 

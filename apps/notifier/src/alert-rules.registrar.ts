@@ -20,10 +20,11 @@ export class AlertRulesRegistrar implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await this.units.refresh();
-    const unknown = this.rules.flatMap((r, i) =>
-      r.overrides.flatMap((o, j) => (this.units.has(o.unitCode) ? [] : [`ALERT_RULES[${i}].overrides[${j}].unitCode: unknown unit ${o.unitCode}`])),
-    );
+    const unknown = this.rules.flatMap((r, i) => r.overrides.flatMap((o, j) => (this.units.has(o.unitCode) ? [] : [`ALERT_RULES[${i}].overrides[${j}].unitCode: unknown unit ${o.unitCode}`])));
     if (unknown.length > 0) throw new AlertRulesError(unknown);
-    await saveAlertRules(this.dataSource, this.rules.map((r) => ({ id: r.id, definition: ruleDefinition(r) })));
+    await saveAlertRules(
+      this.dataSource,
+      this.rules.map((r) => ({ id: r.id, definition: ruleDefinition(r) })),
+    );
   }
 }

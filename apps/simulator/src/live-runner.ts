@@ -96,10 +96,7 @@ export class LiveRunner {
     const { clock, options } = this;
     const startedAt = clock.now();
     this.lastLogAt = startedAt;
-    this.logger.info(
-      { phase: this.stats.phase, from: formatLocalIso(this.stats.simulatedAt), speed: options.speed, noise: !!options.noise },
-      'simulator started',
-    );
+    this.logger.info({ phase: this.stats.phase, from: formatLocalIso(this.stats.simulatedAt), speed: options.speed, noise: !!options.noise }, 'simulator started');
     while (!this.stopping) {
       const tickStart = clock.now();
       const backfill = this.stats.phase === 'backfill';
@@ -112,10 +109,7 @@ export class LiveRunner {
       }
       if (backfill && this.stats.simulatedAt >= tickStart) {
         this.stats.phase = 'live';
-        this.logger.info(
-          { events: this.stats.events, seconds: Math.round((clock.now() - startedAt) / 100) / 10 },
-          'backfill done; following the real clock',
-        );
+        this.logger.info({ events: this.stats.events, seconds: Math.round((clock.now() - startedAt) / 100) / 10 }, 'backfill done; following the real clock');
       }
       this.maybeLog();
       if (backfill && options.speed === 'max') {

@@ -61,10 +61,7 @@ async function runLive(options: LiveOptions): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  logger.info(
-    { brokers: options.brokers, topic: options.topic, seed: options.seed, rateScale: options.rateScale, units: units.length },
-    'connecting to Kafka',
-  );
+  logger.info({ brokers: options.brokers, topic: options.topic, seed: options.seed, rateScale: options.rateScale, units: units.length }, 'connecting to Kafka');
   await producer.connect();
   try {
     await runner.run();

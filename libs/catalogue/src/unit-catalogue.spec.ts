@@ -11,7 +11,7 @@ describe('unit catalogue', () => {
     expect(units.find((u) => u.code === '86')?.name).toBe('Trung tâm Phục vụ hành chính công tỉnh Vĩnh Long');
   });
 
-  it('agrees with the province\'s own list, code for code and name for name, diacritics intact', () => {
+  it("agrees with the province's own list, code for code and name for name, diacritics intact", () => {
     const national = new Map(loadUnitCatalogue('86').map((u) => [u.code, u.name]));
     const own = readVinhLongCommuneList();
     expect(own).toHaveLength(124);

@@ -19,14 +19,16 @@ export class CommonSettings {
   @Matches(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, { message: 'must be host:port[,host:port…]' })
   KAFKA_BROKERS = '127.0.0.1:9092';
 
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   KAFKA_CLIENT_ID = 'tthc-monitor';
 
   @Matches(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/tthc';
 
   /** PostgreSQL schema every query runs in (its search_path); unset: the database's default (`public`). */
-  @IsOptional() @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'must be a lower-case SQL identifier' })
+  @IsOptional()
+  @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'must be a lower-case SQL identifier' })
   DATABASE_SCHEMA?: string;
 
   @Matches(/^rediss?:\/\//, { message: 'must be a redis:// URL' })
@@ -36,19 +38,24 @@ export class CommonSettings {
   @Matches(/^[a-z0-9:_-]+$/i)
   REDIS_KEY_PREFIX = 'tthc';
 
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   TOPIC_EVENTS = 'tthc.dossier.events';
 
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   TOPIC_VALIDATED = 'tthc.dossier.validated';
 
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   TOPIC_DLQ = 'tthc.dossier.dlq';
 
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   TOPIC_UNIT_METRICS = 'tthc.metrics.units';
 
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   TOPIC_ALERTS = 'tthc.alerts';
 
   /** The province this deployment serves (NSO code); `all` serves the whole country's catalogue. */
@@ -59,7 +66,10 @@ export class CommonSettings {
   LOG_LEVEL = 'info';
 
   /** Partitions per topic when topics are provisioned; more partitions, more parallel consumers. */
-  @IntSetting() @IsInt() @Min(1) @Max(1024)
+  @IntSetting()
+  @IsInt()
+  @Min(1)
+  @Max(1024)
   TOPIC_PARTITIONS = 6;
 
   /**
@@ -67,7 +77,11 @@ export class CommonSettings {
    * can be lost, or restarted for maintenance, without losing or refusing an acknowledged
    * record), 1 in local mode (one broker). Read through `topicReplication()`.
    */
-  @IsOptional() @IntSetting() @IsInt() @Min(1) @Max(16)
+  @IsOptional()
+  @IntSetting()
+  @IsInt()
+  @Min(1)
+  @Max(16)
   TOPIC_REPLICATION_FACTOR?: number;
 
   /**
@@ -76,22 +90,36 @@ export class CommonSettings {
    * acknowledged record survives the loss of one broker, 1 in local mode. At most the
    * replication factor, or every produce would be refused.
    */
-  @IsOptional() @IntSetting() @IsInt() @Min(1) @Max(16)
+  @IsOptional()
+  @IntSetting()
+  @IsInt()
+  @Min(1)
+  @Max(16)
   TOPIC_MIN_INSYNC_REPLICAS?: number;
 
   /**
    * Worker apps (ingest, aggregator, notifier): serve `GET /health` on this port (0: any free
    * port). Unset: no health server. The api has its own `/api/v1/health` on API_PORT.
    */
-  @IsOptional() @IntSetting() @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @IntSetting()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   HEALTH_PORT?: number;
 
   /** A partition with lag that has not advanced for this long makes `GET /health` answer 503 (a stuck consumer). */
-  @IntSetting() @IsInt() @Min(1_000) @Max(86_400_000)
+  @IntSetting()
+  @IsInt()
+  @Min(1_000)
+  @Max(86_400_000)
   HEALTH_STALL_AFTER_MS = 120_000;
 
   /** This many failed attempts in a row at one partition's batch make `GET /health` answer 503, with the error. */
-  @IntSetting() @IsInt() @Min(1) @Max(1_000_000)
+  @IntSetting()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
   HEALTH_MAX_FAILED_ATTEMPTS = 5;
 
   /**
@@ -100,7 +128,10 @@ export class CommonSettings {
    * under the smallest `max.message.bytes` of the topics written; a dead letter larger than this
    * is cut to fit, with its original size in a header (the whole of it stays in PostgreSQL).
    */
-  @IntSetting() @IsInt() @Min(4_096) @Max(100_000_000)
+  @IntSetting()
+  @IsInt()
+  @Min(4_096)
+  @Max(100_000_000)
   KAFKA_MAX_SEND_BYTES = 900_000;
 
   /**
@@ -108,7 +139,10 @@ export class CommonSettings {
    * exits anyway (its transaction is then rolled back, and the batch read again on restart).
    * Keep it below the platform's grace period (Kubernetes terminationGracePeriodSeconds: 45).
    */
-  @IntSetting() @IsInt() @Min(1_000) @Max(600_000)
+  @IntSetting()
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
   SHUTDOWN_TIMEOUT_MS = 15_000;
 
   /**
@@ -116,18 +150,25 @@ export class CommonSettings {
    * with a log line per attempt ("waiting for Kafka at host:port (attempt n)"), before it exits 1.
    * The default matches the Kubernetes startupProbe's 120 s (deploy/k8s/base).
    */
-  @IntSetting() @IsInt() @Min(1_000) @Max(3_600_000)
+  @IntSetting()
+  @IsInt()
+  @Min(1_000)
+  @Max(3_600_000)
   STARTUP_TIMEOUT_MS = 120_000;
 
   /** Where the worker health server listens. */
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   HEALTH_HOST = '0.0.0.0';
 
   /**
    * How often each consumer reads its partitions' log-end and committed offsets from the brokers
    * for `tthc_consumer_lag` (issue 13). One admin request pair per consumer per poll.
    */
-  @IntSetting() @IsInt() @Min(1_000) @Max(600_000)
+  @IntSetting()
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
   CONSUMER_LAG_POLL_MS = 15_000;
 
   /**
@@ -135,7 +176,10 @@ export class CommonSettings {
    * Partitions added to a live topic are consumed, and written to, only after the next refresh;
    * the fault runner's scale-out scenario waited the whole 5 min for them (issue 11).
    */
-  @IntSetting() @IsInt() @Min(1_000) @Max(3_600_000)
+  @IntSetting()
+  @IsInt()
+  @Min(1_000)
+  @Max(3_600_000)
   KAFKA_METADATA_MAX_AGE_MS = 30_000;
 
   /** TLS to the brokers (kafkajs `ssl`); the system CAs, plus KAFKA_SSL_CA_FILE when set. */
@@ -144,11 +188,14 @@ export class CommonSettings {
   KAFKA_SSL = false;
 
   /** A PEM file with the CA that signed the brokers' certificates (a province's own CA). */
-  @IsOptional() @IsString() @IsNotEmpty()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
   KAFKA_SSL_CA_FILE?: string;
 
   /** SASL to the brokers: one principal per app, so Kafka ACLs can be per service (deploy/README.md). */
-  @IsOptional() @IsIn(['plain', 'scram-sha-256', 'scram-sha-512'])
+  @IsOptional()
+  @IsIn(['plain', 'scram-sha-256', 'scram-sha-512'])
   KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
 
   @ValidateIf((s: CommonSettings) => s.KAFKA_SASL_MECHANISM !== undefined)
@@ -156,22 +203,32 @@ export class CommonSettings {
   KAFKA_SASL_USERNAME?: string;
 
   @ValidateIf((s: CommonSettings) => s.KAFKA_SASL_MECHANISM !== undefined)
-  @IsNotEmpty({ message: 'must be set when KAFKA_SASL_MECHANISM is' }) @SecretSetting()
+  @IsNotEmpty({ message: 'must be set when KAFKA_SASL_MECHANISM is' })
+  @SecretSetting()
   KAFKA_SASL_PASSWORD?: string;
 
   /**
    * PostgreSQL `statement_timeout` of this app's connections: no query runs longer, so a heavy
    * request cannot hold a connection (and the pool) indefinitely. Apps set their own default.
    */
-  @IntSetting() @IsInt() @Min(100) @Max(86_400_000)
+  @IntSetting()
+  @IsInt()
+  @Min(100)
+  @Max(86_400_000)
   DB_STATEMENT_TIMEOUT_MS = 60_000;
 
   /** PostgreSQL `lock_timeout`: the longest a statement waits for a lock (row, table or advisory). */
-  @IntSetting() @IsInt() @Min(50) @Max(3_600_000)
+  @IntSetting()
+  @IsInt()
+  @Min(50)
+  @Max(3_600_000)
   DB_LOCK_TIMEOUT_MS = 10_000;
 
   /** The longest a connection attempt, or a wait for a free connection in the pool, may take. */
-  @IntSetting() @IsInt() @Min(100) @Max(600_000)
+  @IntSetting()
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
   DB_CONNECT_TIMEOUT_MS = 5_000;
 
   /** Rules across settings, run by loadSettings once each field is valid; subclasses add theirs to these. */
@@ -192,9 +249,7 @@ export function topicReplication(s: Pick<CommonSettings, 'TTHC_ENV' | 'TOPIC_REP
 /** TOPIC_MIN_INSYNC_REPLICAS above the replication factor would make every acks=all produce fail. */
 export function topicReplicationProblems(s: Parameters<typeof topicReplication>[0]): string[] {
   const { replicationFactor, minInsyncReplicas } = topicReplication(s);
-  return minInsyncReplicas > replicationFactor
-    ? [`TOPIC_MIN_INSYNC_REPLICAS: must be at most the replication factor (${minInsyncReplicas} > TOPIC_REPLICATION_FACTOR ${replicationFactor})`]
-    : [];
+  return minInsyncReplicas > replicationFactor ? [`TOPIC_MIN_INSYNC_REPLICAS: must be at most the replication factor (${minInsyncReplicas} > TOPIC_REPLICATION_FACTOR ${replicationFactor})`] : [];
 }
 
 /** Whether the settings allow what is only safe on a developer's machine. */

@@ -69,7 +69,8 @@ describe('loadSettings', () => {
 
 describe('loadSettings and secrets', () => {
   class WithSecret extends CommonSettings {
-    @SecretSetting() @Matches(/^[a-f0-9]{64}$/, { message: 'must be 64 hex digits' })
+    @SecretSetting()
+    @Matches(/^[a-f0-9]{64}$/, { message: 'must be 64 hex digits' })
     SIGNING_KEY = '0'.repeat(64);
   }
 
@@ -85,9 +86,7 @@ describe('loadSettings and secrets', () => {
   });
 
   it('hides the password of a URL setting it shows', () => {
-    expect(() => loadSettings(CommonSettings, { REDIS_URL: 'http://default:s3cr3t@cache:6379' })).toThrow(
-      'REDIS_URL: must be a redis:// URL (got "http://default:[redacted]@cache:6379")',
-    );
+    expect(() => loadSettings(CommonSettings, { REDIS_URL: 'http://default:s3cr3t@cache:6379' })).toThrow('REDIS_URL: must be a redis:// URL (got "http://default:[redacted]@cache:6379")');
   });
 
   it('defaults to production mode; local mode only when set', () => {

@@ -18,12 +18,7 @@ export class SettingsError extends Error {
 function describe(cls: new () => object, errors: ValidationError[], env: Record<string, string | undefined>): string[] {
   return errors.map((e) => {
     const raw = env[e.property];
-    const shown =
-      raw === undefined
-        ? 'not set'
-        : isSecretSetting(cls, e.property)
-          ? `set, ${raw.length} characters, value not shown`
-          : `got ${JSON.stringify(redactCredentials(raw))}`;
+    const shown = raw === undefined ? 'not set' : isSecretSetting(cls, e.property) ? `set, ${raw.length} characters, value not shown` : `got ${JSON.stringify(redactCredentials(raw))}`;
     const rules = Object.values(e.constraints ?? {}).map((msg) => msg.replace(new RegExp(`^${e.property} `), ''));
     return `${e.property}: ${rules.join('; ')} (${shown})`;
   });

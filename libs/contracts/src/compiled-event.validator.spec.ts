@@ -14,8 +14,15 @@ const verdict = (d: Decoded) => (d.ok ? { ok: true, event: d.event } : { ok: fal
 const both = (bytes: Buffer) => ({ compiled: verdict(decodeDossierEvent(bytes, 16_384, compiledShapeRejection)), dto: verdict(decodeDossierEvent(bytes, 16_384, dtoShapeRejection)) });
 
 const VALID = {
-  eventId: '3F1C2B9E-8D4A-4C6F-9E21-5A7B8C9D0E1F', schemaVersion: 1, type: 'RECEIVED', dossierId: 'H59.28756-250701-0001', unitCode: '28756',
-  procedureCode: '1.001612', occurredAt: '2025-07-01T08:30:00+07:00', channel: 'ONLINE', dueAt: '2025-07-05T17:00:00+07:00',
+  eventId: '3F1C2B9E-8D4A-4C6F-9E21-5A7B8C9D0E1F',
+  schemaVersion: 1,
+  type: 'RECEIVED',
+  dossierId: 'H59.28756-250701-0001',
+  unitCode: '28756',
+  procedureCode: '1.001612',
+  occurredAt: '2025-07-01T08:30:00+07:00',
+  channel: 'ONLINE',
+  dueAt: '2025-07-05T17:00:00+07:00',
 };
 
 /** The v2 fields (issue 15), and a valid v2 event of each type. */
@@ -37,9 +44,12 @@ describe('the compiled contract validator agrees with the DTO', () => {
     for (const e of V2_VALID) expect(both(Buffer.from(JSON.stringify(e)))).toEqual({ compiled: expect.objectContaining({ ok: true }), dto: expect.objectContaining({ ok: true }) });
     const v1 = decodeDossierEvent(Buffer.from(JSON.stringify({ ...VALID, fullyOnline: 'yes', score: 42 })));
     expect(v1).toEqual({ ok: true, event: expect.not.objectContaining({ schemaVersion: expect.anything() }) });
-    expect(v1.ok && Object.keys(v1.event).filter((k) => (v1.event as unknown as Record<string, unknown>)[k] !== undefined).sort()).toEqual(
-      ['eventId', 'type', 'dossierId', 'unitCode', 'procedureCode', 'occurredAt', 'channel', 'dueAt'].sort(),
-    );
+    expect(
+      v1.ok &&
+        Object.keys(v1.event)
+          .filter((k) => (v1.event as unknown as Record<string, unknown>)[k] !== undefined)
+          .sort(),
+    ).toEqual(['eventId', 'type', 'dossierId', 'unitCode', 'procedureCode', 'occurredAt', 'channel', 'dueAt'].sort());
     const v2 = decodeDossierEvent(Buffer.from(JSON.stringify(V2_VALID[0])));
     expect(v2).toEqual({ ok: true, event: expect.objectContaining({ schemaVersion: 2, fullyOnline: true, componentsDigitized: false }) });
   });
@@ -58,13 +68,22 @@ describe('the compiled contract validator agrees with the DTO', () => {
   it('is generated from the DTO: every decorated field, the required ones, and the cross-field rules', () => {
     const schema = dossierEventSchema() as { properties: Record<string, unknown>; required: string[]; allOf: { then: { required?: string[]; properties?: Record<string, unknown> } }[] };
     expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(VALID).sort());
-    expect(schema.required.sort()).toEqual(Object.keys(VALID).filter((k) => k !== 'channel').sort());
+    expect(schema.required.sort()).toEqual(
+      Object.keys(VALID)
+        .filter((k) => k !== 'channel')
+        .sort(),
+    );
     expect(schema.allOf[0].then.required).toEqual(['channel']);
     // The v2 fields live only under "schemaVersion is 2", each with the DTO's own rule.
     const bool = expect.objectContaining({ type: 'boolean' });
     expect(schema.allOf[2].then.properties).toEqual({
-      fullyOnline: bool, componentsDigitized: bool, resultElectronic: bool, resultDigitized: bool, dataReused: bool,
-      method: expect.objectContaining({ enum: ['ONLINE', 'COUNTER'] }), score: expect.objectContaining({ type: 'integer', minimum: 1, maximum: 5 }),
+      fullyOnline: bool,
+      componentsDigitized: bool,
+      resultElectronic: bool,
+      resultDigitized: bool,
+      dataReused: bool,
+      method: expect.objectContaining({ enum: ['ONLINE', 'COUNTER'] }),
+      score: expect.objectContaining({ type: 'integer', minimum: 1, maximum: 5 }),
     });
   });
 

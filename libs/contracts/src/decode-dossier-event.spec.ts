@@ -2,16 +2,7 @@ import fc from 'fast-check';
 import { DEFAULT_MAX_EVENT_BYTES, decodeDossierEvent, type Decoded } from './decode-dossier-event';
 
 /** The reason codes a decoder may produce (event-rule codes come later, from the domain). */
-const DECODER_CODES = [
-  'PAYLOAD_TOO_LARGE',
-  'MALFORMED_JSON',
-  'UNSUPPORTED_SCHEMA_VERSION',
-  'MISSING_FIELD',
-  'INVALID_FIELD',
-  'VALUE_TOO_LONG',
-  'CONTROL_CHARACTER',
-  'INVALID_UNICODE',
-] as const;
+const DECODER_CODES = ['PAYLOAD_TOO_LARGE', 'MALFORMED_JSON', 'UNSUPPORTED_SCHEMA_VERSION', 'MISSING_FIELD', 'INVALID_FIELD', 'VALUE_TOO_LONG', 'CONTROL_CHARACTER', 'INVALID_UNICODE'] as const;
 
 const VALID_RECEIVED = {
   eventId: '3F1C2B9E-8D4A-4C6F-9E21-5A7B8C9D0E1F',
@@ -189,26 +180,20 @@ describe('decodeDossierEvent', () => {
   });
 
   describe('JSON keys that collide with Object.prototype members', () => {
-    it.each([['{"constructor":null}'], ['{"constructor":1}'], ['{"constructor":{}}'], ['{"__proto__":null}'], ['{"hasOwnProperty":1}']])(
-      '%s is rejected, not thrown',
-      (json) => {
-        let decoded: Decoded | undefined;
-        expect(() => {
-          decoded = decodeDossierEvent(Buffer.from(json));
-        }).not.toThrow();
-        expect(decoded?.ok).toBe(false);
-        expect(DECODER_CODES).toContain(decoded && !decoded.ok && decoded.rejection.code);
-      },
-    );
+    it.each([['{"constructor":null}'], ['{"constructor":1}'], ['{"constructor":{}}'], ['{"__proto__":null}'], ['{"hasOwnProperty":1}']])('%s is rejected, not thrown', (json) => {
+      let decoded: Decoded | undefined;
+      expect(() => {
+        decoded = decodeDossierEvent(Buffer.from(json));
+      }).not.toThrow();
+      expect(decoded?.ok).toBe(false);
+      expect(DECODER_CODES).toContain(decoded && !decoded.ok && decoded.rejection.code);
+    });
 
-    it.each([[null], [1], ['x'], [{}]])(
-      'a valid event with an extra "constructor": %p decodes like any other unknown extra field',
-      (value) => {
-        const json = JSON.stringify(VALID_RECEIVED).replace(/^\{/, `{"constructor":${JSON.stringify(value)},`);
-        expect(() => decodeDossierEvent(Buffer.from(json))).not.toThrow();
-        expect(decodeDossierEvent(Buffer.from(json))).toEqual(decodeDossierEvent(bytes(VALID_RECEIVED)));
-      },
-    );
+    it.each([[null], [1], ['x'], [{}]])('a valid event with an extra "constructor": %p decodes like any other unknown extra field', (value) => {
+      const json = JSON.stringify(VALID_RECEIVED).replace(/^\{/, `{"constructor":${JSON.stringify(value)},`);
+      expect(() => decodeDossierEvent(Buffer.from(json))).not.toThrow();
+      expect(decodeDossierEvent(Buffer.from(json))).toEqual(decodeDossierEvent(bytes(VALID_RECEIVED)));
+    });
   });
 
   describe('fuzzing: never throws, always a known outcome', () => {
@@ -272,32 +257,21 @@ describe('decodeDossierEvent', () => {
     });
 
     it('a valid event with arbitrary fields replaced, removed or added', () => {
-      const fieldArb = fc.constantFrom(
-        ...Object.keys(VALID_RECEIVED),
-        'constructor',
-        '__proto__',
-        'toString',
-        'valueOf',
-        'hasOwnProperty',
-        'extra',
-      );
+      const fieldArb = fc.constantFrom(...Object.keys(VALID_RECEIVED), 'constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'extra');
       const valueArb = fc.oneof(
         fc.jsonValue(),
         fc.constantFrom(null, '', 'RECEIVED', 'RESOLVED', 'LATE', 'ONLINE', 'DIRECT', 1, 2, '1', '2025-07-01T08:30:00+07:00', 'x'.repeat(65)),
         fc.uuid().map((u) => u.toUpperCase()),
       );
       fc.assert(
-        fc.property(
-          fc.array(fc.tuple(fieldArb, fc.option(valueArb, { nil: undefined })), { maxLength: 5 }),
-          (edits) => {
-            const obj: Record<string, unknown> = { ...VALID_RECEIVED };
-            for (const [field, value] of edits) {
-              if (value === undefined) delete obj[field];
-              else Object.defineProperty(obj, field, { value, enumerable: true, writable: true, configurable: true });
-            }
-            expectWellFormed(decodeSafely(Buffer.from(JSON.stringify(obj), 'utf8')));
-          },
-        ),
+        fc.property(fc.array(fc.tuple(fieldArb, fc.option(valueArb, { nil: undefined })), { maxLength: 5 }), (edits) => {
+          const obj: Record<string, unknown> = { ...VALID_RECEIVED };
+          for (const [field, value] of edits) {
+            if (value === undefined) delete obj[field];
+            else Object.defineProperty(obj, field, { value, enumerable: true, writable: true, configurable: true });
+          }
+          expectWellFormed(decodeSafely(Buffer.from(JSON.stringify(obj), 'utf8')));
+        }),
         { numRuns: 1000 },
       );
     });

@@ -8,9 +8,23 @@ export type Decoded = { ok: true; event: DossierEvent } | { ok: false; rejection
 export const DEFAULT_MAX_EVENT_BYTES = 16 * 1024;
 
 const CONTRACT_FIELDS = [
-  'eventId', 'schemaVersion', 'type', 'dossierId', 'unitCode', 'procedureCode', 'occurredAt', 'channel', 'dueAt',
+  'eventId',
+  'schemaVersion',
+  'type',
+  'dossierId',
+  'unitCode',
+  'procedureCode',
+  'occurredAt',
+  'channel',
+  'dueAt',
   // v2 (issue 15): read only from a v2 event, and only the ones its type carries.
-  'fullyOnline', 'componentsDigitized', 'resultElectronic', 'resultDigitized', 'dataReused', 'method', 'score',
+  'fullyOnline',
+  'componentsDigitized',
+  'resultElectronic',
+  'resultDigitized',
+  'dataReused',
+  'method',
+  'score',
 ] as const;
 
 const LENGTH_CONSTRAINTS = new Set(['maxLength', 'isLength']);
@@ -30,12 +44,8 @@ function rejectionFrom(errors: ValidationError[]): Rejection {
   if (version) {
     return rejection('UNSUPPORTED_SCHEMA_VERSION', `schemaVersion ${JSON.stringify(version.value)} is not 1 or 2`);
   }
-  const detail = errors
-    .map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`)
-    .join('; ');
-  const tooLong = errors.some(
-    (e) => typeof e.value === 'string' && Object.keys(e.constraints ?? {}).some((c) => LENGTH_CONSTRAINTS.has(c)) && e.value.length > 0,
-  );
+  const detail = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`).join('; ');
+  const tooLong = errors.some((e) => typeof e.value === 'string' && Object.keys(e.constraints ?? {}).some((c) => LENGTH_CONSTRAINTS.has(c)) && e.value.length > 0);
   return rejection(tooLong ? 'VALUE_TOO_LONG' : 'INVALID_FIELD', detail);
 }
 

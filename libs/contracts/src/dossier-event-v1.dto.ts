@@ -16,15 +16,7 @@ import {
   type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import {
-  CHANNELS,
-  DOSSIER_EVENT_TYPES,
-  MAX_RATING_SCORE,
-  MIN_RATING_SCORE,
-  PAYMENT_METHODS,
-  SCHEMA_VERSIONS,
-  V1_EVENT_TYPES,
-} from '@tthc/domain';
+import { CHANNELS, DOSSIER_EVENT_TYPES, MAX_RATING_SCORE, MIN_RATING_SCORE, PAYMENT_METHODS, SCHEMA_VERSIONS, V1_EVENT_TYPES } from '@tthc/domain';
 import { IsInstantWithOffset } from './validators';
 
 /** A v1 event may only carry the v1 types; the five new types need schemaVersion 2. */
@@ -49,62 +41,88 @@ const v2 = (e: DossierEventDto) => e.schemaVersion === 2;
  * `dataReused` on RESOLVED, `method` on PAID, `score` on RATED.
  */
 export class DossierEventDto {
-  @IsDefined() @IsUUID('all')
+  @IsDefined()
+  @IsUUID('all')
   eventId!: string;
 
-  @IsDefined() @IsInt() @IsIn(SCHEMA_VERSIONS)
+  @IsDefined()
+  @IsInt()
+  @IsIn(SCHEMA_VERSIONS)
   schemaVersion!: number;
 
-  @IsDefined() @IsIn(DOSSIER_EVENT_TYPES) @Validate(IsTypeOfSchemaVersionConstraint)
+  @IsDefined()
+  @IsIn(DOSSIER_EVENT_TYPES)
+  @Validate(IsTypeOfSchemaVersionConstraint)
   type!: (typeof DOSSIER_EVENT_TYPES)[number];
 
-  @IsDefined() @IsString() @Length(1, 64)
+  @IsDefined()
+  @IsString()
+  @Length(1, 64)
   dossierId!: string;
 
-  @IsDefined() @IsString() @MaxLength(32) @Matches(/^[0-9A-Za-z][0-9A-Za-z._-]*$/)
+  @IsDefined()
+  @IsString()
+  @MaxLength(32)
+  @Matches(/^[0-9A-Za-z][0-9A-Za-z._-]*$/)
   unitCode!: string;
 
-  @IsDefined() @IsString() @Length(1, 64)
+  @IsDefined()
+  @IsString()
+  @Length(1, 64)
   procedureCode!: string;
 
-  @IsDefined() @MaxLength(40) @IsInstantWithOffset()
+  @IsDefined()
+  @MaxLength(40)
+  @IsInstantWithOffset()
   occurredAt!: string;
 
   @ValidateIf((e: DossierEventDto) => e.type === 'RECEIVED' || e.channel !== undefined)
-  @IsDefined() @IsIn(CHANNELS)
+  @IsDefined()
+  @IsIn(CHANNELS)
   channel?: (typeof CHANNELS)[number];
 
-  @IsDefined() @MaxLength(40) @IsInstantWithOffset()
+  @IsDefined()
+  @MaxLength(40)
+  @IsInstantWithOffset()
   dueAt!: string;
 
   // v2 (issue 15): checked only on a v2 event, required on its type, checked wherever present.
 
   @ValidateIf((e: DossierEventDto) => v2(e) && (e.type === 'RECEIVED' || e.fullyOnline !== undefined))
-  @IsDefined() @IsBoolean()
+  @IsDefined()
+  @IsBoolean()
   fullyOnline?: boolean;
 
   @ValidateIf((e: DossierEventDto) => v2(e) && (e.type === 'RECEIVED' || e.componentsDigitized !== undefined))
-  @IsDefined() @IsBoolean()
+  @IsDefined()
+  @IsBoolean()
   componentsDigitized?: boolean;
 
   @ValidateIf((e: DossierEventDto) => v2(e) && (e.type === 'RESOLVED' || e.resultElectronic !== undefined))
-  @IsDefined() @IsBoolean()
+  @IsDefined()
+  @IsBoolean()
   resultElectronic?: boolean;
 
   @ValidateIf((e: DossierEventDto) => v2(e) && (e.type === 'RESOLVED' || e.resultDigitized !== undefined))
-  @IsDefined() @IsBoolean()
+  @IsDefined()
+  @IsBoolean()
   resultDigitized?: boolean;
 
   @ValidateIf((e: DossierEventDto) => v2(e) && (e.type === 'RESOLVED' || e.dataReused !== undefined))
-  @IsDefined() @IsBoolean()
+  @IsDefined()
+  @IsBoolean()
   dataReused?: boolean;
 
   @ValidateIf((e: DossierEventDto) => v2(e) && (e.type === 'PAID' || e.method !== undefined))
-  @IsDefined() @IsIn(PAYMENT_METHODS)
+  @IsDefined()
+  @IsIn(PAYMENT_METHODS)
   method?: (typeof PAYMENT_METHODS)[number];
 
   @ValidateIf((e: DossierEventDto) => v2(e) && (e.type === 'RATED' || e.score !== undefined))
-  @IsDefined() @IsInt() @Min(MIN_RATING_SCORE) @Max(MAX_RATING_SCORE)
+  @IsDefined()
+  @IsInt()
+  @Min(MIN_RATING_SCORE)
+  @Max(MAX_RATING_SCORE)
   score?: number;
 }
 

@@ -47,10 +47,16 @@ describe('the validated topic codec', () => {
 
   it('what the aggregator refuses carries a reason and never throws', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)), fc.anything().map((v) => Buffer.from(JSON.stringify(v) ?? 'x'))), (bytes) => {
-        const decoded = decodeValidatedEvent(bytes);
-        if (!decoded.ok) expect(decoded.rejection.detail).toMatch(/^validated topic: /);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a)),
+          fc.anything().map((v) => Buffer.from(JSON.stringify(v) ?? 'x')),
+        ),
+        (bytes) => {
+          const decoded = decodeValidatedEvent(bytes);
+          if (!decoded.ok) expect(decoded.rejection.detail).toMatch(/^validated topic: /);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

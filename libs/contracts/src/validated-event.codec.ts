@@ -14,8 +14,22 @@ export type DecodedValidated = { ok: true; event: DossierEvent } | { ok: false; 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 const EVENT_FIELDS = [
-  'eventId', 'type', 'schemaVersion', 'dossierId', 'unitCode', 'procedureCode', 'occurredAt', 'channel', 'dueAt',
-  'fullyOnline', 'componentsDigitized', 'resultElectronic', 'resultDigitized', 'dataReused', 'method', 'score',
+  'eventId',
+  'type',
+  'schemaVersion',
+  'dossierId',
+  'unitCode',
+  'procedureCode',
+  'occurredAt',
+  'channel',
+  'dueAt',
+  'fullyOnline',
+  'componentsDigitized',
+  'resultElectronic',
+  'resultDigitized',
+  'dataReused',
+  'method',
+  'score',
 ] as const;
 
 /**

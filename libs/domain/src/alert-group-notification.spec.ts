@@ -10,8 +10,20 @@ let nextId = 100;
 function t(unitCode: string, unitName: string, kind: TransitionKind, value: number | null, extra: Partial<GroupedTransition> = {}): GroupedTransition {
   const state = kind === 'RESOLVED' ? 'RESOLVED' : kind === 'ACKNOWLEDGED' ? 'ACKNOWLEDGED' : 'OPEN';
   return {
-    transitionId: nextId++, alertId: `alert-${unitCode}`, unitCode, unitName, kind, state, at: '2025-07-31T04:59:00.000Z', value,
-    sampleSize: 40, target: 0.8, window: { from: '2025-07-02', to: '2025-07-31' }, acknowledgedBy: null, note: null, message: `${kind} ${unitName}`,
+    transitionId: nextId++,
+    alertId: `alert-${unitCode}`,
+    unitCode,
+    unitName,
+    kind,
+    state,
+    at: '2025-07-31T04:59:00.000Z',
+    value,
+    sampleSize: 40,
+    target: 0.8,
+    window: { from: '2025-07-02', to: '2025-07-31' },
+    acknowledgedBy: null,
+    note: null,
+    message: `${kind} ${unitName}`,
     ...extra,
   };
 }
@@ -27,7 +39,11 @@ describe('groupNotification', () => {
     ];
     const n = groupNotification(header, ONLINE, log);
     expect(n).toMatchObject({
-      notificationId: 7, ruleId: 'online-rate-30d', sequence: 3, breaching: 110, continues: false,
+      notificationId: 7,
+      ruleId: 'online-rate-30d',
+      sequence: 3,
+      breaching: 110,
+      continues: false,
       rule: { metric: 'onlineRate', comparison: 'below', target: 0.8, window: 'rolling30d', severity: 'warning', scope: 'unit' },
       counts: { fired: 2, worsened: 1, resolved: 1, acknowledged: 1 },
     });

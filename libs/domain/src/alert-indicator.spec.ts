@@ -10,9 +10,27 @@ describe('rateObservation: the figure an alert rule judges, and the sample behin
   // receipt; 25 resolutions, 20 on time, 5 ahead of time; 10 of them v2 with 7 electronic results, 6 results digitised,
   // 4 reusing data; 12 payments, 9 online; 8 ratings, 6 satisfied; 5 feedback items resolved, 4 on time.
   const W = counts({
-    receivedTotal: 50, receivedOnline: 30, receivedDirect: 20, receivedV2: 40, fullyOnline: 34, componentsDigitized: 20,
-    resolvedTotal: 25, resolvedOnTime: 20, resolvedAhead: 5, resolvedLate: 5, resolvedV2: 10, resultElectronic: 7, resultDigitized: 6, dataReused: 4,
-    paidOnline: 9, paidCounter: 3, ratedCount: 8, ratingSum: 30, ratedSatisfied: 6, feedbackResolvedOnTime: 4, feedbackResolvedLate: 1,
+    receivedTotal: 50,
+    receivedOnline: 30,
+    receivedDirect: 20,
+    receivedV2: 40,
+    fullyOnline: 34,
+    componentsDigitized: 20,
+    resolvedTotal: 25,
+    resolvedOnTime: 20,
+    resolvedAhead: 5,
+    resolvedLate: 5,
+    resolvedV2: 10,
+    resultElectronic: 7,
+    resultDigitized: 6,
+    dataReused: 4,
+    paidOnline: 9,
+    paidCounter: 3,
+    ratedCount: 8,
+    ratingSum: 30,
+    ratedSatisfied: 6,
+    feedbackResolvedOnTime: 4,
+    feedbackResolvedLate: 1,
   });
   it.each([
     ['fullyOnlineRate', 34 / 40, 40],
@@ -59,8 +77,6 @@ describe('the default 2026 rule (issue 15)', () => {
 
   it('says what it judges in its text', () => {
     const rule = DEFAULT_ALERT_RULES[0];
-    expect(alertText({ unitName: 'Phường Phú Khương', rule, kind: 'FIRED', value: 0.724 })).toBe(
-      'Phường Phú Khương: tỷ lệ hồ sơ xử lý toàn trình trực tuyến 30 ngày 72,40% < mục tiêu 80%',
-    );
+    expect(alertText({ unitName: 'Phường Phú Khương', rule, kind: 'FIRED', value: 0.724 })).toBe('Phường Phú Khương: tỷ lệ hồ sơ xử lý toàn trình trực tuyến 30 ngày 72,40% < mục tiêu 80%');
   });
 });

@@ -10,9 +10,7 @@ import { type IndicatorRates, indicatorRates } from './index-766/indicator-rates
 export type WindowCounts = Omit<IndicatorCounts, 'openChange' | 'overdueChange'>;
 export type WindowCountField = keyof WindowCounts;
 
-export const WINDOW_COUNT_FIELDS: readonly WindowCountField[] = INDICATOR_FIELDS.filter(
-  (f): f is WindowCountField => !INDICATOR_GAUGE_FIELDS.includes(f),
-);
+export const WINDOW_COUNT_FIELDS: readonly WindowCountField[] = INDICATOR_FIELDS.filter((f): f is WindowCountField => !INDICATOR_GAUGE_FIELDS.includes(f));
 
 export function zeroWindowCounts(): WindowCounts {
   const c = {} as WindowCounts;

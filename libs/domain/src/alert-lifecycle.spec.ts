@@ -36,107 +36,199 @@ describe('decide: the alert lifecycle as a pure fold', () => {
     ['a breach with enough dossiers opens at once', rule, [{ t: 0, value: 0.7 }], ['FIRED:-→OPEN']],
     ['a breach with too few dossiers does nothing', rule, [{ t: 0, value: 0.1, n: 29 }], []],
     ['an empty window does nothing', rule, [{ t: 0, value: null, n: 0 }], []],
-    ['too few dossiers later keeps the alert open', rule, [{ t: 0, value: 0.7 }, { t: 1, value: 1, n: 5 }], ['FIRED:-→OPEN']],
+    [
+      'too few dossiers later keeps the alert open',
+      rule,
+      [
+        { t: 0, value: 0.7 },
+        { t: 1, value: 1, n: 5 },
+      ],
+      ['FIRED:-→OPEN'],
+    ],
     // hysteresis band
-    ['back at target stays open (inside the band)', rule, [{ t: 0, value: 0.7 }, { t: 1, value: 0.8 }], ['FIRED:-→OPEN']],
-    ['at 81.9 % stays open', rule, [{ t: 0, value: 0.7 }, { t: 1, value: 0.819 }], ['FIRED:-→OPEN']],
-    ['at target + margin resolves', rule, [{ t: 0, value: 0.7 }, { t: 1, value: 0.82 }], ['FIRED:-→OPEN', 'RESOLVED:OPEN→RESOLVED']],
+    [
+      'back at target stays open (inside the band)',
+      rule,
+      [
+        { t: 0, value: 0.7 },
+        { t: 1, value: 0.8 },
+      ],
+      ['FIRED:-→OPEN'],
+    ],
+    [
+      'at 81.9 % stays open',
+      rule,
+      [
+        { t: 0, value: 0.7 },
+        { t: 1, value: 0.819 },
+      ],
+      ['FIRED:-→OPEN'],
+    ],
+    [
+      'at target + margin resolves',
+      rule,
+      [
+        { t: 0, value: 0.7 },
+        { t: 1, value: 0.82 },
+      ],
+      ['FIRED:-→OPEN', 'RESOLVED:OPEN→RESOLVED'],
+    ],
     [
       'flapping inside the band neither resolves nor re-fires',
       rule,
-      [{ t: 0, value: 0.79 }, { t: 1, value: 0.81 }, { t: 2, value: 0.79 }, { t: 3, value: 0.815 }, { t: 4, value: 0.79 }],
+      [
+        { t: 0, value: 0.79 },
+        { t: 1, value: 0.81 },
+        { t: 2, value: 0.79 },
+        { t: 3, value: 0.815 },
+        { t: 4, value: 0.79 },
+      ],
       ['FIRED:-→OPEN'],
     ],
     [
       'a new breach after recovery opens a new alert',
       rule,
-      [{ t: 0, value: 0.7 }, { t: 1, value: 0.9 }, { t: 2, value: 0.7 }],
+      [
+        { t: 0, value: 0.7 },
+        { t: 1, value: 0.9 },
+        { t: 2, value: 0.7 },
+      ],
       ['FIRED:-→OPEN', 'RESOLVED:OPEN→RESOLVED', 'FIRED:-→OPEN'],
     ],
     // for-duration
-    ['with "for" 10 min a breach first waits (PENDING)', { ...rule, forMs: 10 * MIN }, [{ t: 0, value: 0.7 }, { t: 9, value: 0.7 }], ['PENDING:-→PENDING:quiet']],
+    [
+      'with "for" 10 min a breach first waits (PENDING)',
+      { ...rule, forMs: 10 * MIN },
+      [
+        { t: 0, value: 0.7 },
+        { t: 9, value: 0.7 },
+      ],
+      ['PENDING:-→PENDING:quiet'],
+    ],
     [
       'the breach still there when "for" elapses fires',
       { ...rule, forMs: 10 * MIN },
-      [{ t: 0, value: 0.7 }, { t: 10, value: 0.75 }],
+      [
+        { t: 0, value: 0.7 },
+        { t: 10, value: 0.75 },
+      ],
       ['PENDING:-→PENDING:quiet', 'FIRED:PENDING→OPEN'],
     ],
     [
       'a breach gone before "for" elapses is cancelled, quietly',
       { ...rule, forMs: 10 * MIN },
-      [{ t: 0, value: 0.7 }, { t: 5, value: 0.805 }, { t: 20, value: 0.805 }],
+      [
+        { t: 0, value: 0.7 },
+        { t: 5, value: 0.805 },
+        { t: 20, value: 0.805 },
+      ],
       ['PENDING:-→PENDING:quiet', 'CANCELLED:PENDING→RESOLVED:quiet'],
     ],
     [
       'a thin window while pending neither fires nor cancels',
       { ...rule, forMs: 10 * MIN },
-      [{ t: 0, value: 0.7 }, { t: 15, value: 0.7, n: 3 }, { t: 16, value: 0.7 }],
+      [
+        { t: 0, value: 0.7 },
+        { t: 15, value: 0.7, n: 3 },
+        { t: 16, value: 0.7 },
+      ],
       ['PENDING:-→PENDING:quiet', 'FIRED:PENDING→OPEN'],
     ],
     // worsening by a further step
     [
       'worsening by a full step notifies once per step',
       rule,
-      [{ t: 0, value: 0.75 }, { t: 1, value: 0.71 }, { t: 2, value: 0.7 }, { t: 3, value: 0.69 }, { t: 4, value: 0.65 }, { t: 5, value: 0.62 }],
+      [
+        { t: 0, value: 0.75 },
+        { t: 1, value: 0.71 },
+        { t: 2, value: 0.7 },
+        { t: 3, value: 0.69 },
+        { t: 4, value: 0.65 },
+        { t: 5, value: 0.62 },
+      ],
       ['FIRED:-→OPEN', 'WORSENED:OPEN→OPEN', 'WORSENED:OPEN→OPEN'],
     ],
-    ['a worsening step of 0 is off', { ...rule, worseningStep: 0 }, [{ t: 0, value: 0.75 }, { t: 1, value: 0.2 }], ['FIRED:-→OPEN']],
+    [
+      'a worsening step of 0 is off',
+      { ...rule, worseningStep: 0 },
+      [
+        { t: 0, value: 0.75 },
+        { t: 1, value: 0.2 },
+      ],
+      ['FIRED:-→OPEN'],
+    ],
     [
       'the same figure evaluated again and again says nothing',
       rule,
-      [{ t: 0, value: 0.5166 }, { t: 1, value: 0.5166 }, { t: 2, value: 0.5166 }, { t: 3, value: 0.5166 }],
+      [
+        { t: 0, value: 0.5166 },
+        { t: 1, value: 0.5166 },
+        { t: 2, value: 0.5166 },
+        { t: 3, value: 0.5166 },
+      ],
       ['FIRED:-→OPEN'],
     ],
     // silence
     [
       'a silenced breach is recorded but not notified',
       rule,
-      [{ t: 0, value: 0.7, silenced: true }, { t: 1, value: 0.9, silenced: true }],
+      [
+        { t: 0, value: 0.7, silenced: true },
+        { t: 1, value: 0.9, silenced: true },
+      ],
       ['FIRED:-→OPEN:quiet', 'RESOLVED:OPEN→RESOLVED:quiet'],
     ],
     [
       'still firing when the silence ends: one UNSILENCED notification',
       rule,
-      [{ t: 0, value: 0.7, silenced: true }, { t: 1, value: 0.7, silenced: true }, { t: 2, value: 0.7 }, { t: 3, value: 0.7 }],
+      [
+        { t: 0, value: 0.7, silenced: true },
+        { t: 1, value: 0.7, silenced: true },
+        { t: 2, value: 0.7 },
+        { t: 3, value: 0.7 },
+      ],
       ['FIRED:-→OPEN:quiet', 'UNSILENCED:OPEN→OPEN'],
     ],
     [
       'recovery of an alert nobody was told about is not notified',
       rule,
-      [{ t: 0, value: 0.7, silenced: true }, { t: 1, value: 0.9 }],
+      [
+        { t: 0, value: 0.7, silenced: true },
+        { t: 1, value: 0.9 },
+      ],
       ['FIRED:-→OPEN:quiet', 'RESOLVED:OPEN→RESOLVED:quiet'],
     ],
     [
       'a silence starting on an open alert mutes its recovery',
       rule,
-      [{ t: 0, value: 0.7 }, { t: 1, value: 0.9, silenced: true }],
+      [
+        { t: 0, value: 0.7 },
+        { t: 1, value: 0.9, silenced: true },
+      ],
       ['FIRED:-→OPEN', 'RESOLVED:OPEN→RESOLVED:quiet'],
     ],
     // per-unit override (the rule as ruleForUnit gives it)
-    [
-      'a unit with a 60 % target is not breached at 65 %',
-      ruleForUnit({ ...rule, overrides: [{ unitCode: 'u', target: 0.6 }] }, 'u')!,
-      [{ t: 0, value: 0.65 }],
-      [],
-    ],
+    ['a unit with a 60 % target is not breached at 65 %', ruleForUnit({ ...rule, overrides: [{ unitCode: 'u', target: 0.6 }] }, 'u')!, [{ t: 0, value: 0.65 }], []],
     [
       'a unit with a 60 % target opens at 55 % and recovers at 62 %',
       ruleForUnit({ ...rule, overrides: [{ unitCode: 'u', target: 0.6 }] }, 'u')!,
-      [{ t: 0, value: 0.55 }, { t: 1, value: 0.61 }, { t: 2, value: 0.62 }],
+      [
+        { t: 0, value: 0.55 },
+        { t: 1, value: 0.61 },
+        { t: 2, value: 0.62 },
+      ],
       ['FIRED:-→OPEN', 'RESOLVED:OPEN→RESOLVED'],
     ],
-    [
-      'a unit with a minimum sample of 5 opens on 10 dossiers',
-      ruleForUnit({ ...rule, overrides: [{ unitCode: 'u', minSample: 5 }] }, 'u')!,
-      [{ t: 0, value: 0.5, n: 10 }],
-      ['FIRED:-→OPEN'],
-    ],
+    ['a unit with a minimum sample of 5 opens on 10 dossiers', ruleForUnit({ ...rule, overrides: [{ unitCode: 'u', minSample: 5 }] }, 'u')!, [{ t: 0, value: 0.5, n: 10 }], ['FIRED:-→OPEN']],
   ])('%s', (_name, r, steps, expected) => {
     expect(run(r, steps).log).toEqual(expected);
   });
 
   it('records the time, figures, gap and target of each transition', () => {
-    const { transitions, alert } = run(rule, [{ t: 0, value: 0.724, n: 250 }, { t: 5, value: 0.65, n: 260 }]);
+    const { transitions, alert } = run(rule, [
+      { t: 0, value: 0.724, n: 250 },
+      { t: 5, value: 0.65, n: 260 },
+    ]);
     expect(transitions[0]).toMatchObject({ alertId: 'a1', at: T0, value: 0.724, sampleSize: 250, target: 0.8, silenced: false, notify: true });
     expect(transitions[0].gap).toBeCloseTo(0.076, 9);
     expect(transitions[1]).toMatchObject({ kind: 'WORSENED', at: T0 + 5 * MIN, value: 0.65, sampleSize: 260 });
@@ -177,7 +269,10 @@ describe('decide: properties over random series', () => {
   });
   const steps = fc.array(
     fc.record({
-      value: fc.option(fc.integer({ min: 0, max: 1000 }).map((x) => x / 1000), { nil: null, freq: 8 }),
+      value: fc.option(
+        fc.integer({ min: 0, max: 1000 }).map((x) => x / 1000),
+        { nil: null, freq: 8 },
+      ),
       n: fc.integer({ min: 0, max: 200 }),
       dt: fc.integer({ min: 0, max: 3 * MIN }),
       silenced: fc.boolean(),
@@ -242,16 +337,20 @@ describe('decide: properties over random series', () => {
 
   it('a constant figure, evaluated any number of times, yields at most one notification', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1000 }).map((x) => x / 1000), fc.integer({ min: 1, max: 50 }), (value, times) => {
-        let alert: LiveAlert | undefined;
-        let notified = 0;
-        for (let i = 0; i < times; i++) {
-          const d = decide(alert, obs(value), rule, { now: T0 + i * MIN, silenced: false, newId: () => 'a' });
-          alert = d.alert;
-          notified += d.transitions.filter((t) => t.notify).length;
-        }
-        expect(notified).toBe(value < rule.target ? 1 : 0);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1000 }).map((x) => x / 1000),
+        fc.integer({ min: 1, max: 50 }),
+        (value, times) => {
+          let alert: LiveAlert | undefined;
+          let notified = 0;
+          for (let i = 0; i < times; i++) {
+            const d = decide(alert, obs(value), rule, { now: T0 + i * MIN, silenced: false, newId: () => 'a' });
+            alert = d.alert;
+            notified += d.transitions.filter((t) => t.notify).length;
+          }
+          expect(notified).toBe(value < rule.target ? 1 : 0);
+        },
+      ),
     );
   });
 });

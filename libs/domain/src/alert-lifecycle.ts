@@ -135,12 +135,7 @@ export function decide(alert: LiveAlert | undefined, o: Observation, rule: Alert
     return { alert: undefined, transitions: [transition(alert, 'RESOLVED', alert.state, 'RESOLVED', o, rule, ctx, !alert.unnotified)] };
   }
   const gap = isJudgeable(rule, o) ? gapOf(rule, o.value) : null;
-  if (
-    gap !== null &&
-    rule.worseningStep > 0 &&
-    alert.stepGap !== null &&
-    gap >= alert.stepGap + rule.worseningStep - GAP_EPSILON
-  ) {
+  if (gap !== null && rule.worseningStep > 0 && alert.stepGap !== null && gap >= alert.stepGap + rule.worseningStep - GAP_EPSILON) {
     const next: LiveAlert = { ...alert, stepGap: gap, unnotified: ctx.silenced };
     return { alert: next, transitions: [transition(alert, 'WORSENED', alert.state, alert.state, o, rule, ctx, true)] };
   }

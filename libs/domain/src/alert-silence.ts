@@ -20,7 +20,5 @@ export function isSilenceActive(s: Silence, now: number): boolean {
 
 /** The first active silence that covers `unitCode` × `ruleId` at `now`, if any. */
 export function findSilence(silences: readonly Silence[], unitCode: string, ruleId: string, now: number): Silence | undefined {
-  return silences.find(
-    (s) => isSilenceActive(s, now) && (s.unitCode === null || s.unitCode === unitCode) && (s.ruleId === null || s.ruleId === ruleId),
-  );
+  return silences.find((s) => isSilenceActive(s, now) && (s.unitCode === null || s.unitCode === unitCode) && (s.ruleId === null || s.ruleId === ruleId));
 }

@@ -13,14 +13,7 @@ export interface DayCounters {
   resolvedLate: number;
 }
 
-export const COUNTER_FIELDS: readonly (keyof DayCounters)[] = [
-  'receivedTotal',
-  'receivedOnline',
-  'receivedDirect',
-  'resolvedTotal',
-  'resolvedOnTime',
-  'resolvedLate',
-];
+export const COUNTER_FIELDS: readonly (keyof DayCounters)[] = ['receivedTotal', 'receivedOnline', 'receivedDirect', 'resolvedTotal', 'resolvedOnTime', 'resolvedLate'];
 
 /**
  * How one unit's two end-of-day gauges changed on one local day: dossiers open (received or

@@ -138,9 +138,7 @@ class Folder {
 
   /** Totals without all-zero rows. */
   nonZero(): Table {
-    return Object.fromEntries(
-      Object.entries(this.totals).filter(([, t]) => Object.values(t).some((v) => v !== 0)),
-    );
+    return Object.fromEntries(Object.entries(this.totals).filter(([, t]) => Object.values(t).some((v) => v !== 0)));
   }
 }
 
@@ -160,11 +158,7 @@ const instantArb: fc.Arbitrary<number> = fc.oneof(
   fc.constantFrom(BASE, BASE - 1, BASE + 2 * DAY + 7 * HOUR, BASE + 3 * DAY - 1),
 );
 
-const dueOffsetArb: fc.Arbitrary<number> = fc.oneof(
-  fc.constant(0),
-  fc.integer({ min: -1, max: 1 }),
-  fc.integer({ min: -3 * DAY, max: 6 * DAY }),
-);
+const dueOffsetArb: fc.Arbitrary<number> = fc.oneof(fc.constant(0), fc.integer({ min: -1, max: 1 }), fc.integer({ min: -3 * DAY, max: 6 * DAY }));
 
 interface EventSpec {
   type: DossierEventType;
@@ -207,24 +201,20 @@ function makeEvent(spec: EventSpec, eventId: string, occurredAt: number, channel
 }
 
 /** The distinct events a source emitted (unique eventIds, re-sends included). */
-const distinctEventsArb: fc.Arbitrary<DossierEvent[]> = fc
-  .array(specArb, { minLength: 1, maxLength: 40 })
-  .chain((specs) => {
-    const count = specs.reduce((n, s) => n + 1 + s.resendShifts.length, 0);
-    return fc
-      .uniqueArray(fc.uuid(), { minLength: count, maxLength: count })
-      .map((ids) => {
-        const events: DossierEvent[] = [];
-        let i = 0;
-        for (const s of specs) {
-          events.push(makeEvent(s, ids[i++], s.occurredAt, s.channel));
-          s.resendShifts.forEach((shift, k) => {
-            events.push(makeEvent(s, ids[i++], s.occurredAt + shift, s.resendChannels[k]));
-          });
-        }
-        return events;
+const distinctEventsArb: fc.Arbitrary<DossierEvent[]> = fc.array(specArb, { minLength: 1, maxLength: 40 }).chain((specs) => {
+  const count = specs.reduce((n, s) => n + 1 + s.resendShifts.length, 0);
+  return fc.uniqueArray(fc.uuid(), { minLength: count, maxLength: count }).map((ids) => {
+    const events: DossierEvent[] = [];
+    let i = 0;
+    for (const s of specs) {
+      events.push(makeEvent(s, ids[i++], s.occurredAt, s.channel));
+      s.resendShifts.forEach((shift, k) => {
+        events.push(makeEvent(s, ids[i++], s.occurredAt + shift, s.resendChannels[k]));
       });
+    }
+    return events;
   });
+});
 
 /** What the aggregator sees: the distinct events plus redelivered copies, in any order. */
 const scenarioArb = distinctEventsArb.chain((events) =>
@@ -289,14 +279,14 @@ describe('applyDossierEvent folded over arbitrary event streams', () => {
     );
   });
 
-  it('prefix sums of the gauge changes equal a brute-force count of open and overdue dossiers at each day\'s end', () => {
+  it("prefix sums of the gauge changes equal a brute-force count of open and overdue dossiers at each day's end", () => {
     fc.assert(
       fc.property(scenarioArb, ({ events, delivered, batchSizes }) => {
         const changes = new Map<string, { open: number; overdue: number }>();
         const acc = new CounterDeltaAccumulator();
         const states = new Map<string, DossierState>();
         let b = 0;
-        for (let i = 0; i < delivered.length; ) {
+        for (let i = 0; i < delivered.length;) {
           const size = batchSizes.length > 0 ? batchSizes[b++ % batchSizes.length] : delivered.length;
           for (const e of delivered.slice(i, i + size)) {
             const key = `${e.unitCode}|${e.dossierId}`;

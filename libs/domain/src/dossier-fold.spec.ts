@@ -70,45 +70,36 @@ describe('applyDossierEvent', () => {
     it.each([
       ['ONLINE', { receivedTotal: 1, receivedOnline: 1 }],
       ['DIRECT', { receivedTotal: 1, receivedDirect: 1 }],
-    ] as const)(
-      'counts receivedTotal and the %s channel on the LOCAL day of occurredAt (23:30+07:00 = 16:30Z)',
-      (channel, counted) => {
-        // Given no state for the dossier
-        // When it is received at 23:30 local time on 1 July, which is 16:30 UTC the same day
-        const received = event({
-          type: 'RECEIVED',
-          eventId: ID.r1,
-          channel,
-          occurredAt: at('2025-07-01T23:30:00+07:00'),
-        });
-        expect(received.occurredAt).toBe(Date.UTC(2025, 6, 1, 16, 30));
-        const { state, acc } = fold([received]);
-        // Then exactly that local day counts one receipt under the channel
-        expect(byDay(acc.deltas())).toEqual({ '2025-07-01': { ...zero, ...counted } });
-        expect(state?.receipt).toEqual({
-          eventId: ID.r1,
-          occurredAt: received.occurredAt,
-          dueAt: received.dueAt,
-          channel,
-        });
-      },
-    );
+    ] as const)('counts receivedTotal and the %s channel on the LOCAL day of occurredAt (23:30+07:00 = 16:30Z)', (channel, counted) => {
+      // Given no state for the dossier
+      // When it is received at 23:30 local time on 1 July, which is 16:30 UTC the same day
+      const received = event({
+        type: 'RECEIVED',
+        eventId: ID.r1,
+        channel,
+        occurredAt: at('2025-07-01T23:30:00+07:00'),
+      });
+      expect(received.occurredAt).toBe(Date.UTC(2025, 6, 1, 16, 30));
+      const { state, acc } = fold([received]);
+      // Then exactly that local day counts one receipt under the channel
+      expect(byDay(acc.deltas())).toEqual({ '2025-07-01': { ...zero, ...counted } });
+      expect(state?.receipt).toEqual({
+        eventId: ID.r1,
+        occurredAt: received.occurredAt,
+        dueAt: received.dueAt,
+        channel,
+      });
+    });
 
     it('counts a receipt at 00:30+07:00 (17:30Z the previous UTC day) on the local day, not the UTC day', () => {
-      const { acc } = fold([
-        event({ type: 'RECEIVED', eventId: ID.r1, occurredAt: at('2025-07-02T00:30:00+07:00') }),
-      ]);
+      const { acc } = fold([event({ type: 'RECEIVED', eventId: ID.r1, occurredAt: at('2025-07-02T00:30:00+07:00') })]);
       expect(byDay(acc.deltas())).toEqual({ '2025-07-02': { ...zero, receivedTotal: 1, receivedOnline: 1 } });
     });
 
     it('does not mutate the state it was given', () => {
       const { state } = fold([event({ type: 'RECEIVED', eventId: ID.r1 })]);
       const snapshot = structuredClone(state);
-      applyDossierEvent(
-        state,
-        event({ type: 'RECEIVED', eventId: ID.r2, occurredAt: at('2025-06-30T08:00:00+07:00') }),
-        new CounterDeltaAccumulator(),
-      );
+      applyDossierEvent(state, event({ type: 'RECEIVED', eventId: ID.r2, occurredAt: at('2025-06-30T08:00:00+07:00') }), new CounterDeltaAccumulator());
       expect(state).toEqual(snapshot);
     });
   });
@@ -160,20 +151,17 @@ describe('applyDossierEvent', () => {
     expect(state?.resolution?.eventId).toBe(ID.s1);
   });
 
-  it.each(['RECEIVED', 'RESOLVED', 'LATE'] as const)(
-    'a duplicate %s (same eventId) returns the very same state and adds no deltas',
-    (type) => {
-      // Given a dossier that has seen the event
-      const e = event({ type, eventId: ID.r1 });
-      const { state } = fold([event({ type: 'RECEIVED', eventId: ID.r2, occurredAt: at('2025-07-01T07:00:00+07:00') }), e]);
-      // When the same event is delivered again
-      const acc = new CounterDeltaAccumulator();
-      const next = applyDossierEvent(state, { ...e }, acc);
-      // Then nothing changes
-      expect(next).toBe(state);
-      expect(acc.deltas()).toEqual([]);
-    },
-  );
+  it.each(['RECEIVED', 'RESOLVED', 'LATE'] as const)('a duplicate %s (same eventId) returns the very same state and adds no deltas', (type) => {
+    // Given a dossier that has seen the event
+    const e = event({ type, eventId: ID.r1 });
+    const { state } = fold([event({ type: 'RECEIVED', eventId: ID.r2, occurredAt: at('2025-07-01T07:00:00+07:00') }), e]);
+    // When the same event is delivered again
+    const acc = new CounterDeltaAccumulator();
+    const next = applyDossierEvent(state, { ...e }, acc);
+    // Then nothing changes
+    expect(next).toBe(state);
+    expect(acc.deltas()).toEqual([]);
+  });
 
   describe('a RECEIVED re-sent with a different eventId', () => {
     const first = event({
@@ -238,16 +226,9 @@ describe('applyDossierEvent', () => {
 
   it('a RESOLVED re-sent with a different, earlier eventId moves the resolution and can flip late → on time', () => {
     const dueAt = at('2025-07-05T17:00:00+07:00');
-    const { state } = fold([
-      event({ type: 'RECEIVED', eventId: ID.r1, dueAt }),
-      event({ type: 'RESOLVED', eventId: ID.s1, occurredAt: at('2025-07-07T09:00:00+07:00'), dueAt }),
-    ]);
+    const { state } = fold([event({ type: 'RECEIVED', eventId: ID.r1, dueAt }), event({ type: 'RESOLVED', eventId: ID.s1, occurredAt: at('2025-07-07T09:00:00+07:00'), dueAt })]);
     const acc = new CounterDeltaAccumulator();
-    applyDossierEvent(
-      state,
-      event({ type: 'RESOLVED', eventId: ID.r3, occurredAt: at('2025-07-04T09:00:00+07:00'), dueAt }),
-      acc,
-    );
+    applyDossierEvent(state, event({ type: 'RESOLVED', eventId: ID.r3, occurredAt: at('2025-07-04T09:00:00+07:00'), dueAt }), acc);
     expect(byDay(acc.deltas())).toEqual({
       '2025-07-07': { ...zero, resolvedTotal: -1, resolvedLate: -1 },
       '2025-07-04': { ...zero, resolvedTotal: 1, resolvedOnTime: 1 },
@@ -278,38 +259,48 @@ describe('applyDossierEvent', () => {
   describe('gauge changes (open and overdue at the end of each day)', () => {
     // Received 1 July 08:00, due 5 July 17:00 (local).
     it.each<[string, DossierEvent[], Record<string, DayGaugeChanges>]>([
-      ['open, not yet due: +1 open on the receipt day, overdue from the day after the deadline instant', [event({ type: 'RECEIVED', eventId: ID.r1 })], {
-        '2025-07-01': { openChange: 1, overdueChange: 0 },
-        '2025-07-05': { openChange: 0, overdueChange: 1 },
-      }],
-      ['resolved on time on 3 July: open 1–2 July only, never overdue', [
-        event({ type: 'RECEIVED', eventId: ID.r1 }),
-        event({ type: 'RESOLVED', eventId: ID.s1, occurredAt: at('2025-07-03T10:00:00+07:00') }),
-      ], { '2025-07-01': { openChange: 1, overdueChange: 0 }, '2025-07-03': { openChange: -1, overdueChange: 0 } }],
-      ['resolved late on 8 July: overdue from 5 July (past 17:00) until 8 July', [
-        event({ type: 'RECEIVED', eventId: ID.r1 }),
-        event({ type: 'RESOLVED', eventId: ID.s1, occurredAt: at('2025-07-08T09:00:00+07:00') }),
-      ], {
-        '2025-07-01': { openChange: 1, overdueChange: 0 },
-        '2025-07-05': { openChange: 0, overdueChange: 1 },
-        '2025-07-08': { openChange: -1, overdueChange: -1 },
-      }],
-      ['resolved exactly at the deadline: never overdue', [
-        event({ type: 'RECEIVED', eventId: ID.r1 }),
-        event({ type: 'RESOLVED', eventId: ID.s1, occurredAt: at('2025-07-05T17:00:00+07:00') }),
-      ], { '2025-07-01': { openChange: 1, overdueChange: 0 }, '2025-07-05': { openChange: -1, overdueChange: 0 } }],
-      ['flagged LATE on 2 July, before its deadline: overdue from the flag', [
-        event({ type: 'RECEIVED', eventId: ID.r1 }),
-        event({ type: 'LATE', eventId: ID.l1, occurredAt: at('2025-07-02T11:00:00+07:00') }),
-      ], { '2025-07-01': { openChange: 1, overdueChange: 0 }, '2025-07-02': { openChange: 0, overdueChange: 1 } }],
-      ['resolved before its own receipt (a source anomaly): never open', [
-        event({ type: 'RESOLVED', eventId: ID.s1, occurredAt: at('2025-06-30T10:00:00+07:00') }),
-        event({ type: 'RECEIVED', eventId: ID.r1 }),
-      ], {}],
-      ['received and resolved the same day: the changes cancel out', [
-        event({ type: 'RECEIVED', eventId: ID.r1 }),
-        event({ type: 'RESOLVED', eventId: ID.s1, occurredAt: at('2025-07-01T15:00:00+07:00') }),
-      ], {}],
+      [
+        'open, not yet due: +1 open on the receipt day, overdue from the day after the deadline instant',
+        [event({ type: 'RECEIVED', eventId: ID.r1 })],
+        {
+          '2025-07-01': { openChange: 1, overdueChange: 0 },
+          '2025-07-05': { openChange: 0, overdueChange: 1 },
+        },
+      ],
+      [
+        'resolved on time on 3 July: open 1–2 July only, never overdue',
+        [event({ type: 'RECEIVED', eventId: ID.r1 }), event({ type: 'RESOLVED', eventId: ID.s1, occurredAt: at('2025-07-03T10:00:00+07:00') })],
+        { '2025-07-01': { openChange: 1, overdueChange: 0 }, '2025-07-03': { openChange: -1, overdueChange: 0 } },
+      ],
+      [
+        'resolved late on 8 July: overdue from 5 July (past 17:00) until 8 July',
+        [event({ type: 'RECEIVED', eventId: ID.r1 }), event({ type: 'RESOLVED', eventId: ID.s1, occurredAt: at('2025-07-08T09:00:00+07:00') })],
+        {
+          '2025-07-01': { openChange: 1, overdueChange: 0 },
+          '2025-07-05': { openChange: 0, overdueChange: 1 },
+          '2025-07-08': { openChange: -1, overdueChange: -1 },
+        },
+      ],
+      [
+        'resolved exactly at the deadline: never overdue',
+        [event({ type: 'RECEIVED', eventId: ID.r1 }), event({ type: 'RESOLVED', eventId: ID.s1, occurredAt: at('2025-07-05T17:00:00+07:00') })],
+        { '2025-07-01': { openChange: 1, overdueChange: 0 }, '2025-07-05': { openChange: -1, overdueChange: 0 } },
+      ],
+      [
+        'flagged LATE on 2 July, before its deadline: overdue from the flag',
+        [event({ type: 'RECEIVED', eventId: ID.r1 }), event({ type: 'LATE', eventId: ID.l1, occurredAt: at('2025-07-02T11:00:00+07:00') })],
+        { '2025-07-01': { openChange: 1, overdueChange: 0 }, '2025-07-02': { openChange: 0, overdueChange: 1 } },
+      ],
+      [
+        'resolved before its own receipt (a source anomaly): never open',
+        [event({ type: 'RESOLVED', eventId: ID.s1, occurredAt: at('2025-06-30T10:00:00+07:00') }), event({ type: 'RECEIVED', eventId: ID.r1 })],
+        {},
+      ],
+      [
+        'received and resolved the same day: the changes cancel out',
+        [event({ type: 'RECEIVED', eventId: ID.r1 }), event({ type: 'RESOLVED', eventId: ID.s1, occurredAt: at('2025-07-01T15:00:00+07:00') })],
+        {},
+      ],
     ])('%s', (_name, events, expected) => {
       expect(gaugesByDay(fold(events).acc.deltas())).toEqual(expected);
       // Whatever the arrival order.
@@ -328,56 +319,16 @@ describe('isOverdueOpenAt', () => {
     ['open, past due → true', { ...base, receipt }, dueAt + 1, true],
     ['open, exactly at due (not yet past) → false', { ...base, receipt }, dueAt, false],
     ['open, before due → false', { ...base, receipt }, dueAt - 1, false],
-    [
-      'resolved (late) before `at` → false',
-      { ...base, receipt, resolution: { eventId: ID.s1, occurredAt: dueAt + 10, dueAt } },
-      dueAt + 20,
-      false,
-    ],
-    [
-      'resolved on time before `at` → false',
-      { ...base, receipt, resolution: { eventId: ID.s1, occurredAt: dueAt - 10, dueAt } },
-      dueAt + 20,
-      false,
-    ],
-    [
-      'LATE-flagged before due, flag already raised → true',
-      { ...base, receipt, lateFlag: { eventId: ID.l1, occurredAt: dueAt - 3_600_000, dueAt } },
-      dueAt - 60_000,
-      true,
-    ],
-    [
-      'LATE flag raised after `at`, before due → false',
-      { ...base, receipt, lateFlag: { eventId: ID.l1, occurredAt: dueAt - 3_600_000, dueAt } },
-      dueAt - 7_200_000,
-      false,
-    ],
-    [
-      'LATE flag only, no receipt seen → true',
-      { ...base, lateFlag: { eventId: ID.l1, occurredAt: dueAt + 5, dueAt } },
-      dueAt + 10,
-      true,
-    ],
-    [
-      'resolution after `at`: still open then → true',
-      { ...base, receipt, resolution: { eventId: ID.s1, occurredAt: dueAt + 86_400_000, dueAt } },
-      dueAt + 1,
-      true,
-    ],
+    ['resolved (late) before `at` → false', { ...base, receipt, resolution: { eventId: ID.s1, occurredAt: dueAt + 10, dueAt } }, dueAt + 20, false],
+    ['resolved on time before `at` → false', { ...base, receipt, resolution: { eventId: ID.s1, occurredAt: dueAt - 10, dueAt } }, dueAt + 20, false],
+    ['LATE-flagged before due, flag already raised → true', { ...base, receipt, lateFlag: { eventId: ID.l1, occurredAt: dueAt - 3_600_000, dueAt } }, dueAt - 60_000, true],
+    ['LATE flag raised after `at`, before due → false', { ...base, receipt, lateFlag: { eventId: ID.l1, occurredAt: dueAt - 3_600_000, dueAt } }, dueAt - 7_200_000, false],
+    ['LATE flag only, no receipt seen → true', { ...base, lateFlag: { eventId: ID.l1, occurredAt: dueAt + 5, dueAt } }, dueAt + 10, true],
+    ['resolution after `at`: still open then → true', { ...base, receipt, resolution: { eventId: ID.s1, occurredAt: dueAt + 86_400_000, dueAt } }, dueAt + 1, true],
     ['receipt after `at`: not open yet → false', { ...base, receipt }, receivedAt - 1, false],
-    [
-      'receipt after `at` even though `at` is past due → false',
-      { ...base, receipt: { ...receipt, dueAt: receivedAt - 86_400_000 } },
-      receivedAt - 1,
-      false,
-    ],
+    ['receipt after `at` even though `at` is past due → false', { ...base, receipt: { ...receipt, dueAt: receivedAt - 86_400_000 } }, receivedAt - 1, false],
     ['nothing known → false', base, dueAt + 1, false],
-    [
-      'resolved, no receipt → false',
-      { ...base, resolution: { eventId: ID.s1, occurredAt: dueAt + 10, dueAt } },
-      dueAt + 20,
-      false,
-    ],
+    ['resolved, no receipt → false', { ...base, resolution: { eventId: ID.s1, occurredAt: dueAt + 10, dueAt } }, dueAt + 20, false],
   ])('%s', (_name, state, when, expected) => {
     expect(isOverdueOpenAt(state, when)).toBe(expected);
   });

@@ -96,11 +96,7 @@ function candidate<T extends DossierFact>(current: T | undefined, offered: T): T
  * Pure apart from writing into `acc`; returns the new state (the old one is not mutated).
  * Applying an event that was already applied changes nothing.
  */
-export function applyDossierEvent(
-  state: DossierState | undefined,
-  event: DossierEvent,
-  acc: CounterDeltaAccumulator,
-): DossierState {
+export function applyDossierEvent(state: DossierState | undefined, event: DossierEvent, acc: CounterDeltaAccumulator): DossierState {
   const prev: DossierState = state ?? {
     unitCode: event.unitCode,
     dossierId: event.dossierId,
@@ -234,13 +230,7 @@ export function openIntervals(state: DossierState): OpenIntervals {
   return { open: nonEmpty(opened.occurredAt), overdue: nonEmpty(overdueFrom) };
 }
 
-function countInterval(
-  acc: CounterDeltaAccumulator,
-  unit: string,
-  interval: Interval | undefined,
-  field: 'openChange' | 'overdueChange',
-  sign: 1 | -1,
-): void {
+function countInterval(acc: CounterDeltaAccumulator, unit: string, interval: Interval | undefined, field: 'openChange' | 'overdueChange', sign: 1 | -1): void {
   if (!interval) return;
   acc.bump(unit, localDayOf(interval.from), field, sign);
   if (interval.until !== undefined) acc.bump(unit, localDayOf(interval.until), field, -sign);

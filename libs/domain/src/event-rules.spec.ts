@@ -62,7 +62,12 @@ describe('checkEventRules', () => {
 
   it.each<[string, Partial<DossierEvent>, RejectionCode, RegExp]>([
     ['UNKNOWN_UNIT names the unit', { unitCode: '99999' }, 'UNKNOWN_UNIT', /99999/],
-    ['DUE_BEFORE_RECEIPT names both instants', { dueAt: Date.UTC(2025, 6, 9, 0, 0), occurredAt: Date.UTC(2025, 6, 9, 1, 0) }, 'DUE_BEFORE_RECEIPT', /dueAt 2025-07-09T00:00:00\.000Z.*occurredAt 2025-07-09T01:00:00\.000Z/],
+    [
+      'DUE_BEFORE_RECEIPT names both instants',
+      { dueAt: Date.UTC(2025, 6, 9, 0, 0), occurredAt: Date.UTC(2025, 6, 9, 1, 0) },
+      'DUE_BEFORE_RECEIPT',
+      /dueAt 2025-07-09T00:00:00\.000Z.*occurredAt 2025-07-09T01:00:00\.000Z/,
+    ],
     ['OCCURRED_IN_FUTURE names the instant', { occurredAt: Date.UTC(2025, 6, 11, 0, 0), dueAt: Date.UTC(2025, 6, 12) }, 'OCCURRED_IN_FUTURE', /2025-07-11T00:00:00\.000Z/],
   ])('%s', (_name, overrides, code, detail) => {
     const rejection = checkEventRules(event(overrides), ctx);
@@ -70,10 +75,7 @@ describe('checkEventRules', () => {
   });
 
   it('reports the unknown unit first when several rules are broken', () => {
-    const rejection = checkEventRules(
-      event({ unitCode: '00000', dueAt: NOW - 48 * HOUR, occurredAt: NOW + 24 * HOUR }),
-      ctx,
-    );
+    const rejection = checkEventRules(event({ unitCode: '00000', dueAt: NOW - 48 * HOUR, occurredAt: NOW + 24 * HOUR }), ctx);
     expect(rejection?.code).toBe('UNKNOWN_UNIT');
   });
 

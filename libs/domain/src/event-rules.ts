@@ -23,16 +23,10 @@ export function checkEventRules(event: DossierEvent, ctx: EventRuleContext): Rej
     return rejection('UNKNOWN_UNIT', `unitCode "${event.unitCode}" is not in the unit catalogue`);
   }
   if (event.type === 'RECEIVED' && event.dueAt < event.occurredAt) {
-    return rejection(
-      'DUE_BEFORE_RECEIPT',
-      `dueAt ${new Date(event.dueAt).toISOString()} is before occurredAt ${new Date(event.occurredAt).toISOString()}`,
-    );
+    return rejection('DUE_BEFORE_RECEIPT', `dueAt ${new Date(event.dueAt).toISOString()} is before occurredAt ${new Date(event.occurredAt).toISOString()}`);
   }
   if (event.occurredAt > ctx.now + ctx.maxFutureSkewMs) {
-    return rejection(
-      'OCCURRED_IN_FUTURE',
-      `occurredAt ${new Date(event.occurredAt).toISOString()} is more than ${Math.round(ctx.maxFutureSkewMs / 1000)} s ahead of now`,
-    );
+    return rejection('OCCURRED_IN_FUTURE', `occurredAt ${new Date(event.occurredAt).toISOString()} is more than ${Math.round(ctx.maxFutureSkewMs / 1000)} s ahead of now`);
   }
   return undefined;
 }

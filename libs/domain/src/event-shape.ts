@@ -1,14 +1,4 @@
-import {
-  CHANNELS,
-  DOSSIER_EVENT_TYPES,
-  type DossierEvent,
-  MAX_RATING_SCORE,
-  MIN_RATING_SCORE,
-  PAYMENT_METHODS,
-  V1_EVENT_TYPES,
-  V2_RECEIPT_FIELDS,
-  V2_RESOLUTION_FIELDS,
-} from './dossier-event';
+import { CHANNELS, DOSSIER_EVENT_TYPES, type DossierEvent, MAX_RATING_SCORE, MIN_RATING_SCORE, PAYMENT_METHODS, V1_EVENT_TYPES, V2_RECEIPT_FIELDS, V2_RESOLUTION_FIELDS } from './dossier-event';
 import { startOfLocalDay } from './local-day';
 import { type Rejection, rejection } from './rejection';
 import { textFault } from './text-rules';
@@ -67,10 +57,7 @@ export function checkDossierEventShape(value: unknown): Rejection | undefined {
   if (typeof e.type !== 'string' || !(DOSSIER_EVENT_TYPES as readonly string[]).includes(e.type)) {
     return rejection('INVALID_FIELD', `type must be one of ${DOSSIER_EVENT_TYPES.join(', ')}`);
   }
-  const text =
-    textField(e, 'dossierId', MAX_DOSSIER_ID_LENGTH) ??
-    textField(e, 'unitCode', MAX_UNIT_CODE_LENGTH) ??
-    textField(e, 'procedureCode', MAX_PROCEDURE_CODE_LENGTH);
+  const text = textField(e, 'dossierId', MAX_DOSSIER_ID_LENGTH) ?? textField(e, 'unitCode', MAX_UNIT_CODE_LENGTH) ?? textField(e, 'procedureCode', MAX_PROCEDURE_CODE_LENGTH);
   if (text) return text;
   if (!UNIT_CODE_PATTERN.test(e.unitCode as string)) return rejection('INVALID_FIELD', 'unitCode must be letters, digits, ".", "_" or "-"');
   for (const field of ['occurredAt', 'dueAt'] as const) {
@@ -91,11 +78,7 @@ export function checkDossierEventShape(value: unknown): Rejection | undefined {
 function v2Problem(e: Record<string, unknown>): Rejection | undefined {
   const type = e.type as DossierEvent['type'];
   const expected: readonly string[] =
-    e.schemaVersion === undefined ? [] :
-    type === 'RECEIVED' ? V2_RECEIPT_FIELDS :
-    type === 'RESOLVED' ? V2_RESOLUTION_FIELDS :
-    type === 'PAID' ? ['method'] :
-    type === 'RATED' ? ['score'] : [];
+    e.schemaVersion === undefined ? [] : type === 'RECEIVED' ? V2_RECEIPT_FIELDS : type === 'RESOLVED' ? V2_RESOLUTION_FIELDS : type === 'PAID' ? ['method'] : type === 'RATED' ? ['score'] : [];
   if (e.schemaVersion !== undefined && e.schemaVersion !== 2) return rejection('UNSUPPORTED_SCHEMA_VERSION', 'schemaVersion must be absent (v1) or 2');
   if (e.schemaVersion === undefined && !(V1_EVENT_TYPES as readonly string[]).includes(type)) return rejection('INVALID_FIELD', `type ${type} needs schemaVersion 2`);
   for (const f of [...V2_RECEIPT_FIELDS, ...V2_RESOLUTION_FIELDS, 'method', 'score']) {
@@ -106,9 +89,11 @@ function v2Problem(e: Record<string, unknown>): Rejection | undefined {
     }
     if (v === undefined || v === null) return rejection('MISSING_FIELD', `${f} is required`);
     const ok =
-      f === 'method' ? (PAYMENT_METHODS as readonly unknown[]).includes(v) :
-      f === 'score' ? Number.isInteger(v) && (v as number) >= MIN_RATING_SCORE && (v as number) <= MAX_RATING_SCORE :
-      typeof v === 'boolean';
+      f === 'method'
+        ? (PAYMENT_METHODS as readonly unknown[]).includes(v)
+        : f === 'score'
+          ? Number.isInteger(v) && (v as number) >= MIN_RATING_SCORE && (v as number) <= MAX_RATING_SCORE
+          : typeof v === 'boolean';
     if (!ok) return rejection('INVALID_FIELD', `${f} has an invalid value`);
   }
   return undefined;

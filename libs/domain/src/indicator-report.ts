@@ -30,9 +30,24 @@ const LOWER_IS_BETTER: ReadonlySet<IndicatorRankKey> = new Set(['lateRate', 'wit
 
 export const INDICATOR_RANK_KEYS: readonly IndicatorRankKey[] = [
   'score766',
-  'fullyOnlineRate', 'onlineRate', 'onTimeRate', 'aheadRate', 'lateRate', 'progressRate766', 'averageHandlingDays',
-  'componentsDigitizedRate', 'resultElectronicRate', 'resultDigitizedRate', 'digitisedRate', 'dataReusedRate',
-  'onlinePaymentRate', 'satisfactionRate', 'averageScore', 'feedbackOnTimeRate', 'withdrawnRate', 'v2ReceiptCoverage',
+  'fullyOnlineRate',
+  'onlineRate',
+  'onTimeRate',
+  'aheadRate',
+  'lateRate',
+  'progressRate766',
+  'averageHandlingDays',
+  'componentsDigitizedRate',
+  'resultElectronicRate',
+  'resultDigitizedRate',
+  'digitisedRate',
+  'dataReusedRate',
+  'onlinePaymentRate',
+  'satisfactionRate',
+  'averageScore',
+  'feedbackOnTimeRate',
+  'withdrawnRate',
+  'v2ReceiptCoverage',
 ];
 
 export function rankValue(f: IndicatorFigures, key: IndicatorRankKey): number | null {

@@ -52,10 +52,7 @@ describe('parseInstant', () => {
 });
 
 describe('isInstant', () => {
-  it.each([[undefined], [null], [1751333400000], [new Date(0)], [{}], [['2025-07-01T08:30:00Z']]])(
-    'is false for the non-string %p',
-    (value) => {
-      expect(isInstant(value)).toBe(false);
-    },
-  );
+  it.each([[undefined], [null], [1751333400000], [new Date(0)], [{}], [['2025-07-01T08:30:00Z']]])('is false for the non-string %p', (value) => {
+    expect(isInstant(value)).toBe(false);
+  });
 });

@@ -1,17 +1,5 @@
 import fc from 'fast-check';
-import {
-  addDays,
-  daysBetweenInclusive,
-  endOfLocalDay,
-  type Granularity,
-  isLocalDate,
-  localDayOf,
-  periodLabel,
-  periodStart,
-  startOfLocalDay,
-  startOfMonth,
-  startOfQuarter,
-} from './local-day';
+import { addDays, daysBetweenInclusive, endOfLocalDay, type Granularity, isLocalDate, localDayOf, periodLabel, periodStart, startOfLocalDay, startOfMonth, startOfQuarter } from './local-day';
 
 const utc = (iso: string): number => Date.parse(iso);
 
@@ -45,18 +33,15 @@ describe('startOfLocalDay / endOfLocalDay', () => {
 
   it('every instant of a day maps back to that day; the end instant belongs to the next day', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2100, 0, 1) }),
-        (ms) => {
-          const day = localDayOf(ms);
-          expect(startOfLocalDay(day)).toBeLessThanOrEqual(ms);
-          expect(endOfLocalDay(day)).toBeGreaterThan(ms);
-          expect(endOfLocalDay(day) - startOfLocalDay(day)).toBe(86_400_000);
-          expect(localDayOf(startOfLocalDay(day))).toBe(day);
-          expect(localDayOf(endOfLocalDay(day) - 1)).toBe(day);
-          expect(localDayOf(endOfLocalDay(day))).not.toBe(day);
-        },
-      ),
+      fc.property(fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2100, 0, 1) }), (ms) => {
+        const day = localDayOf(ms);
+        expect(startOfLocalDay(day)).toBeLessThanOrEqual(ms);
+        expect(endOfLocalDay(day)).toBeGreaterThan(ms);
+        expect(endOfLocalDay(day) - startOfLocalDay(day)).toBe(86_400_000);
+        expect(localDayOf(startOfLocalDay(day))).toBe(day);
+        expect(localDayOf(endOfLocalDay(day) - 1)).toBe(day);
+        expect(localDayOf(endOfLocalDay(day))).not.toBe(day);
+      }),
       { numRuns: 300 },
     );
   });
@@ -125,14 +110,10 @@ describe('daysBetweenInclusive', () => {
 
   it('is consistent with addDays', () => {
     fc.assert(
-      fc.property(
-        fc.date({ min: new Date(Date.UTC(2000, 0, 1)), max: new Date(Date.UTC(2099, 11, 31)), noInvalidDate: true }),
-        fc.integer({ min: 0, max: 2000 }),
-        (d, n) => {
-          const from = d.toISOString().slice(0, 10);
-          expect(daysBetweenInclusive(from, addDays(from, n))).toBe(n + 1);
-        },
-      ),
+      fc.property(fc.date({ min: new Date(Date.UTC(2000, 0, 1)), max: new Date(Date.UTC(2099, 11, 31)), noInvalidDate: true }), fc.integer({ min: 0, max: 2000 }), (d, n) => {
+        const from = d.toISOString().slice(0, 10);
+        expect(daysBetweenInclusive(from, addDays(from, n))).toBe(n + 1);
+      }),
       { numRuns: 300 },
     );
   });

@@ -48,31 +48,11 @@ describe('progress766Bucket: which of the four buckets a dossier falls in for a 
       dossier({ receipt: receipt('2025-06-20T08:00:00+07:00', '2025-07-25T17:00:00+07:00'), resolution: fact('2025-06-30T17:00:00Z', '2025-07-25T17:00:00+07:00') }),
       'resolvedOnTime',
     ],
-    [
-      'open at the end, deadline in August: within deadline',
-      dossier({ receipt: receipt('2025-07-20T08:00:00+07:00', '2025-08-05T17:00:00+07:00') }),
-      'openWithinDeadline',
-    ],
-    [
-      'open at the end and past its deadline: counts against the unit',
-      dossier({ receipt: receipt('2025-07-02T08:00:00+07:00', '2025-07-10T17:00:00+07:00') }),
-      'openOverdue',
-    ],
-    [
-      'received in May and still open past due: carried over, counts against the unit',
-      dossier({ receipt: receipt('2025-05-02T08:00:00+07:00', '2025-05-10T17:00:00+07:00') }),
-      'openOverdue',
-    ],
-    [
-      'deadline at the very last millisecond of the period: not yet past it',
-      dossier({ receipt: receipt('2025-07-02T08:00:00+07:00', '2025-07-31T23:59:59.999+07:00') }),
-      'openWithinDeadline',
-    ],
-    [
-      'deadline one millisecond before the end: overdue',
-      dossier({ receipt: receipt('2025-07-02T08:00:00+07:00', '2025-07-31T23:59:59.998+07:00') }),
-      'openOverdue',
-    ],
+    ['open at the end, deadline in August: within deadline', dossier({ receipt: receipt('2025-07-20T08:00:00+07:00', '2025-08-05T17:00:00+07:00') }), 'openWithinDeadline'],
+    ['open at the end and past its deadline: counts against the unit', dossier({ receipt: receipt('2025-07-02T08:00:00+07:00', '2025-07-10T17:00:00+07:00') }), 'openOverdue'],
+    ['received in May and still open past due: carried over, counts against the unit', dossier({ receipt: receipt('2025-05-02T08:00:00+07:00', '2025-05-10T17:00:00+07:00') }), 'openOverdue'],
+    ['deadline at the very last millisecond of the period: not yet past it', dossier({ receipt: receipt('2025-07-02T08:00:00+07:00', '2025-07-31T23:59:59.999+07:00') }), 'openWithinDeadline'],
+    ['deadline one millisecond before the end: overdue', dossier({ receipt: receipt('2025-07-02T08:00:00+07:00', '2025-07-31T23:59:59.998+07:00') }), 'openOverdue'],
     [
       'flagged LATE by the source before its deadline: overdue',
       dossier({ receipt: receipt('2025-07-02T08:00:00+07:00', '2025-08-10T17:00:00+07:00'), lateFlag: fact('2025-07-30T08:00:00+07:00', '2025-08-10T17:00:00+07:00') }),
@@ -83,26 +63,14 @@ describe('progress766Bucket: which of the four buckets a dossier falls in for a 
       dossier({ receipt: receipt('2025-07-02T08:00:00+07:00', '2025-08-10T17:00:00+07:00'), lateFlag: fact('2025-08-01T08:00:00+07:00', '2025-08-10T17:00:00+07:00') }),
       'openWithinDeadline',
     ],
-    [
-      'known only from a LATE flag in the period: open and overdue',
-      dossier({ lateFlag: fact('2025-07-30T08:00:00+07:00', '2025-07-28T17:00:00+07:00') }),
-      'openOverdue',
-    ],
+    ['known only from a LATE flag in the period: open and overdue', dossier({ lateFlag: fact('2025-07-30T08:00:00+07:00', '2025-07-28T17:00:00+07:00') }), 'openOverdue'],
     [
       'received in the period, resolved in August past due: open and overdue at the end of July',
       dossier({ receipt: receipt('2025-07-02T08:00:00+07:00', '2025-07-10T17:00:00+07:00'), resolution: fact('2025-08-03T08:00:00+07:00', '2025-07-10T17:00:00+07:00') }),
       'openOverdue',
     ],
-    [
-      'received at 00:00 local on 1 August: after the period',
-      dossier({ receipt: receipt('2025-07-31T17:00:00Z', '2025-08-05T17:00:00+07:00') }),
-      undefined,
-    ],
-    [
-      'only its RESOLVED arrived, in the period: resolved on time',
-      dossier({ resolution: fact('2025-07-05T08:00:00+07:00', '2025-07-06T17:00:00+07:00') }),
-      'resolvedOnTime',
-    ],
+    ['received at 00:00 local on 1 August: after the period', dossier({ receipt: receipt('2025-07-31T17:00:00Z', '2025-08-05T17:00:00+07:00') }), undefined],
+    ['only its RESOLVED arrived, in the period: resolved on time', dossier({ resolution: fact('2025-07-05T08:00:00+07:00', '2025-07-06T17:00:00+07:00') }), 'resolvedOnTime'],
   ];
 
   it.each(cases)('%s', (_name, state, expected) => {

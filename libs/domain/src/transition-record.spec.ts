@@ -2,8 +2,18 @@ import type { AlertTransition } from './alert-lifecycle';
 import { recordedRule, transitionRecord } from './transition-record';
 
 const ack: AlertTransition = {
-  alertId: 'a-1', kind: 'ACKNOWLEDGED', from: 'OPEN', to: 'ACKNOWLEDGED', at: 0, value: 0.724, sampleSize: 50,
-  gap: 0.076, target: 0.8, silenced: false, notify: true, actor: 'local-operator',
+  alertId: 'a-1',
+  kind: 'ACKNOWLEDGED',
+  from: 'OPEN',
+  to: 'ACKNOWLEDGED',
+  at: 0,
+  value: 0.724,
+  sampleSize: 50,
+  gap: 0.076,
+  target: 0.8,
+  silenced: false,
+  notify: true,
+  actor: 'local-operator',
 };
 
 describe('transitionRecord', () => {
@@ -26,7 +36,10 @@ describe('transitionRecord', () => {
 
 describe('recordedRule', () => {
   it.each([
-    [{ metric: 'onlineRate', comparison: 'below', target: 0.8, windowName: 'rolling7d' }, { kind: 'rolling', days: 7 }],
+    [
+      { metric: 'onlineRate', comparison: 'below', target: 0.8, windowName: 'rolling7d' },
+      { kind: 'rolling', days: 7 },
+    ],
     [{ metric: 'onTimeRate', comparison: 'below', target: 0.9, windowName: 'quarterToDate' }, { kind: 'quarterToDate' }],
   ])('reads %j', (row, window) => {
     expect(recordedRule(row)).toEqual({ metric: row.metric, comparison: row.comparison, target: row.target, window });

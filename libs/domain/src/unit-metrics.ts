@@ -12,13 +12,7 @@ export interface UnitMetrics extends DayCounters {
   overdueOpen: number;
 }
 
-export function toUnitMetrics(
-  unitCode: string,
-  from: LocalDate,
-  to: LocalDate,
-  counters: DayCounters,
-  overdueOpen: number,
-): UnitMetrics {
+export function toUnitMetrics(unitCode: string, from: LocalDate, to: LocalDate, counters: DayCounters, overdueOpen: number): UnitMetrics {
   const c = addInto(zeroCounters(), counters);
   return {
     unitCode,

@@ -7,10 +7,7 @@ export type RankingMetric = (typeof RANKING_METRICS)[number];
  * the top. A unit without a rate (nothing to divide) goes last: it is not weak, it has no data.
  * Ties keep the order of the unit code, so the ranking is stable from one refresh to the next.
  */
-export function rankAscending<T extends { unitCode: string } & Record<RankingMetric, number | null>>(
-  rows: readonly T[],
-  metric: RankingMetric,
-): (T & { rank: number })[] {
+export function rankAscending<T extends { unitCode: string } & Record<RankingMetric, number | null>>(rows: readonly T[], metric: RankingMetric): (T & { rank: number })[] {
   return [...rows]
     .sort((a, b) => {
       const x = a[metric];

@@ -77,10 +77,7 @@ export class ConsumerLagMonitor {
       this.connected = this.admin.connect();
     }
     await withTimeout(this.connected!, 'admin connect');
-    const [ends, committed] = await withTimeout(
-      Promise.all([this.admin.fetchTopicOffsets(this.topic), this.admin.fetchOffsets({ groupId: this.group, topics: [this.topic] })]),
-      'fetch offsets',
-    );
+    const [ends, committed] = await withTimeout(Promise.all([this.admin.fetchTopicOffsets(this.topic), this.admin.fetchOffsets({ groupId: this.group, topics: [this.topic] })]), 'fetch offsets');
     const commits = new Map((committed.find((t) => t.topic === this.topic)?.partitions ?? []).map((p) => [p.partition, p.offset]));
     for (const end of ends) {
       if (!this.owned.has(end.partition)) continue;

@@ -67,7 +67,10 @@ export class InfrastructureModule {
                 }),
               ).initialize();
             const dataSource = await waitForDependency(connect, {
-              what: 'PostgreSQL', where: hostAndPort(settings.DATABASE_URL, 5432), timeoutMs: settings.STARTUP_TIMEOUT_MS, logger,
+              what: 'PostgreSQL',
+              where: hostAndPort(settings.DATABASE_URL, 5432),
+              timeoutMs: settings.STARTUP_TIMEOUT_MS,
+              logger,
             });
             dataSource.subscribers.push(new DbTransactionTimer(metrics));
             return dataSource;

@@ -16,7 +16,10 @@ describe('waitForDependency', () => {
     const h = harness();
     let calls = 0;
     const result = await waitForDependency(async () => (++calls < 4 ? Promise.reject(new Error('connect ECONNREFUSED')) : 'up'), {
-      what: 'Kafka', where: '127.0.0.1:19092', timeoutMs: 60_000, ...h,
+      what: 'Kafka',
+      where: '127.0.0.1:19092',
+      timeoutMs: 60_000,
+      ...h,
     });
     expect(result).toBe('up');
     await new Promise((r) => setImmediate(r));

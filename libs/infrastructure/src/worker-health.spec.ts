@@ -4,10 +4,25 @@ import { type Probe, workerHealthReport } from './worker-health';
 const up: Probe = { ok: true };
 const down: Probe = { ok: false, error: 'connect ECONNREFUSED 127.0.0.1:5432' };
 const consumer = (over: Partial<ConsumerHealth> = {}): ConsumerHealth => ({
-  topic: 'tthc.dossier.events', groupId: 'tthc-ingest', joined: true, crashed: false, lastBatchAt: null, failingAttempts: 0, isolated: 0, partitions: [], ...over,
+  topic: 'tthc.dossier.events',
+  groupId: 'tthc-ingest',
+  joined: true,
+  crashed: false,
+  lastBatchAt: null,
+  failingAttempts: 0,
+  isolated: 0,
+  partitions: [],
+  ...over,
 });
 const partition = (stuck: boolean): PartitionHealth => ({
-  partition: 2, nextOffset: '10', highWatermark: '50', lag: 40, lastAdvanceAt: '2026-11-30T03:00:00.000Z', failingAttempts: 6, lastError: '08006: connection lost', stuck,
+  partition: 2,
+  nextOffset: '10',
+  highWatermark: '50',
+  lag: 40,
+  lastAdvanceAt: '2026-11-30T03:00:00.000Z',
+  failingAttempts: 6,
+  lastError: '08006: connection lost',
+  stuck,
 });
 
 describe('workerHealthReport', () => {

@@ -78,10 +78,7 @@ export class WorkerHealthServer implements OnApplicationBootstrap, OnApplication
   ) {}
 
   async report(): Promise<WorkerHealthReport> {
-    const [postgres, redis] = await Promise.all([
-      probe('postgresql', () => this.dataSource.query('SELECT 1'), this.logger),
-      probe('redis', () => this.redis.ping(), this.logger),
-    ]);
+    const [postgres, redis] = await Promise.all([probe('postgresql', () => this.dataSource.query('SELECT 1'), this.logger), probe('redis', () => this.redis.ping(), this.logger)]);
     return workerHealthReport(postgres, redis, this.transport?.health() ?? []);
   }
 

@@ -52,7 +52,10 @@ export class LiveMetricsStore {
   }
 
   async readProvince(provinceCode: string): Promise<ProvinceSnapshot> {
-    const [[hashError, all], [markerError, marker]] = (await this.redis.multi().hgetall(this.key(provinceCode)).exists(this.completeKey(provinceCode)).exec()) ?? [[null, {}], [null, 0]];
+    const [[hashError, all], [markerError, marker]] = (await this.redis.multi().hgetall(this.key(provinceCode)).exists(this.completeKey(provinceCode)).exec()) ?? [
+      [null, {}],
+      [null, 0],
+    ];
     const failure = hashError ?? markerError;
     if (failure) throw failure;
     return { complete: marker === 1, snapshots: Object.values(all as Record<string, string>).map((v) => JSON.parse(v) as UnitSnapshot) };

@@ -30,13 +30,7 @@ export function windowFigures(w: { from: LocalDate; to: LocalDate }, counts: Win
   };
 }
 
-export function buildUnitSnapshot(
-  unitCode: string,
-  now: number,
-  windows: LiveWindow[],
-  sums: Map<string, WindowCounts> | undefined,
-  overdueOpen: number,
-): UnitSnapshot {
+export function buildUnitSnapshot(unitCode: string, now: number, windows: LiveWindow[], sums: Map<string, WindowCounts> | undefined, overdueOpen: number): UnitSnapshot {
   const fig = (name: LiveWindowName) => {
     const w = windows.find((x) => x.name === name)!;
     return windowFigures(w, sums?.get(name));

@@ -167,7 +167,12 @@ export class BatchConsumer {
     this.consumer = consumer;
     if (o.readStoredOffsets) {
       this.seeker = new StoredOffsetsSeeker({
-        kafka: o.kafka, topic: o.topic, logger: o.logger, readStoredOffsets: () => o.readStoredOffsets!(), stopping: () => this.stopping, pause: (ms) => this.pause(ms),
+        kafka: o.kafka,
+        topic: o.topic,
+        logger: o.logger,
+        readStoredOffsets: () => o.readStoredOffsets!(),
+        stopping: () => this.stopping,
+        pause: (ms) => this.pause(ms),
       });
     }
 
@@ -276,7 +281,12 @@ export class BatchConsumer {
       const started = performance.now();
       const observe = (ok: boolean) =>
         this.opts.observer?.batch?.({
-          topic: batch.topic, group: this.opts.groupId, partition: batch.partition, size: batch.messages.length, seconds: (performance.now() - started) / 1000, ok,
+          topic: batch.topic,
+          group: this.opts.groupId,
+          partition: batch.partition,
+          size: batch.messages.length,
+          seconds: (performance.now() - started) / 1000,
+          ok,
         });
       try {
         await work();
@@ -353,8 +363,12 @@ export class BatchConsumer {
 function where(batch: PartitionBatch) {
   const first = batch.messages[0];
   return {
-    topic: batch.topic, partition: batch.partition, offset: first.offset, lastOffset: batch.messages[batch.messages.length - 1].offset,
-    size: batch.messages.length, key: first.key?.toString('utf8').slice(0, 128) ?? null,
+    topic: batch.topic,
+    partition: batch.partition,
+    offset: first.offset,
+    lastOffset: batch.messages[batch.messages.length - 1].offset,
+    size: batch.messages.length,
+    key: first.key?.toString('utf8').slice(0, 128) ?? null,
   };
 }
 

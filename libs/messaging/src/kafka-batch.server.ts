@@ -81,7 +81,17 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
             ...subscription,
             onFatal: this.options.onFatal ?? subscription.onFatal,
             handleBatch: (batch, ctx) => this.invoke(handler, batch, context(batch, ctx.heartbeat, ctx.isStale)),
-            deadLetter: (batch, failure) => this.invoke(deadLetter, batch, context(batch, () => Promise.resolve(), () => false, failure)),
+            deadLetter: (batch, failure) =>
+              this.invoke(
+                deadLetter,
+                batch,
+                context(
+                  batch,
+                  () => Promise.resolve(),
+                  () => false,
+                  failure,
+                ),
+              ),
           }),
         );
       }

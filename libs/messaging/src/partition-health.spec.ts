@@ -3,7 +3,12 @@ import { type PartitionProgress, observeFetch, partitionHealth } from './partiti
 const NOW = Date.UTC(2026, 10, 30, 3, 0, 0);
 const limits = { stallAfterMs: 120_000, maxFailedAttempts: 5 };
 const progress = (over: Partial<PartitionProgress>): PartitionProgress => ({
-  nextOffset: 100n, highWatermark: 100n, lastAdvanceAt: NOW - 1_000, failingAttempts: 0, lastError: null, ...over,
+  nextOffset: 100n,
+  highWatermark: 100n,
+  lastAdvanceAt: NOW - 1_000,
+  failingAttempts: 0,
+  lastError: null,
+  ...over,
 });
 
 describe('partitionHealth', () => {

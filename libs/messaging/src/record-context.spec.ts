@@ -4,7 +4,12 @@ describe('recordContext', () => {
   it('names a JSON event by its ids and its position', () => {
     const value = Buffer.from(JSON.stringify({ eventId: 'e-1', dossierId: 'd-1', unitCode: '28756' }));
     expect(recordContext('t', 2, { offset: '41', key: Buffer.from('d-1'), value })).toEqual({
-      topic: 't', partition: 2, offset: '41', key: 'd-1', eventId: 'e-1', dossierId: 'd-1',
+      topic: 't',
+      partition: 2,
+      offset: '41',
+      key: 'd-1',
+      eventId: 'e-1',
+      dossierId: 'd-1',
     });
   });
 

@@ -7,13 +7,29 @@ describe('chunkBySize', () => {
   it('keeps every message, in order per topic, and no chunk above the limit', () => {
     const a = Array.from({ length: 40 }, (_, i) => msg(10_000 + i));
     const b = Array.from({ length: 15 }, (_, i) => msg(30_000 + i));
-    const chunks = chunkBySize([{ topic: 'a', messages: a }, { topic: 'b', messages: b }], 100_000);
+    const chunks = chunkBySize(
+      [
+        { topic: 'a', messages: a },
+        { topic: 'b', messages: b },
+      ],
+      100_000,
+    );
     for (const chunk of chunks) {
       const bytes = chunk.flatMap((t) => t.messages).reduce((s, m) => s + recordBytes(m), 0);
       expect(bytes).toBeLessThanOrEqual(100_000);
     }
-    expect(chunks.flat().filter((t) => t.topic === 'a').flatMap((t) => t.messages)).toEqual(a);
-    expect(chunks.flat().filter((t) => t.topic === 'b').flatMap((t) => t.messages)).toEqual(b);
+    expect(
+      chunks
+        .flat()
+        .filter((t) => t.topic === 'a')
+        .flatMap((t) => t.messages),
+    ).toEqual(a);
+    expect(
+      chunks
+        .flat()
+        .filter((t) => t.topic === 'b')
+        .flatMap((t) => t.messages),
+    ).toEqual(b);
     // 400 kB + 450 kB in 100 kB requests: at least 9.
     expect(chunks.length).toBeGreaterThanOrEqual(9);
   });

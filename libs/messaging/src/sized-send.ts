@@ -13,8 +13,7 @@ export interface TopicBatch {
 const RECORD_OVERHEAD = 64;
 const BATCH_OVERHEAD = 128;
 
-const size = (v: Message['value'] | Message['key'] | string): number =>
-  v === null || v === undefined ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length;
+const size = (v: Message['value'] | Message['key'] | string): number => (v === null || v === undefined ? 0 : typeof v === 'string' ? Buffer.byteLength(v) : v.length);
 
 /** The bytes one record takes in a produce request. */
 export function recordBytes(m: Message): number {

@@ -34,12 +34,7 @@ export function topicSpecs(names: TopicNames, layout: TopicLayout): ITopicConfig
       topic: names.unitMetrics,
       numPartitions: partitions,
       replicationFactor,
-      configEntries: [
-        ...durable,
-        { name: 'cleanup.policy', value: 'compact' },
-        { name: 'min.cleanable.dirty.ratio', value: '0.1' },
-        { name: 'segment.ms', value: String(60 * 60 * 1000) },
-      ],
+      configEntries: [...durable, { name: 'cleanup.policy', value: 'compact' }, { name: 'min.cleanable.dirty.ratio', value: '0.1' }, { name: 'segment.ms', value: String(60 * 60 * 1000) }],
     },
     { topic: names.alerts, numPartitions: Math.min(partitions, 3), replicationFactor, configEntries: durable },
   ];

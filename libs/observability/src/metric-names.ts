@@ -20,8 +20,7 @@ export async function exportedMetrics(registry: Registry): Promise<ExportedMetri
     const valueLabels = m.values.flatMap((v) => Object.keys(v.labels ?? {}));
     const labelNames = [...new Set([...declared, ...valueLabels, ...defaults])];
     const type = String(m.type);
-    const seriesNames =
-      type === 'histogram' ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : type === 'summary' ? [m.name, `${m.name}_sum`, `${m.name}_count`] : [m.name];
+    const seriesNames = type === 'histogram' ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : type === 'summary' ? [m.name, `${m.name}_sum`, `${m.name}_count`] : [m.name];
     return { name: m.name, type, seriesNames, labelNames: type === 'histogram' ? [...labelNames, 'le'] : labelNames };
   });
 }

@@ -91,13 +91,9 @@ export interface DeliveryRow {
  * Webhook deliveries, newest first: what operators check when a receiver stops answering.
  * `unitCode`: the deliveries of messages that list the unit.
  */
-export async function listDeliveries(
-  sql: Sql,
-  filter: { state?: DeliveryRow['state']; unitCode?: string; ruleId?: string; limit?: number } = {},
-): Promise<DeliveryRow[]> {
-  const rows: (Omit<DeliveryRow, 'id' | 'transitionId' | 'notificationId'> & { id: string; transitionId: string | null; notificationId: string | null })[] =
-    await sql.query(
-      `SELECT d.id::text, d.notification_id::text AS "notificationId", COALESCE(n.rule_id, a.rule_id) AS "ruleId",
+export async function listDeliveries(sql: Sql, filter: { state?: DeliveryRow['state']; unitCode?: string; ruleId?: string; limit?: number } = {}): Promise<DeliveryRow[]> {
+  const rows: (Omit<DeliveryRow, 'id' | 'transitionId' | 'notificationId'> & { id: string; transitionId: string | null; notificationId: string | null })[] = await sql.query(
+    `SELECT d.id::text, d.notification_id::text AS "notificationId", COALESCE(n.rule_id, a.rule_id) AS "ruleId",
               COALESCE(n.units, 1) AS units, d.transition_id::text AS "transitionId", t.alert_id::text AS "alertId",
               a.unit_code AS "unitCode", t.kind, d.url, d.state, d.attempts, d.last_status AS "lastStatus", d.last_error AS "lastError",
               d.created_at AS "createdAt", CASE WHEN d.state = 'PENDING' THEN d.next_attempt_at END AS "nextAttemptAt",
@@ -113,8 +109,8 @@ export async function listDeliveries(
           AND ($3::text IS NULL OR COALESCE(n.rule_id, a.rule_id) = $3)
         ORDER BY d.id DESC
         LIMIT $4`,
-      [filter.state ?? null, filter.unitCode ?? null, filter.ruleId ?? null, filter.limit ?? 500],
-    );
+    [filter.state ?? null, filter.unitCode ?? null, filter.ruleId ?? null, filter.limit ?? 500],
+  );
   const iso = (v: unknown) => (v === null ? null : new Date(v as string).toISOString());
   const num = (v: string | null) => (v === null ? null : Number(v));
   return rows.map((r) => ({
@@ -143,5 +139,7 @@ export async function resendDeadDeliveries(sql: Sql, ids?: number[]): Promise<nu
       RETURNING id::text`,
     [ids ?? null],
   );
-  return updatedRows<{ id: string }>(result).map((r) => Number(r.id)).sort((a, b) => a - b);
+  return updatedRows<{ id: string }>(result)
+    .map((r) => Number(r.id))
+    .sort((a, b) => a - b);
 }

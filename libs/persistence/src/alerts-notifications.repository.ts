@@ -42,9 +42,8 @@ export interface PendingGroup {
 
 /** The rules with transitions waiting, each with its latest notification, and the database's now. */
 export async function pendingGroups(sql: Sql): Promise<{ now: number; groups: PendingGroup[] }> {
-  const rows: { rule_id: string; oldest: Date; waiting: number; last_at: Date | null; last_continues: boolean | null; last_sequence: number | null; now: Date }[] =
-    await sql.query(
-      `WITH pending AS (
+  const rows: { rule_id: string; oldest: Date; waiting: number; last_at: Date | null; last_continues: boolean | null; last_sequence: number | null; now: Date }[] = await sql.query(
+    `WITH pending AS (
          SELECT a.rule_id, min(t.recorded_at) AS oldest, count(*)::int AS waiting
            FROM alert_transitions t JOIN alerts a ON a.id = t.alert_id
           WHERE ${UNGROUPED_TRANSITION}
@@ -55,7 +54,7 @@ export async function pendingGroups(sql: Sql): Promise<{ now: number; groups: Pe
          LEFT JOIN LATERAL (SELECT created_at, continues, sequence FROM alert_notifications n
                              WHERE n.rule_id = p.rule_id ORDER BY n.sequence DESC LIMIT 1) l ON true
         ORDER BY p.rule_id`,
-    );
+  );
   const [clock]: { now: Date }[] = rows.length > 0 ? [rows[0]] : await sql.query(`SELECT clock_timestamp() AS now`);
   return {
     now: new Date(clock.now).getTime(),
@@ -75,10 +74,7 @@ export async function breachingUnits(sql: Sql, ruleId: string): Promise<number> 
 }
 
 /** The rule as its latest alert recorded it: for transitions of a rule no longer configured. */
-export async function recordedRuleOf(
-  sql: Sql,
-  ruleId: string,
-): Promise<{ metric: string; comparison: string; target: number; windowName: string; severity: string; scope: string } | undefined> {
+export async function recordedRuleOf(sql: Sql, ruleId: string): Promise<{ metric: string; comparison: string; target: number; windowName: string; severity: string; scope: string } | undefined> {
   const rows: { metric: string; comparison: string; target: number; windowName: string; severity: string; scope: string }[] = await sql.query(
     `SELECT metric, comparison, target, window_name AS "windowName", severity, scope FROM alerts WHERE rule_id = $1 ORDER BY started_at DESC LIMIT 1`,
     [ruleId],
@@ -115,10 +111,7 @@ export async function saveNotification(sql: Sql, n: NotificationWrite, urls: str
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
     [n.id, n.ruleId, n.sequence, new Date(n.createdAt).toISOString(), c.fired + c.worsened + c.resolved + c.acknowledged, c.fired, c.worsened, c.resolved, c.acknowledged, n.continues, n.body],
   );
-  const linked: unknown[] = await sql.query(
-    `UPDATE alert_transitions SET notification_id = $1 WHERE id = ANY($2::bigint[]) AND notification_id IS NULL RETURNING id`,
-    [n.id, n.transitionIds],
-  );
+  const linked: unknown[] = await sql.query(`UPDATE alert_transitions SET notification_id = $1 WHERE id = ANY($2::bigint[]) AND notification_id IS NULL RETURNING id`, [n.id, n.transitionIds]);
   const count = updatedRows(linked).length;
   if (count !== n.transitionIds.length) {
     throw new Error(`notification ${n.id} covers ${n.transitionIds.length} transitions but ${count} were still unnotified`);

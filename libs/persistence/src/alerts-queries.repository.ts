@@ -72,10 +72,7 @@ export async function listAlerts(sql: Sql, f: AlertFilter): Promise<AlertView[]>
         AND ($5::timestamptz IS NULL OR a.resolved_at IS NULL OR a.resolved_at >= $5)
         AND ($6::timestamptz IS NULL OR a.started_at < $6)
       ORDER BY a.started_at DESC, a.id LIMIT $7`,
-    [
-      f.state ?? null, f.unitCode ?? null, f.ruleId ?? null, f.severity ?? null,
-      f.from === undefined ? null : new Date(f.from), f.to === undefined ? null : new Date(f.to), f.limit,
-    ],
+    [f.state ?? null, f.unitCode ?? null, f.ruleId ?? null, f.severity ?? null, f.from === undefined ? null : new Date(f.from), f.to === undefined ? null : new Date(f.to), f.limit],
   );
   return rows.map(toView);
 }
@@ -105,14 +102,13 @@ export interface TransitionView {
 
 /** Every transition of an alert, oldest first: what auditors list. */
 export async function alertHistory(sql: Sql, alertId: string): Promise<TransitionView[]> {
-  const rows: (Omit<TransitionView, 'transitionId' | 'window' | 'at'> & { transitionId: string; at: Date; wf: string | null; wt: string | null })[] =
-    await sql.query(
-      `SELECT id::text AS "transitionId", kind, from_state AS "previousState", to_state AS state, at, value, sample_size AS "sampleSize",
+  const rows: (Omit<TransitionView, 'transitionId' | 'window' | 'at'> & { transitionId: string; at: Date; wf: string | null; wt: string | null })[] = await sql.query(
+    `SELECT id::text AS "transitionId", kind, from_state AS "previousState", to_state AS state, at, value, sample_size AS "sampleSize",
               target, gap, to_char(window_from, 'YYYY-MM-DD') AS wf, to_char(window_to, 'YYYY-MM-DD') AS wt, silenced,
               notify AS notified, actor, note, message
          FROM alert_transitions WHERE alert_id = $1 ORDER BY id`,
-      [alertId],
-    );
+    [alertId],
+  );
   return rows.map(({ wf, wt, transitionId, at, ...r }) => ({
     ...r,
     transitionId: Number(transitionId),
@@ -138,8 +134,5 @@ export async function worseningCounts(sql: Sql, alertIds: string[]): Promise<Map
 }
 
 export async function saveAcknowledgement(sql: Sql, id: string, at: number, by: string, note: string | null): Promise<void> {
-  await sql.query(
-    `UPDATE alerts SET state = 'ACKNOWLEDGED', acknowledged_at = $2, acknowledged_by = $3, ack_note = $4 WHERE id = $1`,
-    [id, new Date(at), by, note],
-  );
+  await sql.query(`UPDATE alerts SET state = 'ACKNOWLEDGED', acknowledged_at = $2, acknowledged_by = $3, ack_note = $4 WHERE id = $1`, [id, new Date(at), by, note]);
 }

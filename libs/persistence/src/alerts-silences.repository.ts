@@ -35,10 +35,7 @@ export async function insertSilence(sql: Sql, s: Omit<SilenceRow, 'expiredAt' | 
 
 /** Silences that are (or may become) active at `now`: not ended, not expired by hand. */
 export async function activeSilences(sql: Sql, now: number): Promise<SilenceRow[]> {
-  const rows: Raw[] = await sql.query(
-    `SELECT ${COLUMNS} FROM alert_silences WHERE ends_at > $1 AND (expired_at IS NULL OR expired_at > $1) ORDER BY created_at`,
-    [new Date(now)],
-  );
+  const rows: Raw[] = await sql.query(`SELECT ${COLUMNS} FROM alert_silences WHERE ends_at > $1 AND (expired_at IS NULL OR expired_at > $1) ORDER BY created_at`, [new Date(now)]);
   return rows.map(toRow);
 }
 

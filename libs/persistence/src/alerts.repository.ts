@@ -106,11 +106,31 @@ export async function saveAlerts(sql: Sql, rows: AlertWrite[]): Promise<void> {
        gap_at_open = EXCLUDED.gap_at_open, unnotified = EXCLUDED.unnotified, silenced = EXCLUDED.silenced,
        message = EXCLUDED.message, evaluated_at = EXCLUDED.evaluated_at`,
     [
-      col('id'), col('unitCode'), col('unitName'), col('ruleId'), col('metric'), col('scope'), col('comparison'), col('severity'),
-      col('windowName'), col('windowFrom'), col('windowTo'), col('state'), col('target'),
-      rows.map((r) => iso(r.startedAt)), rows.map((r) => iso(r.openedAt)), rows.map((r) => iso(r.resolvedAt)),
-      col('lastValue'), col('sampleSize'), col('lastGap'), col('stepGap'), col('gapAtOpen'), col('unnotified'), col('silenced'),
-      col('message'), rows.map((r) => iso(r.evaluatedAt)),
+      col('id'),
+      col('unitCode'),
+      col('unitName'),
+      col('ruleId'),
+      col('metric'),
+      col('scope'),
+      col('comparison'),
+      col('severity'),
+      col('windowName'),
+      col('windowFrom'),
+      col('windowTo'),
+      col('state'),
+      col('target'),
+      rows.map((r) => iso(r.startedAt)),
+      rows.map((r) => iso(r.openedAt)),
+      rows.map((r) => iso(r.resolvedAt)),
+      col('lastValue'),
+      col('sampleSize'),
+      col('lastGap'),
+      col('stepGap'),
+      col('gapAtOpen'),
+      col('unnotified'),
+      col('silenced'),
+      col('message'),
+      rows.map((r) => iso(r.evaluatedAt)),
     ],
   );
 }
@@ -122,10 +142,7 @@ export async function saveAlerts(sql: Sql, rows: AlertWrite[]): Promise<void> {
  */
 export async function insertTransitions(sql: Sql, rows: TransitionRecord[]): Promise<number[]> {
   if (rows.length === 0) return [];
-  const idRows: { id: string }[] = await sql.query(
-    `SELECT nextval(pg_get_serial_sequence('alert_transitions', 'id'))::text AS id FROM generate_series(1, $1)`,
-    [rows.length],
-  );
+  const idRows: { id: string }[] = await sql.query(`SELECT nextval(pg_get_serial_sequence('alert_transitions', 'id'))::text AS id FROM generate_series(1, $1)`, [rows.length]);
   const ids = idRows.map((r) => Number(r.id));
   const col = <K extends keyof TransitionRecord>(k: K) => rows.map((r) => r[k] ?? null);
   await sql.query(
@@ -135,9 +152,23 @@ export async function insertTransitions(sql: Sql, rows: TransitionRecord[]): Pro
                           $9::float8[], $10::float8[], $11::date[], $12::date[], $13::bool[], $14::bool[], $15::text[], $16::text[],
                           $17::text[])`,
     [
-      ids, col('alertId'), col('kind'), col('from'), col('to'), rows.map((r) => new Date(r.at).toISOString()), col('value'),
-      col('sampleSize'), col('target'), col('gap'), col('windowFrom'), col('windowTo'), col('silenced'), col('notify'),
-      col('actor'), col('note'), col('message'),
+      ids,
+      col('alertId'),
+      col('kind'),
+      col('from'),
+      col('to'),
+      rows.map((r) => new Date(r.at).toISOString()),
+      col('value'),
+      col('sampleSize'),
+      col('target'),
+      col('gap'),
+      col('windowFrom'),
+      col('windowTo'),
+      col('silenced'),
+      col('notify'),
+      col('actor'),
+      col('note'),
+      col('message'),
     ],
   );
   return ids;
@@ -197,10 +228,7 @@ export async function lastTransitionId(sql: Sql): Promise<number> {
  * grouping stage builds the rule's next notification from (alerts-notifications.repository.ts).
  */
 export async function ungroupedTransitionMessages(sql: Sql, ruleId: string): Promise<StoredTransitionMessage[]> {
-  const rows: MessageRow[] = await sql.query(
-    `${MESSAGE_SELECT} WHERE ${UNGROUPED_TRANSITION} AND a.rule_id = $1 ORDER BY t.id`,
-    [ruleId],
-  );
+  const rows: MessageRow[] = await sql.query(`${MESSAGE_SELECT} WHERE ${UNGROUPED_TRANSITION} AND a.rule_id = $1 ORDER BY t.id`, [ruleId]);
   return rows.map(toMessage);
 }
 
@@ -210,7 +238,10 @@ export async function ungroupedTransitionMessages(sql: Sql, ruleId: string): Pro
  */
 export async function unpublishedTransitions(sql: Sql, limit: number): Promise<StoredTransitionMessage[]> {
   const ids: { id: string }[] = await sql.query(`SELECT id::text AS id FROM alert_transitions WHERE published_at IS NULL ORDER BY id LIMIT $1`, [limit]);
-  return transitionMessagesByIds(sql, ids.map((r) => Number(r.id)));
+  return transitionMessagesByIds(
+    sql,
+    ids.map((r) => Number(r.id)),
+  );
 }
 
 /**
@@ -221,9 +252,7 @@ export async function unpublishedTransitions(sql: Sql, limit: number): Promise<S
  * connection closes (a crashed process).
  */
 export async function tryPublisherLock(sql: Sql): Promise<boolean> {
-  const [row]: { locked: boolean }[] = await sql.query(
-    `SELECT pg_try_advisory_lock(hashtext('tthc.alert_publisher:' || current_schema())) AS locked`,
-  );
+  const [row]: { locked: boolean }[] = await sql.query(`SELECT pg_try_advisory_lock(hashtext('tthc.alert_publisher:' || current_schema())) AS locked`);
   return row.locked;
 }
 

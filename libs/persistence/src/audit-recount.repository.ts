@@ -112,8 +112,7 @@ export async function recountIndicatorsFromRawEvents(sql: Sql, from: LocalDate, 
     params.push(unitCodes);
     unitFilter = `AND unit_code = ANY($5::text[])`;
   }
-  const winner = (alias: string, type: string) =>
-    `LEFT JOIN winners ${alias} ON ${alias}.unit_code = t.unit_code AND ${alias}.dossier_id = t.dossier_id AND ${alias}.type = '${type}'`;
+  const winner = (alias: string, type: string) => `LEFT JOIN winners ${alias} ON ${alias}.unit_code = t.unit_code AND ${alias}.dossier_id = t.dossier_id AND ${alias}.type = '${type}'`;
   const rows: Record<string, string>[] = await sql.query(
     `WITH touched AS (
        SELECT unit_code, dossier_id FROM raw_events WHERE occurred_at >= $1 AND occurred_at < $2 ${unitFilter}

@@ -11,10 +11,7 @@ export async function lockNextOffset(sql: Sql, group: string, topic: string, par
      VALUES ($1, $2, $3, -1) ON CONFLICT DO NOTHING`,
     [group, topic, partition],
   );
-  const rows: { next_offset: string }[] = await sql.query(
-    `SELECT next_offset FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
-    [group, topic, partition],
-  );
+  const rows: { next_offset: string }[] = await sql.query(`SELECT next_offset FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2 AND partition = $3 FOR UPDATE`, [group, topic, partition]);
   const v = rows[0]?.next_offset;
   return v === undefined || v === '-1' ? undefined : String(v);
 }
@@ -29,10 +26,10 @@ export async function saveNextOffset(sql: Sql, group: string, topic: string, par
 
 /** All stored offsets of a group and topic: where to seek after joining the group. */
 export async function readNextOffsets(sql: Sql, group: string, topic: string): Promise<Map<number, string>> {
-  const rows: { partition: number; next_offset: string }[] = await sql.query(
-    `SELECT partition, next_offset FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2 AND next_offset >= 0`,
-    [group, topic],
-  );
+  const rows: { partition: number; next_offset: string }[] = await sql.query(`SELECT partition, next_offset FROM consumer_offsets WHERE consumer_group = $1 AND topic = $2 AND next_offset >= 0`, [
+    group,
+    topic,
+  ]);
   return new Map(rows.map((r) => [Number(r.partition), String(r.next_offset)]));
 }
 

@@ -6,11 +6,7 @@ import type { Sql } from './sql';
  * the given units together (one unit's series, or the province's when `unitCodes` is omitted).
  * `width_bucket` over the periods' first days places each day row in its period in the query.
  */
-export async function sumCountersByPeriod(
-  sql: Sql,
-  periods: readonly { from: LocalDate; to: LocalDate }[],
-  unitCodes?: readonly string[],
-): Promise<DayCounters[]> {
+export async function sumCountersByPeriod(sql: Sql, periods: readonly { from: LocalDate; to: LocalDate }[], unitCodes?: readonly string[]): Promise<DayCounters[]> {
   const out = periods.map(() => zeroCounters());
   if (periods.length === 0) return out;
   const params: unknown[] = [periods.map((x) => x.from), periods[periods.length - 1].to];

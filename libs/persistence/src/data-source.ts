@@ -11,8 +11,15 @@ import { Indicators7661764700000000 } from './migrations/1764700000000-indicator
 import { Procedures1764700000100 } from './migrations/1764700000100-procedures';
 
 export const MIGRATIONS = [
-  InitialSchema1763900000000, Alerting1763900000001, QueryIndexes1763900000002, DayGaugeChanges1763900000003, ExportLog1763900000100,
-  StorageRejections1764400000000, WritePathIndexes1764500000000, GroupedNotifications1764600000200, Indicators7661764700000000,
+  InitialSchema1763900000000,
+  Alerting1763900000001,
+  QueryIndexes1763900000002,
+  DayGaugeChanges1763900000003,
+  ExportLog1763900000100,
+  StorageRejections1764400000000,
+  WritePathIndexes1764500000000,
+  GroupedNotifications1764600000200,
+  Indicators7661764700000000,
   Procedures1764700000100,
 ];
 
@@ -32,10 +39,7 @@ export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = { statementTimeoutMs:
  * TypeORM options for every app. Schema changes go through migrations only; `synchronize` is
  * never on. `schema` lets tests isolate themselves in a fresh PostgreSQL schema.
  */
-export function dataSourceOptions(
-  databaseUrl: string,
-  opts: { schema?: string; poolSize?: number; appName?: string; timeouts?: DatabaseTimeouts } = {},
-): DataSourceOptions {
+export function dataSourceOptions(databaseUrl: string, opts: { schema?: string; poolSize?: number; appName?: string; timeouts?: DatabaseTimeouts } = {}): DataSourceOptions {
   const timeouts = opts.timeouts ?? DEFAULT_DATABASE_TIMEOUTS;
   return {
     type: 'postgres',

@@ -190,10 +190,15 @@ const SAVE_SQL = `
   INSERT INTO dossiers (${COLUMNS.map(([c]) => c).join(', ')}, updated_at)
   SELECT *, now() FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(', ')})
   ON CONFLICT (unit_code, dossier_id) DO UPDATE SET
-    ${COLUMNS.slice(2).map(([c]) => `${c} = EXCLUDED.${c}`).join(', ')}, updated_at = now()`;
+    ${COLUMNS.slice(2)
+      .map(([c]) => `${c} = EXCLUDED.${c}`)
+      .join(', ')}, updated_at = now()`;
 
 /** Writes changed dossier states back, one statement for the batch. */
 export async function saveDossiers(sql: Sql, states: DossierState[]): Promise<void> {
   if (states.length === 0) return;
-  await sql.query(SAVE_SQL, COLUMNS.map(([, , value]) => states.map(value)));
+  await sql.query(
+    SAVE_SQL,
+    COLUMNS.map(([, , value]) => states.map(value)),
+  );
 }

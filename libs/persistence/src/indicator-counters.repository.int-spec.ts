@@ -13,7 +13,10 @@ describe('indicator counters (real PostgreSQL)', () => {
   });
 
   const delta = (unitCode: string, procedureCode: string, day: string, over: Partial<IndicatorDelta['counts']>): IndicatorDelta => ({
-    unitCode, procedureCode, day, counts: { ...zeroIndicatorCounts(), ...over },
+    unitCode,
+    procedureCode,
+    day,
+    counts: { ...zeroIndicatorCounts(), ...over },
   });
   const period = (over: Partial<PeriodIndicatorCounts>): PeriodIndicatorCounts => ({ ...zeroPeriodIndicatorCounts(), ...over });
 
@@ -25,18 +28,32 @@ describe('indicator counters (real PostgreSQL)', () => {
       delta('U2', 'P1', '2025-07-15', { paidOnline: 4, ratedCount: 2, ratingSum: 9 }),
     ]);
     // Deltas add up on the same row, retractions included, and a bigint sum beyond 2^31 stays exact.
-    await applyIndicatorDeltas(db.dataSource, [
-      delta('U1', 'P1', '2025-07-01', { receivedTotal: 1, receivedDirect: 1, fullyOnline: -1, handlingMsSum: 5_000_000_000 }),
-    ]);
+    await applyIndicatorDeltas(db.dataSource, [delta('U1', 'P1', '2025-07-01', { receivedTotal: 1, receivedDirect: 1, fullyOnline: -1, handlingMsSum: 5_000_000_000 })]);
   });
 
   it('adds deltas to the row of their (unit, procedure, day)', async () => {
     const rows = await storedIndicatorRows(db.dataSource, '2025-07-01', '2025-07-01');
-    expect(rows).toEqual([{ unitCode: 'U1', procedureCode: 'P1', day: '2025-07-01', ...zeroIndicatorCounts(), receivedTotal: 4, receivedDirect: 4, receivedV2: 3, fullyOnline: 0, openChange: 3, handlingMsSum: 10_000_000_000 }]);
+    expect(rows).toEqual([
+      {
+        unitCode: 'U1',
+        procedureCode: 'P1',
+        day: '2025-07-01',
+        ...zeroIndicatorCounts(),
+        receivedTotal: 4,
+        receivedDirect: 4,
+        receivedV2: 3,
+        fullyOnline: 0,
+        openChange: 3,
+        handlingMsSum: 10_000_000_000,
+      },
+    ]);
   });
 
   it('sums by unit, procedure, level and total over consecutive periods, gauges as of each period end', async () => {
-    const periods = [{ from: '2025-07-01', to: '2025-07-10' }, { from: '2025-07-11', to: '2025-07-31' }];
+    const periods = [
+      { from: '2025-07-01', to: '2025-07-10' },
+      { from: '2025-07-11', to: '2025-07-31' },
+    ];
     const byUnit = await sumIndicatorPeriods(db.dataSource, { periods, groupBy: 'unit' });
     // U1: June's 2 open carry into July (history bucket), +3 on 07-01, −1 on 07-02: 4 open, 1 overdue.
     expect(byUnit.get('U1')).toEqual([
@@ -63,6 +80,14 @@ describe('indicator counters (real PostgreSQL)', () => {
   });
 
   it('refuses periods that are not consecutive', async () => {
-    await expect(sumIndicatorPeriods(db.dataSource, { periods: [{ from: '2025-07-01', to: '2025-07-02' }, { from: '2025-07-05', to: '2025-07-06' }], groupBy: 'unit' })).rejects.toThrow(/consecutive/);
+    await expect(
+      sumIndicatorPeriods(db.dataSource, {
+        periods: [
+          { from: '2025-07-01', to: '2025-07-02' },
+          { from: '2025-07-05', to: '2025-07-06' },
+        ],
+        groupBy: 'unit',
+      }),
+    ).rejects.toThrow(/consecutive/);
   });
 });

@@ -1,13 +1,4 @@
-import {
-  INDICATOR_FIELDS,
-  type IndicatorCounts,
-  type IndicatorDelta,
-  type LocalDate,
-  type PeriodIndicatorCounts,
-  addDays,
-  periodCountsOf,
-  zeroIndicatorCounts,
-} from '@tthc/domain';
+import { INDICATOR_FIELDS, type IndicatorCounts, type IndicatorDelta, type LocalDate, type PeriodIndicatorCounts, addDays, periodCountsOf, zeroIndicatorCounts } from '@tthc/domain';
 import { INDICATOR_COLUMNS, indicatorColumn } from './indicator-facts.sql';
 import type { Sql } from './sql';
 
@@ -22,12 +13,7 @@ export async function applyIndicatorDeltas(sql: Sql, deltas: IndicatorDelta[]): 
      ON CONFLICT (unit_code, procedure_code, day) DO UPDATE SET
        ${INDICATOR_COLUMNS.map((col) => `${col} = c.${col} + EXCLUDED.${col}`).join(',\n       ')},
        updated_at = now()`,
-    [
-      deltas.map((d) => d.unitCode),
-      deltas.map((d) => d.procedureCode),
-      deltas.map((d) => d.day),
-      ...INDICATOR_FIELDS.map((f) => deltas.map((d) => d.counts[f])),
-    ],
+    [deltas.map((d) => d.unitCode), deltas.map((d) => d.procedureCode), deltas.map((d) => d.day), ...INDICATOR_FIELDS.map((f) => deltas.map((d) => d.counts[f]))],
   );
 }
 

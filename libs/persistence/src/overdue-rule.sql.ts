@@ -34,8 +34,7 @@ export const TIMES_COLUMNS: DossierTimes = { openedAt: 'opened_at', dueAt: 'due_
 export const pastDeadlineFrom = (dueAt: string): string => `(${dueAt} + interval '1 millisecond')`;
 
 /** The instant from which the dossier is overdue while it stays open (the start of its overdue interval). */
-export const overdueFrom = (t: DossierTimes): string =>
-  `GREATEST(${t.openedAt}, LEAST(COALESCE(${t.lateAt}, 'infinity'::timestamptz), ${pastDeadlineFrom(t.dueAt)}))`;
+export const overdueFrom = (t: DossierTimes): string => `GREATEST(${t.openedAt}, LEAST(COALESCE(${t.lateAt}, 'infinity'::timestamptz), ${pastDeadlineFrom(t.dueAt)}))`;
 
 const unresolvedAt = (t: DossierTimes, at: string) => `(${t.resolvedAt} IS NULL OR ${t.resolvedAt} > ${at})`;
 

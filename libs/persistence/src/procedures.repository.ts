@@ -30,11 +30,18 @@ export async function upsertProcedures(sql: Sql, procedures: readonly Procedure[
        ON CONFLICT (code) ${onConflict}
        RETURNING (xmax = 0) AS inserted`,
       [
-        chunk.map((p) => p.code), chunk.map((p) => p.name), chunk.map((p) => p.level), chunk.map((p) => p.onlineService),
-        chunk.map((p) => p.onlinePayment), chunk.map((p) => p.essential), chunk.map((p) => p.deadlineWorkingDays),
+        chunk.map((p) => p.code),
+        chunk.map((p) => p.name),
+        chunk.map((p) => p.level),
+        chunk.map((p) => p.onlineService),
+        chunk.map((p) => p.onlinePayment),
+        chunk.map((p) => p.essential),
+        chunk.map((p) => p.deadlineWorkingDays),
       ],
     );
-    for (const r of rows) if (r.inserted) inserted++; else updated++;
+    for (const r of rows)
+      if (r.inserted) inserted++;
+      else updated++;
   }
   return { inserted, updated };
 }

@@ -1,13 +1,4 @@
-import {
-  type LocalDate,
-  type Progress766Counts,
-  type ProgressPeriod,
-  addDays,
-  endOfLocalDay,
-  localDayOf,
-  startOfLocalDay,
-  zeroProgress766,
-} from '@tthc/domain';
+import { type LocalDate, type Progress766Counts, type ProgressPeriod, addDays, endOfLocalDay, localDayOf, startOfLocalDay, zeroProgress766 } from '@tthc/domain';
 import { DOSSIERS_TABLE, openAtSql, overdueOpenAtSql } from './overdue-rule.sql';
 import { type Sql, toIso } from './sql';
 
@@ -32,31 +23,18 @@ import { type Sql, toIso } from './sql';
  * Periods must be consecutive (each starts 1 ms after the previous one's `at`) and start at a
  * local midnight, as `seriesPeriods` makes them; one period is the plain range case.
  */
-export function progress766ByUnit(
-  sql: Sql,
-  periods: readonly ProgressPeriod[],
-  unitCodes?: readonly string[],
-): Promise<Map<string, Progress766Counts[]>> {
+export function progress766ByUnit(sql: Sql, periods: readonly ProgressPeriod[], unitCodes?: readonly string[]): Promise<Map<string, Progress766Counts[]>> {
   return progress766Grouped(sql, periods, unitCodes, 'unit_code');
 }
 
 /** The same counts summed over the units (the province's series): grouped in SQL, one row per period. */
-export async function progress766Total(
-  sql: Sql,
-  periods: readonly ProgressPeriod[],
-  unitCodes?: readonly string[],
-): Promise<Progress766Counts[]> {
+export async function progress766Total(sql: Sql, periods: readonly ProgressPeriod[], unitCodes?: readonly string[]): Promise<Progress766Counts[]> {
   const total = await progress766Grouped(sql, periods, unitCodes, `'*'::text`);
   return total.get('*') ?? periods.map(() => zeroProgress766());
 }
 
 /** `groupBy`: `unit_code` for per-unit counts, a constant for their sum. */
-async function progress766Grouped(
-  sql: Sql,
-  periods: readonly ProgressPeriod[],
-  unitCodes: readonly string[] | undefined,
-  groupBy: string,
-): Promise<Map<string, Progress766Counts[]>> {
+async function progress766Grouped(sql: Sql, periods: readonly ProgressPeriod[], unitCodes: readonly string[] | undefined, groupBy: string): Promise<Map<string, Progress766Counts[]>> {
   const result = new Map<string, Progress766Counts[]>();
   const p = periods.length;
   // Periods that have not begun (at < start) come last and hold nothing.

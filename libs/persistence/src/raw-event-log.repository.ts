@@ -95,10 +95,22 @@ export async function unitsWithEventsBetween(sql: Sql, fromMs: number, toMs: num
  */
 export async function rawEventsOfDossiersActiveBetween(sql: Sql, unitCode: string, fromMs: number, toMs: number): Promise<DossierEvent[]> {
   const rows: {
-    event_id: string; type: DossierEvent['type']; schema_version: number; dossier_id: string; unit_code: string; procedure_code: string;
-    occurred_at: Date; channel: DossierEvent['channel'] | null; due_at: Date;
-    fully_online: boolean | null; components_digitized: boolean | null; result_electronic: boolean | null; result_digitized: boolean | null;
-    data_reused: boolean | null; payment_method: DossierEvent['method'] | null; score: number | null;
+    event_id: string;
+    type: DossierEvent['type'];
+    schema_version: number;
+    dossier_id: string;
+    unit_code: string;
+    procedure_code: string;
+    occurred_at: Date;
+    channel: DossierEvent['channel'] | null;
+    due_at: Date;
+    fully_online: boolean | null;
+    components_digitized: boolean | null;
+    result_electronic: boolean | null;
+    result_digitized: boolean | null;
+    data_reused: boolean | null;
+    payment_method: DossierEvent['method'] | null;
+    score: number | null;
   }[] = await sql.query(
     `SELECT event_id, type, schema_version, dossier_id, unit_code, procedure_code, occurred_at, channel, due_at,
             fully_online, components_digitized, result_electronic, result_digitized, data_reused, payment_method, score

@@ -18,22 +18,43 @@ describe('repositories (real PostgreSQL)', () => {
   const T = Date.parse('2025-07-15T09:00:00+07:00');
   const event = (n: number, over: Partial<DossierEvent> = {}): DossierEvent => ({
     eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    type: 'RECEIVED', dossierId: `d-${n}`, unitCode: '28756', procedureCode: '1.001612', occurredAt: T, channel: 'ONLINE', dueAt: T + 86_400_000, ...over,
+    type: 'RECEIVED',
+    dossierId: `d-${n}`,
+    unitCode: '28756',
+    procedureCode: '1.001612',
+    occurredAt: T,
+    channel: 'ONLINE',
+    dueAt: T + 86_400_000,
+    ...over,
   });
 
   describe('raw event log', () => {
     it('appends each eventId once and returns only the new ones, however often it comes', async () => {
-      const first = await appendNewRawEvents(db.dataSource, [event(1), event(2)].map((e, i) => ({ event: e, partition: 0, offset: String(i) })));
+      const first = await appendNewRawEvents(
+        db.dataSource,
+        [event(1), event(2)].map((e, i) => ({ event: e, partition: 0, offset: String(i) })),
+      );
       expect([...first].sort()).toEqual([event(1).eventId, event(2).eventId]);
       // Again, plus a new one, plus the new one twice in the same batch.
-      const again = await appendNewRawEvents(db.dataSource, [event(1), event(3), event(3)].map((e, i) => ({ event: e, partition: 0, offset: String(10 + i) })));
+      const again = await appendNewRawEvents(
+        db.dataSource,
+        [event(1), event(3), event(3)].map((e, i) => ({ event: e, partition: 0, offset: String(10 + i) })),
+      );
       expect([...again]).toEqual([event(3).eventId]);
       const rows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM raw_events`);
       expect(rows[0].n).toBe(3);
     });
 
     it('records a rejection once per source position, with its storage error when there is one', async () => {
-      const dead = { topic: 'ev', partition: 1, offset: '7', key: null, payload: Buffer.from('{'), rejection: { code: 'STORAGE_REJECTED' as const, detail: 'PostgreSQL 23514: x' }, storageError: { source: 'postgresql', code: '23514' } };
+      const dead = {
+        topic: 'ev',
+        partition: 1,
+        offset: '7',
+        key: null,
+        payload: Buffer.from('{'),
+        rejection: { code: 'STORAGE_REJECTED' as const, detail: 'PostgreSQL 23514: x' },
+        storageError: { source: 'postgresql', code: '23514' },
+      };
       expect([...(await recordNewRejections(db.dataSource, [dead]))]).toEqual(['1:7']);
       expect([...(await recordNewRejections(db.dataSource, [dead]))]).toEqual([]);
       const rows = await db.query(`SELECT reason_code, error_source, error_code, payload FROM rejected_events WHERE source_offset = 7`);
@@ -44,7 +65,9 @@ describe('repositories (real PostgreSQL)', () => {
   describe('dossier state', () => {
     it('saves and loads every fact of a dossier, and overwrites on save', async () => {
       const state: DossierState = {
-        unitCode: '28756', dossierId: 'state-1', procedureCode: '1.001612',
+        unitCode: '28756',
+        dossierId: 'state-1',
+        procedureCode: '1.001612',
         receipt: { eventId: event(11).eventId, occurredAt: T, dueAt: T + 1000, channel: 'DIRECT' },
         lateFlag: { eventId: event(12).eventId, occurredAt: T + 2000, dueAt: T + 1000 },
       };
@@ -86,7 +109,14 @@ describe('repositories (real PostgreSQL)', () => {
       ]);
       const sums = await sumCountersByUnit(db.dataSource, '2025-07-14', '2025-07-15', ['28777']);
       expect(sums.get('28777')).toEqual({ receivedTotal: 4, receivedOnline: 3, receivedDirect: 1, resolvedTotal: 2, resolvedOnTime: 1, resolvedLate: 1 });
-      const windows = await sumCountersForWindows(db.dataSource, [{ name: 'day15', from: '2025-07-15', to: '2025-07-15' }, { name: 'both', from: '2025-07-14', to: '2025-07-15' }], ['28777']);
+      const windows = await sumCountersForWindows(
+        db.dataSource,
+        [
+          { name: 'day15', from: '2025-07-15', to: '2025-07-15' },
+          { name: 'both', from: '2025-07-14', to: '2025-07-15' },
+        ],
+        ['28777'],
+      );
       expect(windows.get('28777')!.get('day15')).toMatchObject({ receivedTotal: 0, resolvedTotal: 2 });
       expect(windows.get('28777')!.get('both')).toMatchObject({ receivedTotal: 4, resolvedTotal: 2 });
     });

@@ -57,12 +57,7 @@ function pick(row: Record<string, number>): DayCounters {
 }
 
 /** Summed counters per unit over an inclusive local-date range (all units when `unitCodes` is omitted). */
-export async function sumCountersByUnit(
-  sql: Sql,
-  from: LocalDate,
-  to: LocalDate,
-  unitCodes?: string[],
-): Promise<Map<string, DayCounters>> {
+export async function sumCountersByUnit(sql: Sql, from: LocalDate, to: LocalDate, unitCodes?: string[]): Promise<Map<string, DayCounters>> {
   const rows: (Record<string, number> & { unit_code: string })[] = await sql.query(
     `SELECT unit_code, ${SUMS} FROM unit_daily_counters
       WHERE day BETWEEN $1::date AND $2::date ${unitCodes ? 'AND unit_code = ANY($3::text[])' : ''}
@@ -82,11 +77,7 @@ export interface WindowBounds {
  * Several windows (today, month-to-date, rolling 30 days) for a set of units in one scan:
  * the live snapshot's query, run once per batch for the units it touched.
  */
-export async function sumCountersForWindows(
-  sql: Sql,
-  windows: WindowBounds[],
-  unitCodes?: string[],
-): Promise<Map<string, Map<string, DayCounters>>> {
+export async function sumCountersForWindows(sql: Sql, windows: WindowBounds[], unitCodes?: string[]): Promise<Map<string, Map<string, DayCounters>>> {
   const minFrom = windows.reduce((m, w) => (w.from < m ? w.from : m), windows[0].from);
   const maxTo = windows.reduce((m, w) => (w.to > m ? w.to : m), windows[0].to);
   const params: unknown[] = [minFrom, maxTo];

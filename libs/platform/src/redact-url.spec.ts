@@ -13,8 +13,6 @@ describe('redactUrl', () => {
   });
 
   it('redacts every URL inside a message and leaves the rest', () => {
-    expect(redactUrlsIn('HTTP 307 redirect to https://evil.example/x?key=abc not followed')).toBe(
-      'HTTP 307 redirect to https://evil.example/x?*** not followed',
-    );
+    expect(redactUrlsIn('HTTP 307 redirect to https://evil.example/x?key=abc not followed')).toBe('HTTP 307 redirect to https://evil.example/x?*** not followed');
   });
 });

@@ -137,7 +137,10 @@ export class AppProcess {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (!this.running) throw new Error(`${this.name} exited (${JSON.stringify(this.exitState)}) before it was healthy:\n${this.output}`);
-      const status = await fetch(url, { signal: AbortSignal.timeout(5_000) }).then((r) => r.status, () => 0);
+      const status = await fetch(url, { signal: AbortSignal.timeout(5_000) }).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (status === 200) return;
       if (Date.now() > deadline) throw new Error(`${this.name} not healthy within ${timeoutMs} ms (last status ${status}):\n${this.output}`);
       await new Promise((r) => setTimeout(r, 250));

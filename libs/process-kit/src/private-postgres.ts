@@ -47,15 +47,7 @@ export class PrivatePostgres {
   }
 
   async up(): Promise<void> {
-    const options = [
-      `-p ${this.port}`,
-      `-k ${this.dir}`,
-      '-c listen_addresses=127.0.0.1',
-      '-c fsync=off',
-      '-c full_page_writes=off',
-      '-c max_connections=200',
-      '-c shared_buffers=64MB',
-    ].join(' ');
+    const options = [`-p ${this.port}`, `-k ${this.dir}`, '-c listen_addresses=127.0.0.1', '-c fsync=off', '-c full_page_writes=off', '-c max_connections=200', '-c shared_buffers=64MB'].join(' ');
     await this.as('pg_ctl', ['-D', this.dataDir, '-o', options, '-l', join(this.dir, 'postgres.log'), '-w', '-t', '180', 'start']);
   }
 

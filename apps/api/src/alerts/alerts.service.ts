@@ -1,14 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import {
-  type AlertRule, acknowledge, endOfLocalDay, findSilence, isSilenceActive, parseWindowName, recordedRule, ruleConditionText, startOfLocalDay,
-  transitionRecord,
-} from '@tthc/domain';
+import { type AlertRule, acknowledge, endOfLocalDay, findSilence, isSilenceActive, parseWindowName, recordedRule, ruleConditionText, startOfLocalDay, transitionRecord } from '@tthc/domain';
 import { CLOCK, type Clock, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
 import {
-  type AlertView, type SilenceRow, activeSilences, alertHistory, expireSilence, findAlert, insertSilence, insertTransitions, listAlertRules, listAlerts,
-  listDeliveries, listNotifications, listSilences, liveAlertViews, loadAlertForUpdate, lockAlertLog, notificationBody, saveAcknowledgement,
+  type AlertView,
+  type SilenceRow,
+  activeSilences,
+  alertHistory,
+  expireSilence,
+  findAlert,
+  insertSilence,
+  insertTransitions,
+  listAlertRules,
+  listAlerts,
+  listDeliveries,
+  listNotifications,
+  listSilences,
+  liveAlertViews,
+  loadAlertForUpdate,
+  lockAlertLog,
+  notificationBody,
+  saveAcknowledgement,
   worseningCounts,
 } from '@tthc/persistence';
 import type { ApiSettings } from '../api.settings';
@@ -74,7 +87,10 @@ export class AlertsService {
       if (!result.ok) throw new ConflictException({ statusCode: 409, code: result.code, message: result.detail });
       const window = view.window.from && view.window.to ? { from: view.window.from, to: view.window.to } : null;
       await saveAcknowledgement(tx, id, now, actor, body.note ?? null);
-      await insertTransitions(tx, result.decision.transitions.map((t) => transitionRecord(t, { unitName: view.unitName, rule, window })));
+      await insertTransitions(
+        tx,
+        result.decision.transitions.map((t) => transitionRecord(t, { unitName: view.unitName, rule, window })),
+      );
     });
     return this.one(id);
   }
@@ -85,7 +101,10 @@ export class AlertsService {
    */
   async summary() {
     const [rules, live] = await Promise.all([listAlertRules<RuleDefinition>(this.dataSource), liveAlertViews(this.dataSource)]);
-    const steps = await worseningCounts(this.dataSource, live.map((a) => a.id));
+    const steps = await worseningCounts(
+      this.dataSource,
+      live.map((a) => a.id),
+    );
     const ruleIds = [...new Set([...rules.map((r) => r.id), ...live.map((a) => a.ruleId)])].sort();
     return {
       asOf: new Date(this.clock.now()).toISOString(),
@@ -150,14 +169,18 @@ export class AlertsService {
     if (endsAt <= now) throw new BadRequestException('endsAt must be in the future');
     const latest = now + this.settings.MAX_SILENCE_DAYS * 86_400_000;
     if (endsAt > latest) {
-      throw new BadRequestException(
-        `a silence may last at most ${this.settings.MAX_SILENCE_DAYS} days: endsAt must not be after ${new Date(latest).toISOString()}`,
-      );
+      throw new BadRequestException(`a silence may last at most ${this.settings.MAX_SILENCE_DAYS} days: endsAt must not be after ${new Date(latest).toISOString()}`);
     }
     return present(
       await insertSilence(this.dataSource, {
-        id: randomUUID(), unitCode: body.unitCode ?? null, ruleId: body.ruleId ?? null, startsAt, endsAt,
-        reason: body.reason, createdBy: actor, createdAt: now,
+        id: randomUUID(),
+        unitCode: body.unitCode ?? null,
+        ruleId: body.ruleId ?? null,
+        startsAt,
+        endsAt,
+        reason: body.reason,
+        createdBy: actor,
+        createdAt: now,
       }),
       now,
     );

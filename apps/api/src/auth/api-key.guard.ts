@@ -56,10 +56,7 @@ export class ApiKeyGuard implements CanActivate {
 
   private tooManyFailures(response: { setHeader(name: string, value: string): void }, seconds: number): never {
     response.setHeader('Retry-After', String(seconds));
-    throw new HttpException(
-      { statusCode: 429, message: `too many invalid API keys from this address; retry in ${seconds} s` },
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
+    throw new HttpException({ statusCode: 429, message: `too many invalid API keys from this address; retry in ${seconds} s` }, HttpStatus.TOO_MANY_REQUESTS);
   }
 
   /** Compares SHA-256 digests in constant time, and looks at every key, so timing tells nothing about which one nearly matched. */

@@ -31,13 +31,7 @@ export class AuthFailureLimiter {
   /** Counts one failure; returns the seconds to wait when this failure crossed the limit, else 0. */
   async recordFailure(address: string): Promise<number> {
     const s = this.settings;
-    const r = await this.storage.increment(
-      this.prefix + address,
-      s.AUTH_FAILURE_WINDOW_SECONDS * 1000,
-      s.AUTH_FAILURE_LIMIT,
-      s.AUTH_FAILURE_BLOCK_SECONDS * 1000,
-      THROTTLER,
-    );
+    const r = await this.storage.increment(this.prefix + address, s.AUTH_FAILURE_WINDOW_SECONDS * 1000, s.AUTH_FAILURE_LIMIT, s.AUTH_FAILURE_BLOCK_SECONDS * 1000, THROTTLER);
     return r.isBlocked ? r.timeToBlockExpire : 0;
   }
 }

@@ -8,11 +8,5 @@ import { formatPercentPointsVi, formatPercentVi, percentPoints } from '@tthc/dom
  * and 7,13% in the table). libs/domain percent-format.ts keeps those functions self-contained.
  */
 export function rateFormatScript(): string {
-  return [
-    '"use strict";',
-    percentPoints.toString(),
-    formatPercentPointsVi.toString(),
-    formatPercentVi.toString(),
-    '',
-  ].join('\n');
+  return ['"use strict";', percentPoints.toString(), formatPercentPointsVi.toString(), formatPercentVi.toString(), ''].join('\n');
 }

@@ -14,14 +14,24 @@ describe('toCsv', () => {
     });
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(csv.subarray(3).toString('utf8')).toBe(
-      'Báo cáo\r\nKỳ báo cáo,2025-07-01 đến 2025-07-31\r\n\r\nMã đơn vị,Tên đơn vị,Tỷ lệ (%)\r\n' +
-        '28756,Phường Phú Khương,75\r\nx,"Tên có ""ngoặc"", dấu phẩy",\r\n',
+      'Báo cáo\r\nKỳ báo cáo,2025-07-01 đến 2025-07-31\r\n\r\nMã đơn vị,Tên đơn vị,Tỷ lệ (%)\r\n' + '28756,Phường Phú Khương,75\r\nx,"Tên có ""ngoặc"", dấu phẩy",\r\n',
     );
   });
 });
 
 describe('figure cells and localTimestamp', () => {
-  const counts = { receivedTotal: 0, receivedOnline: 0, receivedDirect: 0, resolvedTotal: 0, resolvedOnTime: 0, resolvedLate: 0, overdueOpen: 0, openWithinDeadline: 0, progress766Numerator: 0, progress766Denominator: 0 };
+  const counts = {
+    receivedTotal: 0,
+    receivedOnline: 0,
+    receivedDirect: 0,
+    resolvedTotal: 0,
+    resolvedOnTime: 0,
+    resolvedLate: 0,
+    overdueOpen: 0,
+    openWithinDeadline: 0,
+    progress766Numerator: 0,
+    progress766Denominator: 0,
+  };
   it.each([
     [null, null],
     [0.6, 60],

@@ -14,12 +14,6 @@ function field(value: string | number | null): string {
  * The preamble rows come first, then an empty row, then the header and the data.
  */
 export function toCsv(table: ExportTable): Buffer {
-  const lines = [
-    [table.title],
-    ...table.preamble,
-    [],
-    table.headers,
-    ...table.rows,
-  ].map((row) => row.map(field).join(','));
+  const lines = [[table.title], ...table.preamble, [], table.headers, ...table.rows].map((row) => row.map(field).join(','));
   return Buffer.from(BOM + lines.join('\r\n') + '\r\n', 'utf8');
 }

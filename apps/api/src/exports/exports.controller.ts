@@ -35,7 +35,13 @@ export class ExportsController {
   private async indicatorsFile(q: IndicatorsQuery, format: ExportFormat, actor: string): Promise<StreamableFile> {
     const { from, to } = this.ranges.resolve(q);
     const selection = {
-      from, to, by: q.by ?? 'unit', rankBy: q.rankBy ?? 'score766', unitCode: q.unitCode, procedureCode: q.procedureCode, level: q.level,
+      from,
+      to,
+      by: q.by ?? 'unit',
+      rankBy: q.rankBy ?? 'score766',
+      unitCode: q.unitCode,
+      procedureCode: q.procedureCode,
+      level: q.level,
       essential: q.essential === undefined ? undefined : q.essential === 'true',
     } as const;
     return attachment(await this.exports.indicatorsReport(selection, format, actor), format);

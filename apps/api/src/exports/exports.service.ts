@@ -64,7 +64,12 @@ export class ExportsService {
     };
     const owner = unitCode ?? `tinh-${this.settings.PROVINCE_CODE}`;
     return this.render(table, format, `tthc-chuoi_${owner}_${granularity}_${from}_${to}`, {
-      actor, report: unitCode ? 'unit-series' : 'province-series', unitCode: unitCode ?? null, granularity, from, to,
+      actor,
+      report: unitCode ? 'unit-series' : 'province-series',
+      unitCode: unitCode ?? null,
+      granularity,
+      from,
+      to,
     });
   }
 
@@ -88,13 +93,15 @@ export class ExportsService {
       title: `Bộ chỉ số 766 theo ${INDICATOR_BY_VI[s.by]} — ${this.units.provinceName(this.settings.PROVINCE_CODE)}`,
       preamble,
       headers: ['Hạng', INDICATOR_KEY_VI[s.by], 'Tên', ...INDICATOR_HEADERS],
-      rows: [
-        ...report.rows.map((r) => [r.rank, r.key, r.name, ...indicatorCells(r)]),
-        [null, 'Tổng', null, ...indicatorCells(report.total)],
-      ],
+      rows: [...report.rows.map((r) => [r.rank, r.key, r.name, ...indicatorCells(r)]), [null, 'Tổng', null, ...indicatorCells(report.total)]],
     };
     return this.render(table, format, `tthc-chi-so_${s.by}_${s.from}_${s.to}`, {
-      actor, report: `indicators-${s.by}`, unitCode: s.unitCode ?? null, granularity: null, from: s.from, to: s.to,
+      actor,
+      report: `indicators-${s.by}`,
+      unitCode: s.unitCode ?? null,
+      granularity: null,
+      from: s.from,
+      to: s.to,
     });
   }
 

@@ -3,8 +3,17 @@ import { INDICATOR_HEADERS, indicatorCells } from './indicator-table';
 
 describe('the indicators export table', () => {
   const f = indicatorFigures({
-    ...zeroPeriodIndicatorCounts(), receivedTotal: 800, receivedOnline: 57, receivedDirect: 743, receivedV2: 800, fullyOnline: 57,
-    resolvedTotal: 3, resolvedOnTime: 2, resolvedLate: 1, handlingCount: 3, handlingMsSum: 4 * 86_400_000,
+    ...zeroPeriodIndicatorCounts(),
+    receivedTotal: 800,
+    receivedOnline: 57,
+    receivedDirect: 743,
+    receivedV2: 800,
+    fullyOnline: 57,
+    resolvedTotal: 3,
+    resolvedOnTime: 2,
+    resolvedLate: 1,
+    handlingCount: 3,
+    handlingMsSum: 4 * 86_400_000,
   });
   const cells = indicatorCells(f);
   const cell = (header: string) => cells[INDICATOR_HEADERS.indexOf(header)];

@@ -37,10 +37,7 @@ export class HealthController {
   @Public()
   @HealthCheck()
   check() {
-    return this.health.check([
-      () => this.ping('postgres', () => this.dataSource.query('SELECT 1')),
-      () => this.ping('redis', () => this.redis.ping()),
-    ]);
+    return this.health.check([() => this.ping('postgres', () => this.dataSource.query('SELECT 1')), () => this.ping('redis', () => this.redis.ping())]);
   }
 
   @Get('live')

@@ -1,8 +1,20 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
-  type IndicatorFigures, type IndicatorRankKey, type LocalDate, PROCEDURE_LEVELS, PROCEDURE_LEVEL_LABELS, type PeriodIndicatorCounts, type Procedure,
-  type Granularity, type ProcedureLevel, indicatorFigures, seriesPeriods, rankIndicatorRows, totalIndicatorFigures, zeroPeriodIndicatorCounts,
+  type IndicatorFigures,
+  type IndicatorRankKey,
+  type LocalDate,
+  PROCEDURE_LEVELS,
+  PROCEDURE_LEVEL_LABELS,
+  type PeriodIndicatorCounts,
+  type Procedure,
+  type Granularity,
+  type ProcedureLevel,
+  indicatorFigures,
+  seriesPeriods,
+  rankIndicatorRows,
+  totalIndicatorFigures,
+  zeroPeriodIndicatorCounts,
 } from '@tthc/domain';
 import { CLOCK, type Clock, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
 import { type IndicatorGrouping, listProcedures, sumIndicatorPeriods } from '@tthc/persistence';
@@ -56,16 +68,23 @@ export class IndicatorsService {
     if (periods.length > max) {
       throw new BadRequestException(`the series would have ${periods.length} points; at most ${max} are allowed: choose a coarser granularity or a shorter range`);
     }
-    const sums = periods.length === 0 ? new Map<string, PeriodIndicatorCounts[]>() : await sumIndicatorPeriods(this.dataSource, {
-      periods: periods.map((p) => ({ from: p.from, to: p.to })),
-      groupBy: 'total',
-      unitCodes: unitCode === undefined ? undefined : [unitCode],
-    });
+    const sums =
+      periods.length === 0
+        ? new Map<string, PeriodIndicatorCounts[]>()
+        : await sumIndicatorPeriods(this.dataSource, {
+            periods: periods.map((p) => ({ from: p.from, to: p.to })),
+            groupBy: 'total',
+            unitCodes: unitCode === undefined ? undefined : [unitCode],
+          });
     const counts = sums.get('*');
     const owner = unitCode === undefined ? { provinceCode: this.settings.PROVINCE_CODE } : { unitCode };
     const name = unitCode === undefined ? this.units.provinceName(this.settings.PROVINCE_CODE) : this.units.nameOf(unitCode);
     return {
-      ...owner, name, from, to, granularity,
+      ...owner,
+      name,
+      from,
+      to,
+      granularity,
       points: periods.map((p, i) => ({ period: p.label, from: p.from, to: p.to, ...indicatorFigures(counts?.[i] ?? zeroPeriodIndicatorCounts()) })),
     };
   }

@@ -63,9 +63,7 @@ export class LiveMetricsService {
       provinceName: this.settings.PROVINCE_CODE === 'all' ? 'Toàn quốc' : this.units.provinceName(this.settings.PROVINCE_CODE),
       asOf,
       province,
-      units: snapshots
-        .map((s: UnitSnapshot) => ({ name: this.units.nameOf(s.unitCode), ...s }))
-        .sort((a, b) => a.unitCode.localeCompare(b.unitCode)),
+      units: snapshots.map((s: UnitSnapshot) => ({ name: this.units.nameOf(s.unitCode), ...s })).sort((a, b) => a.unitCode.localeCompare(b.unitCode)),
     };
   }
 }

@@ -36,7 +36,13 @@ export class MetricsController {
   indicatorReport(@Query() q: IndicatorsQuery) {
     const { from, to } = this.ranges.resolve(q);
     return this.indicators.report({
-      from, to, by: q.by ?? 'unit', rankBy: q.rankBy ?? 'score766', unitCode: q.unitCode, procedureCode: q.procedureCode, level: q.level,
+      from,
+      to,
+      by: q.by ?? 'unit',
+      rankBy: q.rankBy ?? 'score766',
+      unitCode: q.unitCode,
+      procedureCode: q.procedureCode,
+      level: q.level,
       essential: q.essential === undefined ? undefined : q.essential === 'true',
     });
   }

@@ -58,10 +58,7 @@ export class MetricsService {
   /** Per unit: summed counters and 766 counts for the range, judged at the same end instant. */
   private async countsOf(from: LocalDate, to: LocalDate, unitCodes?: string[]) {
     const period = this.period(from, to);
-    const [sums, progress] = await Promise.all([
-      sumCountersByUnit(this.dataSource, from, to, unitCodes),
-      progress766ByUnit(this.dataSource, [period], unitCodes),
-    ]);
+    const [sums, progress] = await Promise.all([sumCountersByUnit(this.dataSource, from, to, unitCodes), progress766ByUnit(this.dataSource, [period], unitCodes)]);
     const codes = unitCodes ?? this.units.all().map((u) => u.code);
     return codes.map((unitCode) => ({
       unitCode,
@@ -89,10 +86,7 @@ export class MetricsService {
    * rates from the sums (PRODUCT.md: never averaged).
    */
   async forProvince(from: LocalDate, to: LocalDate) {
-    const [[counters], [progress]] = await Promise.all([
-      sumCountersByPeriod(this.dataSource, [{ from, to }]),
-      progress766Total(this.dataSource, [this.period(from, to)]),
-    ]);
+    const [[counters], [progress]] = await Promise.all([sumCountersByPeriod(this.dataSource, [{ from, to }]), progress766Total(this.dataSource, [this.period(from, to)])]);
     return { provinceCode: this.settings.PROVINCE_CODE, unitCount: this.units.all().length, ...figures(from, to, counters, progress) };
   }
 
@@ -109,15 +103,10 @@ export class MetricsService {
     // Refused before any query: thirty ten-year daily series at once used to saturate the api and the database (issue 10).
     const max = this.settings.MAX_SERIES_POINTS;
     if (periods.length > max) {
-      throw new BadRequestException(
-        `the series would have ${periods.length} points; at most ${max} are allowed: choose a coarser granularity or a shorter range`,
-      );
+      throw new BadRequestException(`the series would have ${periods.length} points; at most ${max} are allowed: choose a coarser granularity or a shorter range`);
     }
     const unitCodes = unitCode === undefined ? undefined : [unitCode];
-    const [counters, progress] = await Promise.all([
-      sumCountersByPeriod(this.dataSource, periods, unitCodes),
-      progress766Total(this.dataSource, periods, unitCodes),
-    ]);
+    const [counters, progress] = await Promise.all([sumCountersByPeriod(this.dataSource, periods, unitCodes), progress766Total(this.dataSource, periods, unitCodes)]);
     const points = periods.map((p, i) => ({ period: p.label, ...figures(p.from, p.to, counters[i], progress[i]) }));
     const owner = unitCode === undefined ? { provinceCode: this.settings.PROVINCE_CODE } : { unitCode };
     return { ...owner, name, from, to, granularity, points };

@@ -7,11 +7,13 @@ import { listProcedures } from '@tthc/persistence';
 
 export class ProceduresQuery {
   @ApiPropertyOptional({ enum: PROCEDURE_LEVELS, description: 'Only procedures of this level.' })
-  @IsOptional() @IsIn(PROCEDURE_LEVELS, { message: `level must be one of: ${PROCEDURE_LEVELS.join(', ')}, got "$value"` })
+  @IsOptional()
+  @IsIn(PROCEDURE_LEVELS, { message: `level must be one of: ${PROCEDURE_LEVELS.join(', ')}, got "$value"` })
   level?: ProcedureLevel;
 
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only the Đề án 06 essential services (true), or only the others (false).' })
-  @IsOptional() @IsIn(['true', 'false'], { message: 'essential must be true or false, got "$value"' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'essential must be true or false, got "$value"' })
   essential?: 'true' | 'false';
 }
 

@@ -45,7 +45,8 @@ export class NaiveEventsController {
     if (e.type === 'LATE') return;
     const at = Date.parse(e.occurredAt);
     const day = new Date(at + 7 * 3_600_000).toISOString().slice(0, 10);
-    const row = (await this.counters.findOneBy({ unitCode: e.unitCode, day })) ?? this.counters.create({ unitCode: e.unitCode, day, receivedTotal: 0, receivedOnline: 0, resolvedTotal: 0, resolvedOnTime: 0 });
+    const row =
+      (await this.counters.findOneBy({ unitCode: e.unitCode, day })) ?? this.counters.create({ unitCode: e.unitCode, day, receivedTotal: 0, receivedOnline: 0, resolvedTotal: 0, resolvedOnTime: 0 });
     if (e.type === 'RECEIVED') {
       row.receivedTotal++;
       if (e.channel === 'ONLINE') row.receivedOnline++;

@@ -2,7 +2,12 @@ import { compareCounters } from './kstreams-baseline.stage';
 
 describe("compareCounters (the Kafka Streams baseline's output against the ground truth)", () => {
   const truth = {
-    from: '2025-07-01', to: '2025-07-02', lines: 0, transport: {}, expected: { rawEvents: 0, dlq: 0, validated: 0 }, totals: {},
+    from: '2025-07-01',
+    to: '2025-07-02',
+    lines: 0,
+    transport: {},
+    expected: { rawEvents: 0, dlq: 0, validated: 0 },
+    totals: {},
     days: [
       { unitCode: '28756', day: '2025-07-01', receivedTotal: 3, receivedOnline: 2, receivedDirect: 1, resolvedTotal: 1, resolvedOnTime: 1, resolvedLate: 0 },
       { unitCode: '28756', day: '2025-07-02', receivedTotal: 1, receivedOnline: 0, receivedDirect: 1, resolvedTotal: 0, resolvedOnTime: 0, resolvedLate: 0 },

@@ -38,7 +38,12 @@ export async function runKstreamsBaseline(brokers: string, topic: string, record
     cpSync(join(KSTREAMS_PEER, f), join(BUILD_DIR, f), { recursive: true });
   }
   const units = join(work, 'baseline-units.csv');
-  writeFileSync(units, `code\n${loadUnitCatalogue(province).map((u) => u.code).join('\n')}\n`);
+  writeFileSync(
+    units,
+    `code\n${loadUnitCatalogue(province)
+      .map((u) => u.code)
+      .join('\n')}\n`,
+  );
   const out = join(work, `baseline-counts-${Date.now()}.tsv`);
   log(`kstreams baseline on ${topic} (${records} records)`);
   const stdout = await new Promise<string>((ok, fail) => {

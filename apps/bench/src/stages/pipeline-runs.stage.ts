@@ -8,9 +8,7 @@ import type { Kafka } from 'kafkajs';
 import type { AppProcess } from '../app-process';
 import type { BenchOptions } from '../bench-args';
 import { BenchEnv, DIST_ROOT, appScript } from '../bench-env';
-import {
-  Sampler, type StageResult, connectAdmin, expectedRolling30, log, redisRolling30, round, serviceCpuSeconds, stage, storedAggregatorOffsets, waitForGroups, waitUntil,
-} from '../bench-kit';
+import { Sampler, type StageResult, connectAdmin, expectedRolling30, log, redisRolling30, round, serviceCpuSeconds, stage, storedAggregatorOffsets, waitForGroups, waitUntil } from '../bench-kit';
 import { topFramesBySelfTime } from '../cpuprofile-summary';
 import { type TruthCheck, checkAgainstGroundTruth, truthCheckPassed } from '../ground-truth-check';
 import { type LagSample, groupLag } from '../lag-sampler';
@@ -179,12 +177,7 @@ export interface WholeRun {
  * file produced into it. `then` runs on the live pipeline before it is torn down (freshness, the
  * naive baseline, the Kafka Streams baseline on the same events topic).
  */
-export async function runWhole(
-  ctx: RunContext,
-  label: string,
-  distRoot: string,
-  then?: (env: BenchEnv, apiBase: string) => Promise<void>,
-): Promise<{ run: WholeRun; passed: boolean }> {
+export async function runWhole(ctx: RunContext, label: string, distRoot: string, then?: (env: BenchEnv, apiBase: string) => Promise<void>): Promise<{ run: WholeRun; passed: boolean }> {
   const { feed, opts } = ctx;
   const env = pipelineEnv(ctx, distRoot);
   const admin = await connectAdmin(ctx.kafka);
@@ -207,12 +200,7 @@ export async function runWhole(
     const t0 = Date.now();
     const produced = await produceFile(env, feed.file);
     const producedAt = Date.now();
-    const ingestDone = await waitUntil(
-      'ingest to consume the file',
-      async () => (await groupLag(admin, env.env.INGEST_GROUP_ID!, env.env.TOPIC_EVENTS!)).committed >= feed.records,
-      3_600_000,
-      100,
-    );
+    const ingestDone = await waitUntil('ingest to consume the file', async () => (await groupLag(admin, env.env.INGEST_GROUP_ID!, env.env.TOPIC_EVENTS!)).committed >= feed.records, 3_600_000, 100);
     log(`whole "${label}": ingest done after ${((ingestDone - t0) / 1000).toFixed(1)} s`);
     const validatedEnd = (await groupLag(admin, env.env.AGGREGATOR_GROUP_ID!, env.env.TOPIC_VALIDATED!)).end;
     const pgDone = await waitUntil('the aggregator to apply everything', async () => (await storedAggregatorOffsets(env)) >= validatedEnd, 3_600_000, 100);

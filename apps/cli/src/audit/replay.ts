@@ -54,9 +54,7 @@ export interface ReplayReport {
 
 /** JSON with keys in sorted order: a state's fields may be set in any order (the fold's, or the database row's). */
 const canonical = (v: unknown): string =>
-  JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
-  );
+  JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x));
 const sameState = (a: DossierState | undefined, b: DossierState | undefined) => canonical(a) === canonical(b);
 
 /**
@@ -74,13 +72,7 @@ const sameState = (a: DossierState | undefined, b: DossierState | undefined) => 
  * and its raw-log commit is not yet in the log; if it is its dossier's only event in the period
  * its count is dropped. `verify` afterwards shows it, and a second replay restores it.
  */
-export async function replayPeriod(
-  dataSource: DataSource,
-  aggregatorGroup: string,
-  from: LocalDate,
-  to: LocalDate,
-  unitCodes?: string[],
-): Promise<ReplayReport> {
+export async function replayPeriod(dataSource: DataSource, aggregatorGroup: string, from: LocalDate, to: LocalDate, unitCodes?: string[]): Promise<ReplayReport> {
   const fromMs = startOfLocalDay(from);
   const toMs = startOfLocalDay(addDays(to, 1));
   // Units with counters in the period but no events in it must be cleared too.
@@ -96,7 +88,10 @@ export async function replayPeriod(
       const events = await rawEventsOfDossiersActiveBetween(tx, unitCode, fromMs, toMs);
       const eventsByDossier = new Map<string, DossierEvent[]>();
       for (const e of events) eventsByDossier.set(dossierKey(e), [...(eventsByDossier.get(dossierKey(e)) ?? []), e]);
-      const old = await loadDossiers(tx, [...eventsByDossier.values()].map((es) => es[0]));
+      const old = await loadDossiers(
+        tx,
+        [...eventsByDossier.values()].map((es) => es[0]),
+      );
 
       const rebuiltFacts = new CounterDeltaAccumulator();
       const moved = new CounterDeltaAccumulator();

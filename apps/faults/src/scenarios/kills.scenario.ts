@@ -32,7 +32,10 @@ export async function killsScenario(ctx: ScenarioContext): Promise<RunOutcome> {
         // Mid-batch: wait (up to 5 s) for records the app has not committed yet, then kill.
         let backlog = -1;
         for (const until = Date.now() + 5_000; Date.now() < until; await sleep(100)) {
-          backlog = await Promise.all([p.topicEnd(topic), p.committed(group, topic)]).then(([end, done]) => end - done, () => -1);
+          backlog = await Promise.all([p.topicEnd(topic), p.committed(group, topic)]).then(
+            ([end, done]) => end - done,
+            () => -1,
+          );
           if (backlog > 0) break;
         }
         if (backlog > 0) withBacklog++;

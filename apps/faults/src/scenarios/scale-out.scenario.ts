@@ -36,9 +36,7 @@ export async function scaleOutScenario(ctx: ScenarioContext): Promise<RunOutcome
         log(`  added ${added.name}`);
       }),
       async () => {
-        await p.withAdmin((a) =>
-          a.createPartitions({ topicPartitions: [p.topics.events, p.topics.validated].map((topic) => ({ topic, count: END_PARTITIONS })) }),
-        );
+        await p.withAdmin((a) => a.createPartitions({ topicPartitions: [p.topics.events, p.topics.validated].map((topic) => ({ topic, count: END_PARTITIONS })) }));
         // A source system's producer learns of new partitions when it refreshes its metadata; the runner's does at once.
         p.refreshProducer();
         log(`  partitions of ${p.topics.events} and ${p.topics.validated}: ${START_PARTITIONS} → ${END_PARTITIONS}`);

@@ -33,7 +33,8 @@ export async function shutdownScenario(ctx: ScenarioContext): Promise<RunOutcome
     await sleep(ctx.opts.short ? 15_000 : 30_000);
     for (const w of early) {
       if (!w.process.running) differences.push({ check: 'startup', detail: `${w.name} exited while the broker was down (${JSON.stringify(w.process.exit)}): it must wait and retry` });
-      else if (!WAITING_LINE.test(w.process.log())) differences.push({ check: 'startup', detail: `${w.name} logged no line saying it waits for the broker; last output: ${w.process.log().slice(-300)}` });
+      else if (!WAITING_LINE.test(w.process.log()))
+        differences.push({ check: 'startup', detail: `${w.name} logged no line saying it waits for the broker; last output: ${w.process.log().slice(-300)}` });
     }
     const brokerBack = Date.now();
     await ctx.infra.broker.up();
@@ -82,11 +83,7 @@ export async function shutdownScenario(ctx: ScenarioContext): Promise<RunOutcome
 /** Waits (up to 30 s) until the worker's group has records it has not committed: it is mid-backlog. */
 async function waitForWork(p: FaultPipeline, worker: Instance): Promise<void> {
   const [group, topic] =
-    worker.app === 'ingest'
-      ? [p.env.INGEST_GROUP_ID!, p.topics.events]
-      : worker.app === 'aggregator'
-        ? [p.env.AGGREGATOR_GROUP_ID!, p.topics.validated]
-        : [p.env.NOTIFIER_GROUP_ID!, p.topics.metrics];
+    worker.app === 'ingest' ? [p.env.INGEST_GROUP_ID!, p.topics.events] : worker.app === 'aggregator' ? [p.env.AGGREGATOR_GROUP_ID!, p.topics.validated] : [p.env.NOTIFIER_GROUP_ID!, p.topics.metrics];
   await waitUntil(`${worker.name} to have a backlog`, async () => (await p.topicEnd(topic)) > (await p.committed(group, topic)), 30_000, 100).catch(() =>
     log(`  ${worker.name} had no backlog within 30 s; stopping it anyway`),
   );

@@ -33,12 +33,20 @@ describe('AlertGroupNotifier (real PostgreSQL)', () => {
       createLogger('int', 'error'),
     );
   const observe = (code: string, value: number): ObservedSubject => ({
-    code, name: `Đơn vị ${code}`, rule: RULE, members: [code], observation: { value, sampleSize: 40, window: { from: '2025-07-02', to: '2025-07-31' } },
+    code,
+    name: `Đơn vị ${code}`,
+    rule: RULE,
+    members: [code],
+    observation: { value, sampleSize: 40, window: { from: '2025-07-02', to: '2025-07-31' } },
   });
   let at = NOW;
-  const record = (subjects: ObservedSubject[]) => recorder.record(subjects, subjects.map((s) => s.code), (at += 1000));
-  const ungrouped = async () =>
-    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM alert_transitions t WHERE ${UNGROUPED_TRANSITION}`))[0].n;
+  const record = (subjects: ObservedSubject[]) =>
+    recorder.record(
+      subjects,
+      subjects.map((s) => s.code),
+      (at += 1000),
+    );
+  const ungrouped = async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM alert_transitions t WHERE ${UNGROUPED_TRANSITION}`))[0].n;
   /** Time passes for the grouping: every recorded time and every notification moves back. */
   const elapse = (ms: number) =>
     Promise.all([
@@ -63,7 +71,11 @@ describe('AlertGroupNotifier (real PostgreSQL)', () => {
     expect(rest).toEqual([]);
     expect(n).toMatchObject({ ruleId: RULE.id, sequence: 1, breaching: 3, continues: false, counts: { fired: 3, worsened: 0, resolved: 0, acknowledged: 0 } });
     // Worst gap first.
-    expect(entries(n, 'fired')).toEqual([['28777', ['FIRED']], ['28756', ['FIRED']], ['28783', ['FIRED']]]);
+    expect(entries(n, 'fired')).toEqual([
+      ['28777', ['FIRED']],
+      ['28756', ['FIRED']],
+      ['28783', ['FIRED']],
+    ]);
     const covered = await db.query<{ id: string; notification_id: string }>(`SELECT id::text, notification_id::text FROM alert_transitions ORDER BY id`);
     expect(covered.map((r) => Number(r.id))).toEqual(n.transitionIds);
     expect(covered.every((r) => Number(r.notification_id) === n.notificationId)).toBe(true);
@@ -91,12 +103,13 @@ describe('AlertGroupNotifier (real PostgreSQL)', () => {
     const [n, ...rest] = await g.notifyDue();
     expect(rest).toEqual([]);
     expect(n).toMatchObject({ sequence: 2, breaching: 4, counts: { fired: 2, worsened: 1, resolved: 1, acknowledged: 0 } });
-    expect(entries(n, 'fired')).toEqual([['28840', ['FIRED']], ['28789', ['FIRED']]]);
+    expect(entries(n, 'fired')).toEqual([
+      ['28840', ['FIRED']],
+      ['28789', ['FIRED']],
+    ]);
     expect(entries(n, 'worsened')).toEqual([['28756', ['WORSENED']]]);
     expect(entries(n, 'resolved')).toEqual([['28783', ['RESOLVED']]]);
-    expect(n.text.split('\n')[0]).toBe(
-      'Cảnh báo: tỷ lệ hồ sơ trực tuyến 30 ngày dưới mục tiêu 80% — 2 đơn vị mới vi phạm, 1 đơn vị giảm thêm, 1 đơn vị đã phục hồi; 4 đơn vị đang vi phạm',
-    );
+    expect(n.text.split('\n')[0]).toBe('Cảnh báo: tỷ lệ hồ sơ trực tuyến 30 ngày dưới mục tiêu 80% — 2 đơn vị mới vi phạm, 1 đơn vị giảm thêm, 1 đơn vị đã phục hồi; 4 đơn vị đang vi phạm');
   });
 
   it('waits ALERT_GROUP_WAIT_MS after the first breach of a quiet rule', async () => {
@@ -110,14 +123,24 @@ describe('AlertGroupNotifier (real PostgreSQL)', () => {
     await elapse(31_000);
     const [n] = await g.notifyDue();
     // The second unit breached during the wait: it goes with the first.
-    expect(entries(n, 'fired').map(([u]) => u).sort()).toEqual(['28843', '28846']);
+    expect(
+      entries(n, 'fired')
+        .map(([u]) => u)
+        .sort(),
+    ).toEqual(['28843', '28846']);
   });
 
   it('notifies nothing for a silenced unit, nor for a transition already delivered on its own (before grouping, or by the previous version)', async () => {
     await elapse(2 * 3_600_000);
     await insertSilence(db.dataSource, {
-      id: '00000000-0000-4000-8000-000000000001', unitCode: '28849', ruleId: null, startsAt: NOW, endsAt: NOW + 86_400_000,
-      reason: 'bảo trì', createdBy: 'local-operator', createdAt: NOW,
+      id: '00000000-0000-4000-8000-000000000001',
+      unitCode: '28849',
+      ruleId: null,
+      startsAt: NOW,
+      endsAt: NOW + 86_400_000,
+      reason: 'bảo trì',
+      createdBy: 'local-operator',
+      createdAt: NOW,
     });
     await record([observe('28849', 0.5)]);
     expect(await ungrouped()).toBe(0);
@@ -128,9 +151,7 @@ describe('AlertGroupNotifier (real PostgreSQL)', () => {
     expect(await notifier().notifyDue()).toEqual([]);
     await db.query(`UPDATE alert_transitions SET notified_singly = false WHERE notification_id IS NULL AND notify`);
     // The same, queued by a notifier of the previous version still running during a rolling upgrade.
-    await db.query(
-      `INSERT INTO alert_deliveries (transition_id, url, body) SELECT id, 'http://127.0.0.1:9/old', '{}' FROM alert_transitions WHERE notification_id IS NULL AND notify`,
-    );
+    await db.query(`INSERT INTO alert_deliveries (transition_id, url, body) SELECT id, 'http://127.0.0.1:9/old', '{}' FROM alert_transitions WHERE notification_id IS NULL AND notify`);
     expect(await notifier().notifyDue()).toEqual([]);
     await db.query(`DELETE FROM alert_deliveries WHERE transition_id IS NOT NULL`);
     const [n] = await notifier().notifyDue();

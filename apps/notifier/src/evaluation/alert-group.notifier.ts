@@ -1,14 +1,19 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import {
-  type AlertGroupNotification, type AlertRule, type AlertScope, type GroupRule, type Severity, groupDueAt, groupNotification, recordedRule,
-  takeForNotification,
-} from '@tthc/domain';
+import { type AlertGroupNotification, type AlertRule, type AlertScope, type GroupRule, type Severity, groupDueAt, groupNotification, recordedRule, takeForNotification } from '@tthc/domain';
 import { LOGGER, METRICS, SETTINGS } from '@tthc/infrastructure';
 import type { AppMetrics } from '@tthc/observability';
 import {
-  type PendingGroup, type Sql, breachingUnits, hasUngroupedTransitions, nextNotificationId, pendingGroups, recordedRuleOf, saveNotification,
-  tryGroupingLock, ungroupedTransitionMessages,
+  type PendingGroup,
+  type Sql,
+  breachingUnits,
+  hasUngroupedTransitions,
+  nextNotificationId,
+  pendingGroups,
+  recordedRuleOf,
+  saveNotification,
+  tryGroupingLock,
+  ungroupedTransitionMessages,
 } from '@tthc/persistence';
 import type { Logger } from '@tthc/platform';
 import { ALERT_RULES } from '../alert-rules.token';

@@ -11,7 +11,11 @@ describe('AlertLogRecorder (real PostgreSQL)', () => {
   const NOW = Date.parse('2025-07-31T12:00:00+07:00');
   const RULE: AlertRule = { id: 'online-rate-30d', metric: 'onlineRate', ...ruleDefaults('onlineRate'), overrides: [] };
   const observed = (code: string, name: string, value: number): ObservedSubject => ({
-    code, name, rule: RULE, members: [code], observation: { value, sampleSize: 40, window: { from: '2025-07-02', to: '2025-07-31' } },
+    code,
+    name,
+    rule: RULE,
+    members: [code],
+    observation: { value, sampleSize: 40, window: { from: '2025-07-02', to: '2025-07-31' } },
   });
   const transitions = (unit: string) =>
     db.query<{ kind: string; notify: boolean; silenced: boolean; message: string; window_from: string; published: boolean }>(
@@ -47,8 +51,14 @@ describe('AlertLogRecorder (real PostgreSQL)', () => {
 
   it('records a silenced unit’s breach without notifying it', async () => {
     await insertSilence(db.dataSource, {
-      id: '00000000-0000-4000-8000-000000000001', unitCode: '28777', ruleId: null, startsAt: NOW - 1, endsAt: NOW + 3_600_000,
-      reason: 'bảo trì', createdBy: 'local-operator', createdAt: NOW - 1,
+      id: '00000000-0000-4000-8000-000000000001',
+      unitCode: '28777',
+      ruleId: null,
+      startsAt: NOW - 1,
+      endsAt: NOW + 3_600_000,
+      reason: 'bảo trì',
+      createdBy: 'local-operator',
+      createdAt: NOW - 1,
     });
     expect(await recorder.record([observed('28777', 'Phường An Hội', 0.4)], ['28777'], NOW)).toBe(1);
     expect(await transitions('28777')).toMatchObject([{ kind: 'FIRED', notify: false, silenced: true, published: false }]);

@@ -16,7 +16,11 @@ describe('AlertOutboxPublisher (real PostgreSQL, Kafka)', () => {
   const NOW = Date.parse('2025-07-31T12:00:00+07:00');
   const RULE: AlertRule = { id: 'online-rate-30d', metric: 'onlineRate', ...ruleDefaults('onlineRate'), overrides: [] };
   const observed = (code: string, value: number): ObservedSubject => ({
-    code, name: code, rule: RULE, members: [code], observation: { value, sampleSize: 40, window: { from: '2025-07-02', to: '2025-07-31' } },
+    code,
+    name: code,
+    rule: RULE,
+    members: [code],
+    observation: { value, sampleSize: 40, window: { from: '2025-07-02', to: '2025-07-31' } },
   });
   const onTopic = async () => (await ctx.read(ctx.env.TOPIC_ALERTS!)).map((m) => [m.key!.toString(), (JSON.parse(m.value!.toString()) as AlertMessage).transitionId]);
   const deliveries = () => ctx.db.query<{ transition_id: string; url: string }>(`SELECT transition_id::text, url FROM alert_deliveries ORDER BY id`);
@@ -39,7 +43,11 @@ describe('AlertOutboxPublisher (real PostgreSQL, Kafka)', () => {
     await recorder.record([observed('28756', 0.9)], ['28756'], NOW + 1000);
     expect(await outbox.hasPending()).toBe(true);
     const sent = await outbox.publishPending();
-    expect(sent.map((m) => [m.unitCode, m.kind])).toEqual([['28756', 'FIRED'], ['28777', 'FIRED'], ['28756', 'RESOLVED']]);
+    expect(sent.map((m) => [m.unitCode, m.kind])).toEqual([
+      ['28756', 'FIRED'],
+      ['28777', 'FIRED'],
+      ['28756', 'RESOLVED'],
+    ]);
     expect(sent[0]).not.toHaveProperty('notify');
     const ids = sent.map((m) => m.transitionId);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
@@ -50,7 +58,10 @@ describe('AlertOutboxPublisher (real PostgreSQL, Kafka)', () => {
     expect(await outbox.hasPending()).toBe(false);
     expect(await outbox.publishPending()).toEqual([]);
     const counted = await ctx.app.get<AppMetrics>(METRICS).alertTransitions.get();
-    expect(counted.values.map((v) => [v.labels.state, v.value]).sort()).toEqual([['OPEN', 2], ['RESOLVED', 1]]);
+    expect(counted.values.map((v) => [v.labels.state, v.value]).sort()).toEqual([
+      ['OPEN', 2],
+      ['RESOLVED', 1],
+    ]);
   });
 
   it('leaves the log to another instance that holds the publisher lock', async () => {

@@ -4,10 +4,7 @@ import { DataSource } from 'typeorm';
 import type { AlertMessage } from '@tthc/contracts';
 import { CLOCK, type Clock, LOGGER, METRICS, PRODUCER, SETTINGS } from '@tthc/infrastructure';
 import type { AppMetrics } from '@tthc/observability';
-import {
-  type Sql, type StoredTransitionMessage, hasUnpublishedTransitions, markTransitionsPublished, releasePublisherLock, tryPublisherLock,
-  unpublishedTransitions,
-} from '@tthc/persistence';
+import { type Sql, type StoredTransitionMessage, hasUnpublishedTransitions, markTransitionsPublished, releasePublisherLock, tryPublisherLock, unpublishedTransitions } from '@tthc/persistence';
 import type { Logger } from '@tthc/platform';
 import type { NotifierSettings } from '../notifier.settings';
 
@@ -74,7 +71,11 @@ export class AlertOutboxPublisher {
         acks: -1,
         messages: messages.map((m) => ({ key: m.unitCode, value: JSON.stringify(m) })),
       });
-      await markTransitionsPublished(sql, pending.map((m) => m.transitionId), this.clock.now());
+      await markTransitionsPublished(
+        sql,
+        pending.map((m) => m.transitionId),
+        this.clock.now(),
+      );
       published.push(...messages);
       for (const m of messages) this.metrics?.alertTransitions.inc({ state: m.state });
       this.logger.info({ transitions: pending.length }, 'alert transitions published');

@@ -1,6 +1,4 @@
-import {
-  type LiveAlert, type Silence, type TransitionKind, type TransitionRecord, alertText, decide, findSilence, gapOf, transitionRecord, windowName,
-} from '@tthc/domain';
+import { type LiveAlert, type Silence, type TransitionKind, type TransitionRecord, alertText, decide, findSilence, gapOf, transitionRecord, windowName } from '@tthc/domain';
 import type { AlertWrite, StoredAlert } from '@tthc/persistence';
 import type { ObservedSubject } from './observation.stage';
 

@@ -14,7 +14,10 @@ const subject = (code: string, r: AlertRule, members = [code]): RuleSubject => (
 
 const FIGURES = new Map<string, UnitFigures>([
   // A: 40 receipts, 20 of them online (channel share 50 %), 32 carried the v2 fields and 24 were fully online (75 %).
-  ['A', unit({ rolling30d: { receivedTotal: 40, receivedOnline: 20, receivedV2: 32, fullyOnline: 24, resolvedTotal: 10, resolvedOnTime: 9 }, monthToDate: { receivedTotal: 8, receivedOnline: 8 } }, 3)],
+  [
+    'A',
+    unit({ rolling30d: { receivedTotal: 40, receivedOnline: 20, receivedV2: 32, fullyOnline: 24, resolvedTotal: 10, resolvedOnTime: 9 }, monthToDate: { receivedTotal: 8, receivedOnline: 8 } }, 3),
+  ],
   ['B', unit({ rolling30d: { receivedTotal: 10, receivedOnline: 10, receivedV2: 8, fullyOnline: 8 } }, 12)],
 ]);
 

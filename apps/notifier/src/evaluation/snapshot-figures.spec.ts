@@ -3,8 +3,17 @@ import { zeroWindowCounts } from '@tthc/domain';
 import { figuresFromSnapshot } from './snapshot-figures';
 
 const figures = (from: string, to: string, receivedTotal: number): WindowFigures => ({
-  from, to, ...zeroWindowCounts(), receivedTotal, receivedOnline: 1, receivedDirect: receivedTotal - 1, receivedV2: 2, fullyOnline: 1,
-  onlineRate: 1 / receivedTotal, onTimeRate: null, fullyOnlineRate: 0.5,
+  from,
+  to,
+  ...zeroWindowCounts(),
+  receivedTotal,
+  receivedOnline: 1,
+  receivedDirect: receivedTotal - 1,
+  receivedV2: 2,
+  fullyOnline: 1,
+  onlineRate: 1 / receivedTotal,
+  onTimeRate: null,
+  fullyOnlineRate: 0.5,
 });
 const snapshot: UnitSnapshot = {
   unitCode: '28756',

@@ -12,12 +12,23 @@ describe('UnitFiguresReader (real PostgreSQL)', () => {
   const WEEK = { name: 'rolling7d', from: '2025-07-25', to: '2025-07-31' };
   const facts = (receivedTotal: number): DayFacts => ({ ...zeroCounters(), receivedTotal, receivedOnline: receivedTotal, openChange: 0, overdueChange: 0 });
   const window = (from: string, to: string, receivedTotal: number): WindowFigures => ({
-    from, to, ...zeroWindowCounts(), receivedTotal, receivedOnline: receivedTotal, onlineRate: 1, onTimeRate: null, fullyOnlineRate: null,
+    from,
+    to,
+    ...zeroWindowCounts(),
+    receivedTotal,
+    receivedOnline: receivedTotal,
+    onlineRate: 1,
+    onTimeRate: null,
+    fullyOnlineRate: null,
   });
   /** A snapshot whose figures differ from the store's, so the test sees which one was used. */
   const snapshot = (asOf: number, rollingTotal = 99, overdueOpen = 7): UnitSnapshot => ({
-    unitCode: '28756', asOf: new Date(asOf).toISOString(), today: window('2025-07-31', '2025-07-31', 0),
-    monthToDate: window('2025-07-01', '2025-07-31', rollingTotal), rolling30d: window('2025-07-02', '2025-07-31', rollingTotal), overdueOpen,
+    unitCode: '28756',
+    asOf: new Date(asOf).toISOString(),
+    today: window('2025-07-31', '2025-07-31', 0),
+    monthToDate: window('2025-07-01', '2025-07-31', rollingTotal),
+    rolling30d: window('2025-07-02', '2025-07-31', rollingTotal),
+    overdueOpen,
   });
   const received = (figures: Awaited<ReturnType<UnitFiguresReader['read']>>, unit: string, span: string) => figures.get(unit)?.windows.get(span)?.receivedTotal;
 

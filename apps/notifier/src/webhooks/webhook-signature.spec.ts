@@ -7,7 +7,9 @@ describe('webhook signature', () => {
   const t = 1_753_938_000;
 
   it('is t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">', () => {
-    const hex = createHmac('sha256', secret).update(Buffer.from(`${t}.${body}`, 'utf8')).digest('hex');
+    const hex = createHmac('sha256', secret)
+      .update(Buffer.from(`${t}.${body}`, 'utf8'))
+      .digest('hex');
     expect(signatureHeader(secret, body, t)).toBe(`t=${t},v1=${hex}`);
   });
 

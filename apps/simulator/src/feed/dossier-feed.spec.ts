@@ -92,9 +92,7 @@ describe('DossierFeed', () => {
   });
 
   it('passes the ingest decoder for every event', () => {
-    const failures = events
-      .map((e) => ({ e, decoded: decodeDossierEvent(Buffer.from(JSON.stringify(e.value))) }))
-      .filter(({ decoded }) => decoded.ok !== true);
+    const failures = events.map((e) => ({ e, decoded: decodeDossierEvent(Buffer.from(JSON.stringify(e.value))) })).filter(({ decoded }) => decoded.ok !== true);
     expect(failures.slice(0, 3)).toEqual([]);
   });
 
@@ -119,11 +117,7 @@ describe('DossierFeed', () => {
     const wrong = received.filter((e) => {
       const receiptDay = localDayIndex(e.at);
       const dueDay = localDayIndex(Date.parse(e.value.dueAt));
-      return (
-        e.value.dueAt.slice(11) !== '17:00:00+07:00' ||
-        ![1, 2, 3, 4, 5].includes(weekdayOf(dueDay)) ||
-        ![1, 3, 5, 7, 10, 15].some((k) => addWorkingDays(receiptDay, k) === dueDay)
-      );
+      return e.value.dueAt.slice(11) !== '17:00:00+07:00' || ![1, 2, 3, 4, 5].includes(weekdayOf(dueDay)) || ![1, 3, 5, 7, 10, 15].some((k) => addWorkingDays(receiptDay, k) === dueDay);
     });
     expect(wrong.map((e) => e.value)).toEqual([]);
     const deadlines = new Set(received.map((e) => localDayIndex(Date.parse(e.value.dueAt)) - localDayIndex(e.at)));
@@ -138,13 +132,7 @@ describe('DossierFeed', () => {
       if (e.value.type === 'RECEIVED') continue;
       const r = receivedById.get(e.key); // no follow-up without its receipt
       const due = Date.parse(e.value.dueAt);
-      if (
-        !r ||
-        e.at < r.at ||
-        e.value.dueAt !== r.value.dueAt ||
-        e.value.procedureCode !== r.value.procedureCode ||
-        (e.value.type === 'LATE' && e.at <= due)
-      ) {
+      if (!r || e.at < r.at || e.value.dueAt !== r.value.dueAt || e.value.procedureCode !== r.value.procedureCode || (e.value.type === 'LATE' && e.at <= due)) {
         inconsistent.push(e);
       }
       if (e.value.type === 'RESOLVED') {
@@ -159,9 +147,7 @@ describe('DossierFeed', () => {
     expect(events.some((e) => e.value.type === 'LATE')).toBe(true);
     // Never resolved: received in the first week, deadline passed, no RESOLVED in two weeks.
     const resolvedIds = new Set(events.filter((e) => e.value.type === 'RESOLVED').map((e) => e.key));
-    const stale = received.filter(
-      (e) => e.at < JULY_1 + 3 * DAY_MS && Date.parse(e.value.dueAt) < JULY_1 + 7 * DAY_MS && !resolvedIds.has(e.key),
-    );
+    const stale = received.filter((e) => e.at < JULY_1 + 3 * DAY_MS && Date.parse(e.value.dueAt) < JULY_1 + 7 * DAY_MS && !resolvedIds.has(e.key));
     expect(stale.length).toBeGreaterThan(0);
     expect(stale.length / received.length).toBeLessThan(0.02);
     // Each dossier has at most one event of each type.
@@ -207,8 +193,8 @@ describe('DossierFeed', () => {
     expect(expected).toBeGreaterThan(348_097 * 0.98);
     expect(expected).toBeLessThan(348_097 * 1.02);
     const perDay = received.length / 14;
-    expect(perDay).toBeGreaterThan(348_097 / 92 * 0.95);
-    expect(perDay).toBeLessThan(348_097 / 92 * 1.05);
+    expect(perDay).toBeGreaterThan((348_097 / 92) * 0.95);
+    expect(perDay).toBeLessThan((348_097 / 92) * 1.05);
   });
 
   it('keeps its pending queue bounded over a long run', () => {

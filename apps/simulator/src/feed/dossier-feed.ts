@@ -18,14 +18,7 @@ import {
 import { MinHeap } from './min-heap';
 import { COMMUNE_PROCEDURES, PROVINCIAL_PROCEDURES, type ProcedureSpec, cumulativeWeights } from './procedures';
 import { Prng } from './prng';
-import {
-  DEFAULT_PROFILE_TARGETS,
-  PROVINCIAL_CENTRE_TYPE,
-  type FeedUnit,
-  type ProfileTargets,
-  type UnitProfile,
-  buildUnitProfiles,
-} from './unit-profiles';
+import { DEFAULT_PROFILE_TARGETS, PROVINCIAL_CENTRE_TYPE, type FeedUnit, type ProfileTargets, type UnitProfile, buildUnitProfiles } from './unit-profiles';
 import { type V2Plan, type V2UnitRates, planV2, v2UnitRates } from './v2-facts';
 
 /**
@@ -319,9 +312,7 @@ export class DossierFeed {
       this.origin = fromMs;
       this.nextDay = localDayIndex(fromMs);
     } else if (fromMs !== this.cursorMs) {
-      throw new RangeError(
-        `windows must be contiguous: the next one starts at ${this.cursorMs} (${formatLocalIso(this.cursorMs)}), not ${fromMs}`,
-      );
+      throw new RangeError(`windows must be contiguous: the next one starts at ${this.cursorMs} (${formatLocalIso(this.cursorMs)}), not ${fromMs}`);
     }
     this.cursorMs = toMs;
     while (dayStartMs(this.nextDay) < toMs) this.planDay(this.nextDay++);
@@ -401,10 +392,7 @@ export class DossierFeed {
       dossier.resolvedAt = addOfficeTime(receivedAt, offset);
       resolvedId = rng.uuidV4();
     } else {
-      const lateness = Math.min(
-        life.maxLatenessOfficeMs,
-        Math.max(15 * MINUTE_MS, wholeSeconds(rng.exponential(life.meanLatenessOfficeMs))),
-      );
+      const lateness = Math.min(life.maxLatenessOfficeMs, Math.max(15 * MINUTE_MS, wholeSeconds(rng.exponential(life.meanLatenessOfficeMs))));
       dossier.resolvedAt = addOfficeTime(dossier.dueAt, lateness);
       resolvedId = rng.uuidV4();
       const overdueFor = dossier.resolvedAt - dossier.dueAt;

@@ -1,16 +1,5 @@
 import { startOfLocalDay } from '@tthc/domain';
-import {
-  HOUR_MS,
-  MINUTE_MS,
-  addOfficeTime,
-  addWorkingDays,
-  deadlineFor,
-  formatLocalIso,
-  localDayIndex,
-  officeTimeBetween,
-  weekdayOf,
-  yymmdd,
-} from './local-time';
+import { HOUR_MS, MINUTE_MS, addOfficeTime, addWorkingDays, deadlineFor, formatLocalIso, localDayIndex, officeTimeBetween, weekdayOf, yymmdd } from './local-time';
 
 const at = (local: string): number => Date.parse(`${local}+07:00`);
 const day = (d: string): number => localDayIndex(startOfLocalDay(d));

@@ -83,11 +83,7 @@ function selectBy(communes: Draws[], key: (d: Draws) => number, count: number): 
  *   are leaders at 83–93%. Most units therefore sit well below the 80% target, as in Vĩnh Long.
  * - On-time share: logit-normal around 92% clamped to 84–97.5%; a few communes straggle at 62–79%.
  */
-export function buildUnitProfiles(
-  seed: number,
-  units: readonly FeedUnit[],
-  targets: ProfileTargets = DEFAULT_PROFILE_TARGETS,
-): UnitProfile[] {
+export function buildUnitProfiles(seed: number, units: readonly FeedUnit[], targets: ProfileTargets = DEFAULT_PROFILE_TARGETS): UnitProfile[] {
   if (units.length === 0) throw new RangeError('the feed needs at least one unit');
   const codes = new Set(units.map((u) => u.code));
   if (codes.size !== units.length) throw new RangeError('unit codes must be unique');
@@ -111,9 +107,7 @@ export function buildUnitProfiles(
 
   // Volume.
   const base = (d: Draws): number => (d.unit.divisionType === 'phường' ? targets.wardVolumeFactor : 1);
-  const communeRaw = communes.map(
-    (d) => base(d) * Math.exp(VOLUME_LOG_SPREAD * d.volumeZ - (VOLUME_LOG_SPREAD * VOLUME_LOG_SPREAD) / 2),
-  );
+  const communeRaw = communes.map((d) => base(d) * Math.exp(VOLUME_LOG_SPREAD * d.volumeZ - (VOLUME_LOG_SPREAD * VOLUME_LOG_SPREAD) / 2));
   const communeRawSum = communeRaw.reduce((a, b) => a + b, 0);
   const centreTotal = communes.length === 0 ? 1 : centres.length === 0 ? 0 : targets.centreVolumeShare;
   const volume = new Map<string, number>();
@@ -123,10 +117,8 @@ export function buildUnitProfiles(
   // Online share.
   const leaders = selectBy(communes, (d) => d.leaderKey, Math.round(targets.onlineLeaderShare * communes.length));
   const bias = (d: Draws): number => (d.isCentre ? 0.6 : d.unit.divisionType === 'phường' ? 0.3 : 0);
-  const onlineAt = (mu: number, d: Draws): number =>
-    leaders.has(d.unit.code) ? 0.83 + 0.1 * d.leaderU : sigmoid(mu + bias(d) + ONLINE_LOGIT_SPREAD * d.onlineZ);
-  const weightedOnline = (mu: number): number =>
-    draws.reduce((sum, d) => sum + (volume.get(d.unit.code) as number) * onlineAt(mu, d), 0);
+  const onlineAt = (mu: number, d: Draws): number => (leaders.has(d.unit.code) ? 0.83 + 0.1 * d.leaderU : sigmoid(mu + bias(d) + ONLINE_LOGIT_SPREAD * d.onlineZ));
+  const weightedOnline = (mu: number): number => draws.reduce((sum, d) => sum + (volume.get(d.unit.code) as number) * onlineAt(mu, d), 0);
   let lo = -12;
   let hi = 12;
   for (let i = 0; i < 80; i++) {
@@ -138,10 +130,7 @@ export function buildUnitProfiles(
 
   // On-time share.
   const stragglers = selectBy(communes, (d) => d.stragglerKey, Math.round(targets.lateStragglerShare * communes.length));
-  const onTimeOf = (d: Draws): number =>
-    stragglers.has(d.unit.code)
-      ? 0.62 + 0.17 * d.stragglerU
-      : clamp(sigmoid(ON_TIME_CENTRE_LOGIT + ON_TIME_LOGIT_SPREAD * d.onTimeZ), 0.84, 0.975);
+  const onTimeOf = (d: Draws): number => (stragglers.has(d.unit.code) ? 0.62 + 0.17 * d.stragglerU : clamp(sigmoid(ON_TIME_CENTRE_LOGIT + ON_TIME_LOGIT_SPREAD * d.onTimeZ), 0.84, 0.975));
 
   return draws.map((d) => ({
     code: d.unit.code,

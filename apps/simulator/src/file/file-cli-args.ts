@@ -42,10 +42,7 @@ export interface ProduceModeOptions {
   inFlight: number;
 }
 
-export type ParsedFileArgs =
-  | { kind: 'run'; options: FileModeOptions | ProduceModeOptions }
-  | { kind: 'help' }
-  | { kind: 'error'; message: string };
+export type ParsedFileArgs = { kind: 'run'; options: FileModeOptions | ProduceModeOptions } | { kind: 'help' } | { kind: 'error'; message: string };
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const isDate = (s: string): boolean => DATE_RE.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);

@@ -51,10 +51,31 @@ export type GroundTruthIndicators = Omit<IndicatorCounts, 'openChange' | 'overdu
 
 export function zeroGroundTruthIndicators(): GroundTruthIndicators {
   return {
-    receivedTotal: 0, receivedOnline: 0, receivedDirect: 0, receivedV2: 0, fullyOnline: 0, componentsDigitized: 0,
-    resolvedTotal: 0, resolvedOnTime: 0, resolvedAhead: 0, resolvedLate: 0, handlingCount: 0, handlingMsSum: 0,
-    resolvedV2: 0, resultElectronic: 0, resultDigitized: 0, dataReused: 0, paidOnline: 0, paidCounter: 0,
-    ratedCount: 0, ratingSum: 0, ratedSatisfied: 0, feedbackReceived: 0, feedbackResolvedOnTime: 0, feedbackResolvedLate: 0, withdrawn: 0,
+    receivedTotal: 0,
+    receivedOnline: 0,
+    receivedDirect: 0,
+    receivedV2: 0,
+    fullyOnline: 0,
+    componentsDigitized: 0,
+    resolvedTotal: 0,
+    resolvedOnTime: 0,
+    resolvedAhead: 0,
+    resolvedLate: 0,
+    handlingCount: 0,
+    handlingMsSum: 0,
+    resolvedV2: 0,
+    resultElectronic: 0,
+    resultDigitized: 0,
+    dataReused: 0,
+    paidOnline: 0,
+    paidCounter: 0,
+    ratedCount: 0,
+    ratingSum: 0,
+    ratedSatisfied: 0,
+    feedbackReceived: 0,
+    feedbackResolvedOnTime: 0,
+    feedbackResolvedLate: 0,
+    withdrawn: 0,
   };
 }
 

@@ -181,8 +181,13 @@ type Content = typeof contentArb extends fc.Arbitrary<infer T> ? T : never;
 
 function toEvent(c: Content, eventId: string): DossierEvent {
   const e: DossierEvent = {
-    eventId, type: c.type, dossierId: c.dossierId, unitCode: c.unitCode, procedureCode: c.procedureCode,
-    occurredAt: c.occurredAt, dueAt: c.occurredAt + c.dueOffset,
+    eventId,
+    type: c.type,
+    dossierId: c.dossierId,
+    unitCode: c.unitCode,
+    procedureCode: c.procedureCode,
+    occurredAt: c.occurredAt,
+    dueAt: c.occurredAt + c.dueOffset,
   };
   if (c.type === 'RECEIVED') e.channel = c.channel;
   // PAID, RATED and the rest exist only in v2; RECEIVED/RESOLVED come as v1 or v2.

@@ -86,7 +86,10 @@ export function countIndicatorFacts(acc: IndicatorDeltaAccumulator, state: Dossi
   }
   if (state.withdrawal) bump(state.withdrawal.occurredAt, 'withdrawn');
   const { open, overdue } = openIntervals(state);
-  for (const [interval, field] of [[open, 'openChange'], [overdue, 'overdueChange']] as const) {
+  for (const [interval, field] of [
+    [open, 'openChange'],
+    [overdue, 'overdueChange'],
+  ] as const) {
     if (!interval) continue;
     bump(interval.from, field);
     if (interval.until !== undefined) bump(interval.until, field, -1);

@@ -11,15 +11,33 @@ const DAY = 86_400_000;
  */
 describe('indicatorRates', () => {
   const unit = counts({
-    receivedTotal: 200, receivedOnline: 120, receivedDirect: 80, receivedV2: 100, fullyOnline: 45, componentsDigitized: 70,
-    resolvedTotal: 150, resolvedOnTime: 135, resolvedAhead: 60, resolvedLate: 15,
-    handlingCount: 140, handlingMsSum: 140 * 3.5 * DAY,
-    resolvedV2: 80, resultElectronic: 40, resultDigitized: 64, dataReused: 20,
-    paidOnline: 30, paidCounter: 70,
-    ratedCount: 50, ratingSum: 210, ratedSatisfied: 42,
-    feedbackReceived: 10, feedbackResolvedOnTime: 6, feedbackResolvedLate: 2,
+    receivedTotal: 200,
+    receivedOnline: 120,
+    receivedDirect: 80,
+    receivedV2: 100,
+    fullyOnline: 45,
+    componentsDigitized: 70,
+    resolvedTotal: 150,
+    resolvedOnTime: 135,
+    resolvedAhead: 60,
+    resolvedLate: 15,
+    handlingCount: 140,
+    handlingMsSum: 140 * 3.5 * DAY,
+    resolvedV2: 80,
+    resultElectronic: 40,
+    resultDigitized: 64,
+    dataReused: 20,
+    paidOnline: 30,
+    paidCounter: 70,
+    ratedCount: 50,
+    ratingSum: 210,
+    ratedSatisfied: 42,
+    feedbackReceived: 10,
+    feedbackResolvedOnTime: 6,
+    feedbackResolvedLate: 2,
     withdrawn: 4,
-    openAtEnd: 50, overdueAtEnd: 10,
+    openAtEnd: 50,
+    overdueAtEnd: 10,
   });
 
   it.each([
@@ -61,11 +79,28 @@ describe('score766', () => {
 
   it('worked example: every rate measurable', () => {
     const c = counts({
-      receivedTotal: 200, receivedOnline: 120, receivedDirect: 80, receivedV2: 100, fullyOnline: 45, componentsDigitized: 70,
-      resolvedTotal: 150, resolvedOnTime: 135, resolvedLate: 15,
-      resolvedV2: 80, resultElectronic: 40, resultDigitized: 64, dataReused: 20,
-      paidOnline: 30, paidCounter: 70, ratedCount: 50, ratedSatisfied: 42, ratingSum: 210,
-      feedbackResolvedOnTime: 6, feedbackResolvedLate: 2, openAtEnd: 50, overdueAtEnd: 10,
+      receivedTotal: 200,
+      receivedOnline: 120,
+      receivedDirect: 80,
+      receivedV2: 100,
+      fullyOnline: 45,
+      componentsDigitized: 70,
+      resolvedTotal: 150,
+      resolvedOnTime: 135,
+      resolvedLate: 15,
+      resolvedV2: 80,
+      resultElectronic: 40,
+      resultDigitized: 64,
+      dataReused: 20,
+      paidOnline: 30,
+      paidCounter: 70,
+      ratedCount: 50,
+      ratedSatisfied: 42,
+      ratingSum: 210,
+      feedbackResolvedOnTime: 6,
+      feedbackResolvedLate: 2,
+      openAtEnd: 50,
+      overdueAtEnd: 10,
     });
     const s = score766(c);
     const points = Object.fromEntries(s.groups.map((g) => [g.group, g.points]));
@@ -102,11 +137,26 @@ describe('score766', () => {
   });
 
   it('worked example: a perfect unit scores 100, an empty one 0 with nothing measurable', () => {
-    const perfect = score766(counts({
-      receivedTotal: 10, receivedOnline: 10, receivedV2: 10, fullyOnline: 10, componentsDigitized: 10,
-      resolvedTotal: 10, resolvedOnTime: 10, resolvedV2: 10, resultElectronic: 10, resultDigitized: 10, dataReused: 10,
-      paidOnline: 10, ratedCount: 10, ratingSum: 50, ratedSatisfied: 10, feedbackResolvedOnTime: 1,
-    }));
+    const perfect = score766(
+      counts({
+        receivedTotal: 10,
+        receivedOnline: 10,
+        receivedV2: 10,
+        fullyOnline: 10,
+        componentsDigitized: 10,
+        resolvedTotal: 10,
+        resolvedOnTime: 10,
+        resolvedV2: 10,
+        resultElectronic: 10,
+        resultDigitized: 10,
+        dataReused: 10,
+        paidOnline: 10,
+        ratedCount: 10,
+        ratingSum: 50,
+        ratedSatisfied: 10,
+        feedbackResolvedOnTime: 1,
+      }),
+    );
     expect(perfect.total).toBeCloseTo(100, 10);
     const empty = score766(zeroPeriodIndicatorCounts());
     expect(empty).toMatchObject({ total: 0, measuredPoints: 0 });

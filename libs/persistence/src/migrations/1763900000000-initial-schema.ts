@@ -130,16 +130,7 @@ export class InitialSchema1763900000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of [
-      'alert_transitions',
-      'alerts',
-      'consumer_offsets',
-      'unit_daily_counters',
-      'dossiers',
-      'rejected_events',
-      'raw_events',
-      'units',
-    ]) {
+    for (const t of ['alert_transitions', 'alerts', 'consumer_offsets', 'unit_daily_counters', 'dossiers', 'rejected_events', 'raw_events', 'units']) {
       await q.query(`DROP TABLE IF EXISTS ${t}`);
     }
   }

@@ -44,7 +44,9 @@ describe('migration GroupedNotifications1764600000200 (real PostgreSQL)', () => 
     const waiting = await db.query<{ id: string }>(`SELECT t.id::text FROM alert_transitions t WHERE ${UNGROUPED_TRANSITION} ORDER BY t.id`);
     expect(waiting.map((r) => r.id)).toEqual(['2']);
     expect(await db.query(`SELECT id::int, notified_singly FROM alert_transitions ORDER BY id`)).toEqual([
-      { id: 1, notified_singly: true }, { id: 2, notified_singly: false }, { id: 3, notified_singly: false },
+      { id: 1, notified_singly: true },
+      { id: 2, notified_singly: false },
+      { id: 3, notified_singly: false },
     ]);
     expect(await db.query(`SELECT transition_id::int, notification_id, state FROM alert_deliveries`)).toEqual([{ transition_id: 1, notification_id: null, state: 'PENDING' }]);
     // A delivery belongs to a notification or to a transition, never both or neither.
