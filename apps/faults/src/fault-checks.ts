@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { KafkaMessage } from 'kafkajs';
-import { COUNTERS, type CounterField, type FaultFeed, type GroundTruthFile, appScript } from './fault-feed';
+import { diffDayCounters } from '@tthc/process-kit';
+import { COUNTERS, type FaultFeed, type GroundTruthFile, appScript } from './fault-feed';
 import { log, waitUntil } from './fault-log';
 import type { FaultPipeline } from './fault-pipeline';
 
@@ -37,32 +38,8 @@ export async function checkRun(p: FaultPipeline, feed: FaultFeed, apiBase?: stri
 }
 
 async function checkCounters(p: FaultPipeline, truth: GroundTruthFile): Promise<Difference[]> {
-  const rows = await p.sql<Record<string, string>>(
-    `SELECT unit_code, to_char(day, 'YYYY-MM-DD') AS day, received_total, received_online, received_direct,
-            resolved_total, resolved_on_time, resolved_late
-       FROM unit_daily_counters WHERE day BETWEEN $1 AND $2`,
-    [truth.from, truth.to],
-  );
-  const actual = new Map<string, Record<CounterField, number>>();
-  for (const r of rows) {
-    actual.set(`${r.unit_code}|${r.day}`, {
-      receivedTotal: Number(r.received_total),
-      receivedOnline: Number(r.received_online),
-      receivedDirect: Number(r.received_direct),
-      resolvedTotal: Number(r.resolved_total),
-      resolvedOnTime: Number(r.resolved_on_time),
-      resolvedLate: Number(r.resolved_late),
-    });
-  }
-  const expected = new Map(truth.days.map((d) => [`${d.unitCode}|${d.day}`, d]));
-  const out: Difference[] = [];
-  for (const key of new Set([...expected.keys(), ...actual.keys()])) {
-    for (const f of COUNTERS) {
-      const e = expected.get(key)?.[f] ?? 0;
-      const a = actual.get(key)?.[f] ?? 0;
-      if (e !== a) out.push({ check: 'counters', detail: `${key} ${f}: expected ${e}, stored ${a}` });
-    }
-  }
+  const { differences } = await diffDayCounters((text, params) => p.sql(text, params), truth);
+  const out: Difference[] = differences.map((d) => ({ check: 'counters', detail: `${d.unitCode}|${d.day} ${d.field}: expected ${d.expected}, stored ${d.actual}` }));
   const [raw] = await p.sql<{ n: number }>(`SELECT count(*)::int AS n FROM raw_events`);
   if (raw.n !== truth.expected.rawEvents) out.push({ check: 'raw-log', detail: `raw_events holds ${raw.n} events, expected ${truth.expected.rawEvents}` });
   return out;

@@ -11,21 +11,8 @@ const run = promisify(execFile);
 export const DIST_ROOT = join(__dirname, '..', '..', '..');
 export const appScript = (app: string): string => join(DIST_ROOT, 'apps', app, 'src', 'main.js');
 
-/** The parts of the simulator's ground-truth.json the runner reads (apps do not import each other). */
-export interface GroundTruthFile {
-  seed: number;
-  from: string;
-  to: string;
-  lines: number;
-  transport: Record<string, number>;
-  expected: { rawEvents: number; dlq: number; validated: number };
-  days: ({ unitCode: string; day: string } & Record<CounterField, number>)[];
-  /** Dossiers open at the end of the period (simulator ≥ issue 11): what the overdue gauge counts. */
-  openAtEnd?: { unitCode: string; dueAt: number; lateAt?: number }[];
-}
-
-export const COUNTERS = ['receivedTotal', 'receivedOnline', 'receivedDirect', 'resolvedTotal', 'resolvedOnTime', 'resolvedLate'] as const;
-export type CounterField = (typeof COUNTERS)[number];
+import type { GroundTruthFile } from '@tthc/process-kit';
+export { COUNTERS, type CounterField, type GroundTruthFile } from '@tthc/process-kit';
 
 export interface FeedRecord {
   key: string | null;

@@ -5,3 +5,4 @@ export * from './private-postgres';
 export * from './private-redis';
 export * from './repo-root';
 export * from './wait-for-exit';
+export * from './ground-truth';
