@@ -28,16 +28,16 @@ GRANT SELECT, INSERT ON raw_events, rejected_events TO :"ingest";
 
 -- aggregator: dossier states, day counters and its offsets, in one transaction per batch;
 -- undecodable messages on the validated topic are recorded as rejections.
-GRANT SELECT, INSERT, UPDATE ON dossiers, unit_daily_counters, consumer_offsets TO :"aggregator";
+GRANT SELECT, INSERT, UPDATE ON dossiers, unit_daily_counters, unit_procedure_daily_indicators, consumer_offsets TO :"aggregator";
 GRANT SELECT, INSERT ON rejected_events TO :"aggregator";
 
 -- notifier: reads the figures, writes alerts, transitions, the grouped notifications, the webhook
 -- outbox and the rules in force.
-GRANT SELECT ON dossiers, unit_daily_counters, alert_silences TO :"notifier";
+GRANT SELECT ON dossiers, unit_daily_counters, unit_procedure_daily_indicators, alert_silences TO :"notifier";
 GRANT SELECT, INSERT, UPDATE ON alerts, alert_transitions, alert_notifications, alert_deliveries, alert_rules TO :"notifier";
 
 -- api: reads everything it serves; writes acknowledgements, silences and the export log only.
-GRANT SELECT ON raw_events, rejected_events, dossiers, unit_daily_counters, consumer_offsets,
+GRANT SELECT ON raw_events, rejected_events, dossiers, unit_daily_counters, unit_procedure_daily_indicators, procedures, consumer_offsets,
   alerts, alert_transitions, alert_notifications, alert_deliveries, alert_rules, alert_silences, export_log TO :"api";
 GRANT UPDATE ON alerts TO :"api";
 GRANT INSERT ON alert_transitions TO :"api";
