@@ -3,6 +3,7 @@ import { ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger
 import { Actor } from '../auth/auth.metadata';
 import { Roles } from '../auth/roles';
 import { IndicatorsQuery } from '../metrics/indicators.query';
+import { indicatorSelection } from '../metrics/indicators.service';
 import { RangeQuery, SeriesQuery } from '../metrics/range.query';
 import { ReportRangeResolver } from '../metrics/report-range.resolver';
 import { type ExportFile, type ExportFormat, ExportsService } from './exports.service';
@@ -33,18 +34,7 @@ export class ExportsController {
   }
 
   private async indicatorsFile(q: IndicatorsQuery, format: ExportFormat, actor: string): Promise<StreamableFile> {
-    const { from, to } = this.ranges.resolve(q);
-    const selection = {
-      from,
-      to,
-      by: q.by ?? 'unit',
-      rankBy: q.rankBy ?? 'score766',
-      unitCode: q.unitCode,
-      procedureCode: q.procedureCode,
-      level: q.level,
-      essential: q.essential === undefined ? undefined : q.essential === 'true',
-    } as const;
-    return attachment(await this.exports.indicatorsReport(selection, format, actor), format);
+    return attachment(await this.exports.indicatorsReport(indicatorSelection(q, this.ranges.resolve(q)), format, actor), format);
   }
 
   @Get('indicators.csv')

@@ -19,7 +19,7 @@ import {
 import { CLOCK, type Clock, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
 import { type IndicatorGrouping, listProcedures, sumIndicatorPeriods } from '@tthc/persistence';
 import type { ApiSettings } from '../api.settings';
-import type { IndicatorGroupingParam } from './indicators.query';
+import type { IndicatorGroupingParam, IndicatorsQuery } from './indicators.query';
 
 /** Dossiers under a procedure code the catalogue does not (yet) hold: counted, under no level. */
 export const UNCATALOGUED_LEVEL = 'UNCATALOGUED';
@@ -33,6 +33,19 @@ export interface IndicatorSelection {
   procedureCode?: string;
   level?: ProcedureLevel;
   essential?: boolean;
+}
+
+/** The report a `GET /metrics/indicators` query asks for, with its defaults; the export of the same report reads it the same way. */
+export function indicatorSelection(q: IndicatorsQuery, range: { from: LocalDate; to: LocalDate }): IndicatorSelection {
+  return {
+    ...range,
+    by: q.by ?? 'unit',
+    rankBy: q.rankBy ?? 'score766',
+    unitCode: q.unitCode,
+    procedureCode: q.procedureCode,
+    level: q.level,
+    essential: q.essential === undefined ? undefined : q.essential === 'true',
+  };
 }
 
 export interface IndicatorRow extends IndicatorFigures {

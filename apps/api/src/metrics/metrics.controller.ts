@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOk
 import { Roles } from '../auth/roles';
 import { IndicatorSeriesDto, IndicatorsReportDto } from './indicators.dto';
 import { IndicatorSeriesQuery, IndicatorsQuery } from './indicators.query';
-import { IndicatorsService } from './indicators.service';
+import { IndicatorsService, indicatorSelection } from './indicators.service';
 import { LiveMetricsService } from './live-metrics.service';
 import { ProvinceMetricsDto, RankingDto, SeriesDto, UnitMetricsDto, UnitsMetricsDto } from './metrics.dto';
 import { MetricsService } from './metrics.service';
@@ -34,17 +34,7 @@ export class MetricsController {
   @ApiOkResponse({ type: IndicatorsReportDto })
   @ApiNotFoundResponse({ description: 'unitCode is not in the unit catalogue.' })
   indicatorReport(@Query() q: IndicatorsQuery) {
-    const { from, to } = this.ranges.resolve(q);
-    return this.indicators.report({
-      from,
-      to,
-      by: q.by ?? 'unit',
-      rankBy: q.rankBy ?? 'score766',
-      unitCode: q.unitCode,
-      procedureCode: q.procedureCode,
-      level: q.level,
-      essential: q.essential === undefined ? undefined : q.essential === 'true',
-    });
+    return this.indicators.report(indicatorSelection(q, this.ranges.resolve(q)));
   }
 
   @Get('province')
