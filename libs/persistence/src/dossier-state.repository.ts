@@ -1,5 +1,6 @@
 import type { Channel, DossierFact, DossierState, PaymentMethod, ReceiptFact, ResolutionFact } from '@tthc/domain';
-import { type Sql, toIso } from './sql';
+import { type JsonColumn, jsonRecordset, jsonRecordsetColumns, jsonRows } from './json-rows';
+import type { Sql } from './sql';
 
 interface DossierRow {
   unit_code: string;
@@ -145,50 +146,50 @@ export async function loadDossiers(sql: Sql, keys: { unitCode: string; dossierId
  * The dossiers columns and how each is read off a state, in one list, so the statement, its
  * parameter types and its values cannot drift apart.
  */
-const COLUMNS: [column: string, type: string, value: (s: DossierState) => unknown][] = [
+const COLUMNS: JsonColumn<DossierState>[] = [
   ['unit_code', 'text', (s) => s.unitCode],
   ['dossier_id', 'text', (s) => s.dossierId],
   ['procedure_code', 'text', (s) => s.procedureCode],
-  ['received_at', 'timestamptz', (s) => toIso(s.receipt?.occurredAt)],
+  ['received_at', 'timestamptz', (s) => s.receipt?.occurredAt],
   ['received_event_id', 'uuid', (s) => s.receipt?.eventId ?? null],
   ['channel', 'text', (s) => s.receipt?.channel ?? null],
-  ['receipt_due_at', 'timestamptz', (s) => toIso(s.receipt?.dueAt)],
-  ['resolved_at', 'timestamptz', (s) => toIso(s.resolution?.occurredAt)],
+  ['receipt_due_at', 'timestamptz', (s) => s.receipt?.dueAt],
+  ['resolved_at', 'timestamptz', (s) => s.resolution?.occurredAt],
   ['resolved_event_id', 'uuid', (s) => s.resolution?.eventId ?? null],
-  ['resolution_due_at', 'timestamptz', (s) => toIso(s.resolution?.dueAt)],
-  ['late_flagged_at', 'timestamptz', (s) => toIso(s.lateFlag?.occurredAt)],
+  ['resolution_due_at', 'timestamptz', (s) => s.resolution?.dueAt],
+  ['late_flagged_at', 'timestamptz', (s) => s.lateFlag?.occurredAt],
   ['late_event_id', 'uuid', (s) => s.lateFlag?.eventId ?? null],
-  ['late_due_at', 'timestamptz', (s) => toIso(s.lateFlag?.dueAt)],
+  ['late_due_at', 'timestamptz', (s) => s.lateFlag?.dueAt],
   ['procedure_event_id', 'uuid', (s) => s.procedureSource?.eventId ?? null],
-  ['procedure_at', 'timestamptz', (s) => toIso(s.procedureSource?.occurredAt)],
+  ['procedure_at', 'timestamptz', (s) => s.procedureSource?.occurredAt],
   ['procedure_from_receipt', 'boolean', (s) => s.procedureSource?.fromReceipt ?? null],
   ['fully_online', 'boolean', (s) => s.receipt?.fullyOnline ?? null],
   ['components_digitized', 'boolean', (s) => (s.receipt?.fullyOnline === undefined ? null : s.receipt.componentsDigitized === true)],
   ['result_electronic', 'boolean', (s) => s.resolution?.resultElectronic ?? null],
   ['result_digitized', 'boolean', (s) => (s.resolution?.resultElectronic === undefined ? null : s.resolution.resultDigitized === true)],
   ['data_reused', 'boolean', (s) => (s.resolution?.resultElectronic === undefined ? null : s.resolution.dataReused === true)],
-  ['paid_at', 'timestamptz', (s) => toIso(s.payment?.occurredAt)],
+  ['paid_at', 'timestamptz', (s) => s.payment?.occurredAt],
   ['paid_event_id', 'uuid', (s) => s.payment?.eventId ?? null],
-  ['paid_due_at', 'timestamptz', (s) => toIso(s.payment?.dueAt)],
+  ['paid_due_at', 'timestamptz', (s) => s.payment?.dueAt],
   ['payment_method', 'text', (s) => s.payment?.method ?? null],
-  ['rated_at', 'timestamptz', (s) => toIso(s.rating?.occurredAt)],
+  ['rated_at', 'timestamptz', (s) => s.rating?.occurredAt],
   ['rated_event_id', 'uuid', (s) => s.rating?.eventId ?? null],
-  ['rated_due_at', 'timestamptz', (s) => toIso(s.rating?.dueAt)],
+  ['rated_due_at', 'timestamptz', (s) => s.rating?.dueAt],
   ['score', 'smallint', (s) => s.rating?.score ?? null],
-  ['feedback_at', 'timestamptz', (s) => toIso(s.feedback?.occurredAt)],
+  ['feedback_at', 'timestamptz', (s) => s.feedback?.occurredAt],
   ['feedback_event_id', 'uuid', (s) => s.feedback?.eventId ?? null],
-  ['feedback_due_at', 'timestamptz', (s) => toIso(s.feedback?.dueAt)],
-  ['feedback_resolved_at', 'timestamptz', (s) => toIso(s.feedbackResolution?.occurredAt)],
+  ['feedback_due_at', 'timestamptz', (s) => s.feedback?.dueAt],
+  ['feedback_resolved_at', 'timestamptz', (s) => s.feedbackResolution?.occurredAt],
   ['feedback_resolved_event_id', 'uuid', (s) => s.feedbackResolution?.eventId ?? null],
-  ['feedback_resolution_due_at', 'timestamptz', (s) => toIso(s.feedbackResolution?.dueAt)],
-  ['withdrawn_at', 'timestamptz', (s) => toIso(s.withdrawal?.occurredAt)],
+  ['feedback_resolution_due_at', 'timestamptz', (s) => s.feedbackResolution?.dueAt],
+  ['withdrawn_at', 'timestamptz', (s) => s.withdrawal?.occurredAt],
   ['withdrawn_event_id', 'uuid', (s) => s.withdrawal?.eventId ?? null],
-  ['withdrawn_due_at', 'timestamptz', (s) => toIso(s.withdrawal?.dueAt)],
+  ['withdrawn_due_at', 'timestamptz', (s) => s.withdrawal?.dueAt],
 ];
 
 const SAVE_SQL = `
   INSERT INTO dossiers (${COLUMNS.map(([c]) => c).join(', ')}, updated_at)
-  SELECT *, now() FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(', ')})
+  SELECT ${jsonRecordsetColumns(COLUMNS)}, now() FROM ${jsonRecordset(COLUMNS)}
   ON CONFLICT (unit_code, dossier_id) DO UPDATE SET
     ${COLUMNS.slice(2)
       .map(([c]) => `${c} = EXCLUDED.${c}`)
@@ -197,8 +198,5 @@ const SAVE_SQL = `
 /** Writes changed dossier states back, one statement for the batch. */
 export async function saveDossiers(sql: Sql, states: DossierState[]): Promise<void> {
   if (states.length === 0) return;
-  await sql.query(
-    SAVE_SQL,
-    COLUMNS.map(([, , value]) => states.map(value)),
-  );
+  await sql.query(SAVE_SQL, [jsonRows(COLUMNS, states)]);
 }

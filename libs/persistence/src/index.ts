@@ -17,3 +17,4 @@ export * from './indicator-facts.sql';
 export * from './indicator-counters.repository';
 export * from './procedures.repository';
 export * from './window-counts.repository';
+export * from './json-rows';

@@ -1,20 +1,30 @@
 import { INDICATOR_FIELDS, type IndicatorCounts, type IndicatorDelta, type LocalDate, type PeriodIndicatorCounts, addDays, periodCountsOf, zeroIndicatorCounts } from '@tthc/domain';
 import { INDICATOR_COLUMNS, indicatorColumn } from './indicator-facts.sql';
+import { type JsonColumn, jsonRecordset, jsonRows } from './json-rows';
 import type { Sql } from './sql';
 
 const TABLE = 'unit_procedure_daily_indicators';
 
+/** The delta columns: most of a row's counts are 0 and travel as absent JSON fields (read back as 0). */
+const DELTA_COLUMNS: JsonColumn<IndicatorDelta>[] = [
+  ['unit_code', 'text', (d) => d.unitCode],
+  ['procedure_code', 'text', (d) => d.procedureCode],
+  ['day', 'text', (d) => d.day],
+  ...INDICATOR_FIELDS.map((f, i): JsonColumn<IndicatorDelta> => [INDICATOR_COLUMNS[i], 'bigint', (d) => d.counts[f] || undefined]),
+];
+
+const APPLY_SQL = `
+  INSERT INTO ${TABLE} AS c (unit_code, procedure_code, day, ${INDICATOR_COLUMNS.join(', ')})
+  SELECT r.unit_code, r.procedure_code, r.day::date, ${INDICATOR_COLUMNS.map((col) => `COALESCE(r.${col}, 0)`).join(', ')}
+    FROM ${jsonRecordset(DELTA_COLUMNS)}
+  ON CONFLICT (unit_code, procedure_code, day) DO UPDATE SET
+    ${INDICATOR_COLUMNS.map((col) => `${col} = c.${col} + EXCLUDED.${col}`).join(',\n    ')},
+    updated_at = now()`;
+
 /** Adds a batch's indicator deltas to the day rows: one upsert, whatever the batch size. */
 export async function applyIndicatorDeltas(sql: Sql, deltas: IndicatorDelta[]): Promise<void> {
   if (deltas.length === 0) return;
-  await sql.query(
-    `INSERT INTO ${TABLE} AS c (unit_code, procedure_code, day, ${INDICATOR_COLUMNS.join(', ')})
-     SELECT * FROM unnest($1::text[], $2::text[], $3::date[], ${INDICATOR_COLUMNS.map((_, i) => `$${i + 4}::bigint[]`).join(', ')})
-     ON CONFLICT (unit_code, procedure_code, day) DO UPDATE SET
-       ${INDICATOR_COLUMNS.map((col) => `${col} = c.${col} + EXCLUDED.${col}`).join(',\n       ')},
-       updated_at = now()`,
-    [deltas.map((d) => d.unitCode), deltas.map((d) => d.procedureCode), deltas.map((d) => d.day), ...INDICATOR_FIELDS.map((f) => deltas.map((d) => d.counts[f]))],
-  );
+  await sql.query(APPLY_SQL, [jsonRows(DELTA_COLUMNS, deltas)]);
 }
 
 /** How to group the sums: per unit, per procedure, per (unit, procedure), per procedure level, or one total. */

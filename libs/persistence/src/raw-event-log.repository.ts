@@ -1,7 +1,8 @@
 import type { DeadLetter } from '@tthc/contracts';
 import type { DossierEvent } from '@tthc/domain';
 import { deadlinePassesIn } from './overdue-rule.sql';
-import { type Sql, toIso } from './sql';
+import { type JsonColumn, jsonRecordset, jsonRecordsetColumns, jsonRows } from './json-rows';
+import type { Sql } from './sql';
 
 export interface SourcedEvent {
   event: DossierEvent;
@@ -14,42 +15,36 @@ export interface SourcedEvent {
  * already in the log (or twice in the batch) is not inserted and not returned, in one round trip
  * for the whole batch.
  */
+const RAW_EVENT_COLUMNS: JsonColumn<SourcedEvent>[] = [
+  ['event_id', 'uuid', (b) => b.event.eventId],
+  ['schema_version', 'smallint', (b) => b.event.schemaVersion ?? 1],
+  ['type', 'text', (b) => b.event.type],
+  ['dossier_id', 'text', (b) => b.event.dossierId],
+  ['unit_code', 'text', (b) => b.event.unitCode],
+  ['procedure_code', 'text', (b) => b.event.procedureCode],
+  ['occurred_at', 'timestamptz', (b) => b.event.occurredAt],
+  ['channel', 'text', (b) => b.event.channel],
+  ['due_at', 'timestamptz', (b) => b.event.dueAt],
+  ['source_partition', 'int', (b) => b.partition],
+  ['source_offset', 'bigint', (b) => b.offset],
+  ['fully_online', 'boolean', (b) => b.event.fullyOnline],
+  ['components_digitized', 'boolean', (b) => b.event.componentsDigitized],
+  ['result_electronic', 'boolean', (b) => b.event.resultElectronic],
+  ['result_digitized', 'boolean', (b) => b.event.resultDigitized],
+  ['data_reused', 'boolean', (b) => b.event.dataReused],
+  ['payment_method', 'text', (b) => b.event.method],
+  ['score', 'smallint', (b) => b.event.score],
+];
+
+const APPEND_SQL = `
+  INSERT INTO raw_events (${RAW_EVENT_COLUMNS.map(([c]) => c).join(', ')})
+  SELECT ${jsonRecordsetColumns(RAW_EVENT_COLUMNS)} FROM ${jsonRecordset(RAW_EVENT_COLUMNS)}
+  ON CONFLICT (event_id) DO NOTHING
+  RETURNING event_id`;
+
 export async function appendNewRawEvents(sql: Sql, batch: SourcedEvent[]): Promise<Set<string>> {
   if (batch.length === 0) return new Set();
-  const rows: { event_id: string }[] = await sql.query(
-    `INSERT INTO raw_events (event_id, schema_version, type, dossier_id, unit_code, procedure_code,
-                             occurred_at, channel, due_at, source_partition, source_offset,
-                             fully_online, components_digitized, result_electronic, result_digitized, data_reused, payment_method, score)
-     SELECT e.id, e.version, e.type, e.dossier, e.unit, e.proc, e.occurred, e.channel, e.due, e.part, e.off,
-            e.fully_online, e.components_digitized, e.result_electronic, e.result_digitized, e.data_reused, e.method, e.score
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                   $7::text[], $8::timestamptz[], $9::int[], $10::bigint[],
-                   $11::smallint[], $12::boolean[], $13::boolean[], $14::boolean[], $15::boolean[], $16::boolean[], $17::text[], $18::smallint[])
-            AS e(id, type, dossier, unit, proc, occurred, channel, due, part, off,
-                 version, fully_online, components_digitized, result_electronic, result_digitized, data_reused, method, score)
-     ON CONFLICT (event_id) DO NOTHING
-     RETURNING event_id`,
-    [
-      batch.map((b) => b.event.eventId),
-      batch.map((b) => b.event.type),
-      batch.map((b) => b.event.dossierId),
-      batch.map((b) => b.event.unitCode),
-      batch.map((b) => b.event.procedureCode),
-      batch.map((b) => toIso(b.event.occurredAt)),
-      batch.map((b) => b.event.channel ?? null),
-      batch.map((b) => toIso(b.event.dueAt)),
-      batch.map((b) => b.partition),
-      batch.map((b) => b.offset),
-      batch.map((b) => b.event.schemaVersion ?? 1),
-      batch.map((b) => b.event.fullyOnline ?? null),
-      batch.map((b) => b.event.componentsDigitized ?? null),
-      batch.map((b) => b.event.resultElectronic ?? null),
-      batch.map((b) => b.event.resultDigitized ?? null),
-      batch.map((b) => b.event.dataReused ?? null),
-      batch.map((b) => b.event.method ?? null),
-      batch.map((b) => b.event.score ?? null),
-    ],
-  );
+  const rows: { event_id: string }[] = await sql.query(APPEND_SQL, [jsonRows(RAW_EVENT_COLUMNS, batch)]);
   return new Set(rows.map((r) => r.event_id));
 }
 

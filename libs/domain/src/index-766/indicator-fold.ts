@@ -9,14 +9,20 @@ import { type IndicatorCounts, type IndicatorDelta, type IndicatorField, isZeroI
  */
 export class IndicatorDeltaAccumulator {
   private readonly byKey = new Map<string, IndicatorDelta>();
+  /** The row of the last bump: a dossier's facts mostly land on a few days, bumped one after the other. */
+  private last: IndicatorDelta | undefined;
 
   bump(unitCode: string, procedureCode: string, day: LocalDate, field: IndicatorField, by: number): void {
     if (by === 0) return;
-    const key = `${unitCode}\u0000${procedureCode}\u0000${day}`;
-    let delta = this.byKey.get(key);
-    if (!delta) {
-      delta = { unitCode, procedureCode, day, counts: zeroIndicatorCounts() };
-      this.byKey.set(key, delta);
+    let delta = this.last;
+    if (!delta || delta.day !== day || delta.unitCode !== unitCode || delta.procedureCode !== procedureCode) {
+      const key = `${unitCode}\u0000${procedureCode}\u0000${day}`;
+      delta = this.byKey.get(key);
+      if (!delta) {
+        delta = { unitCode, procedureCode, day, counts: zeroIndicatorCounts() };
+        this.byKey.set(key, delta);
+      }
+      this.last = delta;
     }
     delta.counts[field] += by;
   }
