@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { decodeValidatedRecord } from '@tthc/contracts';
 import { PipelineHarness, eventually, fixedClock } from './support/pipeline-harness';
 import { asMessage, received } from './support/dossier-events';
 
@@ -13,13 +14,22 @@ describe('ingest crash recovery (real Kafka, PostgreSQL)', () => {
   const UNIT = '28861'; // Xã Tiên Thủy
   const events = Array.from({ length: 50 }, (_, i) => received(UNIT, `c-${i}`, '2025-07-15T09:00:00+07:00', i < 30 ? 'ONLINE' : 'DIRECT', '2025-07-20T17:00:00+07:00'));
 
-  const validatedCount = async () => {
+  /** Records on the validated topic, and the events they carry (ingest bundles a batch's events per unit, issue 12). */
+  const validated = async () => {
     const admin = h.kafka.admin();
     await admin.connect();
     const offsets = await admin.fetchTopicOffsets(h.env.TOPIC_VALIDATED!);
     await admin.disconnect();
-    return offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
+    const records = offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
+    const messages = records ? await h.readTopic(h.env.TOPIC_VALIDATED!, records) : [];
+    const events = messages.reduce((n, m) => {
+      const decoded = decodeValidatedRecord(m.value);
+      if (!decoded.ok) throw new Error(`undecodable record on the validated topic: ${decoded.rejection.detail}`);
+      return n + decoded.events.length;
+    }, 0);
+    return { records, events };
   };
+  const validatedCount = async () => (await validated()).events;
   const metrics = async () => (await request(h.http()).get(`/api/v1/metrics/units/${UNIT}?from=2025-07-15&to=2025-07-15`).set({ 'X-API-Key': 'local-auditor-key' })).body;
   const rewindIngest = async () => {
     const admin = h.kafka.admin();
@@ -62,9 +72,10 @@ describe('ingest crash recovery (real Kafka, PostgreSQL)', () => {
     const stored = await h.sql<{ n: number }>(`SELECT count(*)::int AS n FROM raw_events WHERE dossier_id LIKE 'c-%'`);
     expect(stored[0].n).toBe(50);
     // The aggregator is an idempotent receiver: the same facts, the same counts.
+    const { records } = await validated();
     await eventually(async () => {
       const offsets = await h.sql<{ n: string }>(`SELECT sum(next_offset)::text AS n FROM consumer_offsets WHERE consumer_group = $1`, [h.env.AGGREGATOR_GROUP_ID]);
-      expect(Number(offsets[0].n)).toBe(101);
+      expect(Number(offsets[0].n)).toBe(records);
     });
     expect(await metrics()).toMatchObject({ receivedTotal: 51, receivedOnline: 30, receivedDirect: 21 });
   });

@@ -84,4 +84,24 @@ describe('DossierBatchHandler (real PostgreSQL, Kafka)', () => {
     expect(await stored()).toBe('10');
     expect(await received()).toBe(8);
   });
+
+  it("takes a refused bundle apart: its other events count, only the refused one is dead-lettered, under the bundle's position", async () => {
+    // The CHECK constraint of the storage-refusal test is still in place; the stored offset is 10.
+    const topic = ctx.env.TOPIC_VALIDATED!;
+    const bundle = `[${ev(40)},${ev(41, { dossierId: 'd-refused' })},${ev(42)}]`;
+    const failure = classifyFailure(
+      await handler.handle(batchOf(topic, [bundle], 10)).then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    );
+    expect(failure).toMatchObject({ kind: 'data', code: '23514' });
+    expect(await received()).toBe(8);
+
+    expect([...(await handler.deadLetter(batchOf(topic, [bundle], 10), failure))]).toEqual(['28756']);
+    expect(await received()).toBe(10);
+    expect(await stored()).toBe('11');
+    const dead = (await ctx.read(ctx.env.TOPIC_DLQ!)).filter((m) => m.headers![DLQ_HEADERS.sourceOffset]!.toString() === '10');
+    expect(dead.map((m) => [m.headers![DLQ_HEADERS.reasonCode]!.toString(), JSON.parse(m.value!.toString()).dossierId])).toEqual([['STORAGE_REJECTED', 'd-refused']]);
+  });
 });

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { type DeadLetter, decodeValidatedEvent, storageRejection } from '@tthc/contracts';
+import { type DeadLetter, decodeValidatedRecord, encodeValidatedRecords, storageRejection } from '@tthc/contracts';
 import { CounterDeltaAccumulator, type DossierEvent, type DossierState, IndicatorDeltaAccumulator, applyDossierEvent, indicatorChange } from '@tthc/domain';
 import { DeadLetterWriter, LOGGER, SETTINGS } from '@tthc/infrastructure';
 import { OffsetGapError, type PartitionBatch, recordContext } from '@tthc/messaging';
-import { applyCounterDeltas, applyIndicatorDeltas, dossierKey, enterBatchGate, loadDossiers, lockDossiers, lockNextOffset, saveDossiers, saveNextOffset } from '@tthc/persistence';
-import type { Failure, Logger } from '@tthc/platform';
+import { type Sql, applyCounterDeltas, applyIndicatorDeltas, dossierKey, enterBatchGate, loadDossiers, lockDossiers, lockNextOffset, saveDossiers, saveNextOffset } from '@tthc/persistence';
+import { type Failure, type Logger, classifyFailure } from '@tthc/platform';
 import type { AggregatorSettings } from './aggregator.settings';
 
 /**
@@ -46,36 +46,12 @@ export class DossierBatchHandler {
       const events: DossierEvent[] = [];
       const refused: DeadLetter[] = [];
       for (const m of pending) {
-        const decoded = decodeValidatedEvent(m.value);
-        if (decoded.ok) events.push(decoded.event);
+        const decoded = decodeValidatedRecord(m.value);
+        if (decoded.ok) events.push(...decoded.events);
         else refused.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, rejection: decoded.rejection, key: m.key ?? null, payload: m.value ?? null });
       }
 
-      // Another partition's batch may hold events of these dossiers too: wait for it, then read what it committed.
-      await lockDossiers(tx, events);
-      const loaded = await loadDossiers(tx, events);
-      const states = new Map(loaded);
-      const acc = new CounterDeltaAccumulator();
-      const changed = new Map<string, DossierState>();
-      for (const event of events) {
-        const key = dossierKey(event);
-        const before = states.get(key);
-        const after = applyDossierEvent(before, event, acc);
-        if (after !== before) {
-          states.set(key, after);
-          changed.set(key, after);
-        }
-      }
-
-      // Indicators: each changed dossier's whole contribution as it was before the batch is
-      // retracted and its contribution now added (libs/domain `countIndicatorFacts`): one pass per
-      // changed dossier, not per event, and the sum of the per-event changes by construction.
-      const indicators = new IndicatorDeltaAccumulator();
-      for (const [key, after] of changed) indicatorChange(indicators, loaded.get(key), after);
-
-      await saveDossiers(tx, [...changed.values()]);
-      await applyCounterDeltas(tx, acc.deltas());
-      await applyIndicatorDeltas(tx, indicators.deltas());
+      const changedUnits = await applyEvents(tx, events);
       if (refused.length) {
         // Only ingest should write this topic: a record it would not have written is a defect upstream.
         const records = refused.slice(0, 20).map((r) => ({ ...recordContext(batch.topic, r.partition, { offset: r.offset, key: r.key, value: r.payload }), reason: r.rejection.code }));
@@ -83,26 +59,61 @@ export class DossierBatchHandler {
         await this.deadLetters.write(tx, refused);
       }
       await saveNextOffset(tx, group, batch.topic, batch.partition, batch.nextOffset);
-      return new Set([...changed.values()].map((s) => s.unitCode));
+      return changedUnits;
     });
   }
 
   /**
-   * One record the database refused although it decoded (the batch consumer isolated it):
-   * dead-lettered as STORAGE_REJECTED and the stored offset moved past it, in one transaction,
-   * so the partition carries on and a redelivery finds it already handled.
+   * One record the database refused although it decoded (the batch consumer isolated it). A
+   * bundle is taken apart: each of its events is applied alone under a savepoint, so only the
+   * events the database refuses are dead-lettered, as one STORAGE_REJECTED record for the source
+   * position (a bundle of them) with the first refusal's SQLSTATE; the rest count. The stored
+   * offset moves past the record in the same transaction, so the partition carries on and a
+   * redelivery finds it already handled. Returns the units whose figures changed.
    */
-  async deadLetter(batch: PartitionBatch, failure: Failure): Promise<void> {
+  async deadLetter(batch: PartitionBatch, failure: Failure): Promise<Set<string>> {
     const group = this.settings.AGGREGATOR_GROUP_ID;
     const m = batch.messages[0];
-    await this.dataSource.transaction(async (tx) => {
+    return this.dataSource.transaction(async (tx) => {
       await enterBatchGate(tx, group);
       const stored = await lockNextOffset(tx, group, batch.topic, batch.partition);
       refuseGap(batch, stored);
-      if (stored !== undefined && BigInt(stored) > BigInt(m.offset)) return;
+      const changedUnits = new Set<string>();
+      if (stored !== undefined && BigInt(stored) > BigInt(m.offset)) return changedUnits;
       const dead: DeadLetter = { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key ?? null, payload: m.value ?? null, ...storageRejection(failure) };
-      await this.deadLetters.write(tx, [dead]);
+      const decoded = decodeValidatedRecord(m.value);
+      if (!decoded.ok || decoded.events.length === 1) {
+        await this.deadLetters.write(tx, [dead]);
+      } else {
+        const refused: { event: DossierEvent; failure: Failure }[] = [];
+        for (const event of decoded.events) {
+          await tx.query('SAVEPOINT one_event');
+          try {
+            for (const unit of await applyEvents(tx, [event])) changedUnits.add(unit);
+            await tx.query('RELEASE SAVEPOINT one_event');
+          } catch (e) {
+            const alone = classifyFailure(e);
+            if (alone.kind !== 'data') throw e;
+            await tx.query('ROLLBACK TO SAVEPOINT one_event');
+            refused.push({ event, failure: alone });
+          }
+        }
+        this.logger.error(
+          { ...recordContext(batch.topic, batch.partition, m), events: decoded.events.length, refused: refused.length },
+          'storage refused events of a validated bundle; dead-lettered those alone',
+        );
+        if (refused.length) {
+          const payload = Buffer.from(
+            encodeValidatedRecords(
+              refused.map((r) => r.event),
+              Number.MAX_SAFE_INTEGER,
+            )[0].value,
+          );
+          await this.deadLetters.write(tx, [{ ...dead, payload, ...storageRejection(refused[0].failure) }]);
+        }
+      }
       await saveNextOffset(tx, group, batch.topic, batch.partition, batch.nextOffset);
+      return changedUnits;
     });
   }
 }
@@ -116,4 +127,37 @@ export class DossierBatchHandler {
 function refuseGap(batch: PartitionBatch, stored: string | undefined): void {
   const first = batch.messages[0].offset;
   if (stored !== undefined && BigInt(first) > BigInt(stored)) throw new OffsetGapError(batch.topic, batch.partition, stored, first);
+}
+
+/**
+ * Folds events into the dossier states, the unit day rows and the indicator day rows, inside the
+ * caller's transaction. Returns the units whose figures may have changed.
+ */
+async function applyEvents(tx: Sql, events: DossierEvent[]): Promise<Set<string>> {
+  // Another partition's batch may hold events of these dossiers too: wait for it, then read what it committed.
+  await lockDossiers(tx, events);
+  const loaded = await loadDossiers(tx, events);
+  const states = new Map(loaded);
+  const acc = new CounterDeltaAccumulator();
+  const changed = new Map<string, DossierState>();
+  for (const event of events) {
+    const key = dossierKey(event);
+    const before = states.get(key);
+    const after = applyDossierEvent(before, event, acc);
+    if (after !== before) {
+      states.set(key, after);
+      changed.set(key, after);
+    }
+  }
+
+  // Indicators: each changed dossier's whole contribution as it was before the batch is
+  // retracted and its contribution now added (libs/domain `countIndicatorFacts`): one pass per
+  // changed dossier, not per event, and the sum of the per-event changes by construction.
+  const indicators = new IndicatorDeltaAccumulator();
+  for (const [key, after] of changed) indicatorChange(indicators, loaded.get(key), after);
+
+  await saveDossiers(tx, [...changed.values()]);
+  await applyCounterDeltas(tx, acc.deltas());
+  await applyIndicatorDeltas(tx, indicators.deltas());
+  return new Set([...changed.values()].map((s) => s.unitCode));
 }

@@ -34,11 +34,9 @@ describe('IngestBatchHandler (real PostgreSQL, Kafka)', () => {
     const topic = ctx.env.TOPIC_EVENTS!;
     const result = await handler.handle(batchOf(topic, [ev(1), ev(2), ev(1), ev(3, { unitCode: '99999' }), '{']));
     expect(result).toEqual({ forwarded: 2, duplicates: 1, rejected: 2, rejectedByReason: { UNKNOWN_UNIT: 1, MALFORMED_JSON: 1 } });
+    // One record per unit and batch: the unit's new events, in order (issue 12).
     const forwarded = await ctx.read(ctx.env.TOPIC_VALIDATED!);
-    expect(forwarded.map((m) => [m.key!.toString(), JSON.parse(m.value!.toString()).dossierId])).toEqual([
-      ['28756', 'd-1'],
-      ['28756', 'd-2'],
-    ]);
+    expect(forwarded.map((m) => [m.key!.toString(), (JSON.parse(m.value!.toString()) as { dossierId: string }[]).map((e) => e.dossierId)])).toEqual([['28756', ['d-1', 'd-2']]]);
     const dead = await ctx.read(ctx.env.TOPIC_DLQ!);
     expect(dead.map((m) => [m.headers![DLQ_HEADERS.reasonCode]!.toString(), m.headers![DLQ_HEADERS.sourceOffset]!.toString()])).toEqual([
       ['UNKNOWN_UNIT', '3'],
@@ -48,7 +46,7 @@ describe('IngestBatchHandler (real PostgreSQL, Kafka)', () => {
 
     // Redelivered (a crash before the offset commit): nothing forwarded or dead-lettered twice.
     expect(await handler.handle(batchOf(topic, [ev(1), ev(2), ev(1), ev(3, { unitCode: '99999' }), '{']))).toMatchObject({ forwarded: 0, duplicates: 3, rejected: 2 });
-    expect(await ctx.read(ctx.env.TOPIC_VALIDATED!)).toHaveLength(2);
+    expect(await ctx.read(ctx.env.TOPIC_VALIDATED!)).toHaveLength(1);
     expect(await ctx.read(ctx.env.TOPIC_DLQ!)).toHaveLength(2);
   });
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Message, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { type DeadLetter, decodeDossierEvent, encodeValidatedEvent, storageRejection } from '@tthc/contracts';
-import { checkEventRules } from '@tthc/domain';
+import { type DeadLetter, decodeDossierEvent, encodeValidatedRecords, storageRejection } from '@tthc/contracts';
+import { type DossierEvent, checkEventRules } from '@tthc/domain';
 import { CLOCK, type Clock, DeadLetterWriter, LOGGER, PRODUCER, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
 import { type PartitionBatch, recordContext, sendSized } from '@tthc/messaging';
 import { appendNewRawEvents, type SourcedEvent } from '@tthc/persistence';
@@ -18,7 +18,8 @@ export interface IngestBatchResult {
 }
 
 /**
- * Validates a batch, appends the new events to the raw log and forwards them, keyed by unit.
+ * Validates a batch, appends the new events to the raw log and forwards them, keyed by unit: one
+ * record per unit and batch, the unit's events in order (`encodeValidatedRecords`, issue 12).
  *
  * Crash safety (house style 5) without an outbox: the raw-log insert, the DLQ record and the
  * sends all happen inside one database transaction that commits only after Kafka acknowledged
@@ -57,12 +58,13 @@ export class IngestBatchHandler {
 
     return this.dataSource.transaction(async (tx) => {
       const fresh = await appendNewRawEvents(tx, accepted);
-      const forward: Message[] = [];
+      const forward: DossierEvent[] = [];
       for (const a of accepted) {
         // `fresh` holds each new eventId once; deleting it forwards only the first copy in a batch.
-        if (fresh.delete(a.event.eventId)) forward.push({ key: a.event.unitCode, value: encodeValidatedEvent(a.event) });
+        if (fresh.delete(a.event.eventId)) forward.push(a.event);
       }
-      await sendSized(this.producer, [{ topic: s.TOPIC_VALIDATED, messages: forward }], s.KAFKA_MAX_SEND_BYTES);
+      const records: Message[] = encodeValidatedRecords(forward).map(({ key, value }) => ({ key, value }));
+      await sendSized(this.producer, [{ topic: s.TOPIC_VALIDATED, messages: records }], s.KAFKA_MAX_SEND_BYTES);
       await this.deadLetters.write(tx, rejected);
 
       const result = {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { checkEventRules } from '@tthc/domain';
 import { decodeDossierEvent } from './decode-dossier-event';
-import { decodeValidatedEvent, encodeValidatedEvent } from './validated-event.codec';
+import { decodeValidatedRecord, encodeValidatedEvent, encodeValidatedRecords } from './validated-event.codec';
 
 const NOW = Date.UTC(2025, 6, 10, 3);
 const rules = { isKnownUnit: () => true, now: NOW, maxFutureSkewMs: 300_000 };
@@ -36,8 +36,8 @@ describe('the validated topic codec', () => {
         const decoded = decodeDossierEvent(Buffer.from(JSON.stringify(wire)));
         if (!decoded.ok || checkEventRules(decoded.event, rules)) return;
         accepted++;
-        const again = decodeValidatedEvent(Buffer.from(encodeValidatedEvent(decoded.event)));
-        expect(again).toEqual({ ok: true, event: decoded.event });
+        const again = decodeValidatedRecord(Buffer.from(encodeValidatedEvent(decoded.event)));
+        expect(again).toEqual({ ok: true, events: [decoded.event] });
       }),
       { numRuns: 3000, seed: 20261130 },
     );
@@ -53,7 +53,7 @@ describe('the validated topic codec', () => {
           fc.anything().map((v) => Buffer.from(JSON.stringify(v) ?? 'x')),
         ),
         (bytes) => {
-          const decoded = decodeValidatedEvent(bytes);
+          const decoded = decodeValidatedRecord(bytes);
           if (!decoded.ok) expect(decoded.rejection.detail).toMatch(/^validated topic: /);
         },
       ),
@@ -63,7 +63,54 @@ describe('the validated topic codec', () => {
 
   it('keeps only the contract fields of a record', () => {
     const event = { eventId: '3f1c2b9e-8d4a-4c6f-9e21-5a7b8c9d0e1f', type: 'LATE', dossierId: 'd', unitCode: '28756', procedureCode: 'p', occurredAt: NOW, dueAt: NOW };
-    const decoded = decodeValidatedEvent(Buffer.from(JSON.stringify({ ...event, injected: 'x' })));
-    expect(decoded).toEqual({ ok: true, event });
+    const decoded = decodeValidatedRecord(Buffer.from(JSON.stringify({ ...event, injected: 'x' })));
+    expect(decoded).toEqual({ ok: true, events: [event] });
+  });
+
+  const eventOf = (unitCode: string, i: number, dossierId = `d-${i}`) => ({
+    eventId: `3f1c2b9e-8d4a-4c6f-9e21-${String(i).padStart(12, '0')}`,
+    type: 'RECEIVED' as const,
+    dossierId,
+    unitCode,
+    procedureCode: 'p',
+    occurredAt: NOW + i,
+    channel: 'ONLINE' as const,
+    dueAt: NOW + 86_400_000,
+  });
+
+  it("bundles a batch per unit, keyed by the unit, each unit's events in their order, and decodes them back", () => {
+    const events = [eventOf('A', 1), eventOf('B', 2), eventOf('A', 3), eventOf('C', 4), eventOf('A', 5)];
+    const records = encodeValidatedRecords(events);
+    expect(records.map((r) => [r.key, r.events])).toEqual([
+      ['A', 3],
+      ['B', 1],
+      ['C', 1],
+    ]);
+    const back = records.map((r) => decodeValidatedRecord(Buffer.from(r.value)));
+    expect(back).toEqual([
+      { ok: true, events: [events[0], events[2], events[4]] },
+      { ok: true, events: [events[1]] },
+      { ok: true, events: [events[3]] },
+    ]);
+  });
+
+  it("splits a unit's bundle below the byte limit without losing or reordering an event", () => {
+    const events = Array.from({ length: 500 }, (_, i) => eventOf('A', i, `dossier-${'x'.repeat(i % 40)}-${i}`));
+    const limit = 4_000;
+    const records = encodeValidatedRecords(events, limit);
+    expect(records.length).toBeGreaterThan(1);
+    for (const r of records) expect(Buffer.byteLength(r.value)).toBeLessThanOrEqual(limit);
+    const back = records.flatMap((r) => {
+      const d = decodeValidatedRecord(Buffer.from(r.value));
+      return d.ok ? d.events : [];
+    });
+    expect(back).toEqual(events);
+  });
+
+  it('refuses a whole bundle when one of its events breaks the contract, naming which one', () => {
+    const bad = { ...eventOf('A', 2), dossierId: 'nul\u0000' };
+    const decoded = decodeValidatedRecord(Buffer.from(JSON.stringify([eventOf('A', 1), bad, eventOf('A', 3)])));
+    expect(decoded).toEqual({ ok: false, rejection: { code: 'CONTROL_CHARACTER', detail: expect.stringMatching(/^validated topic: event 2 of 3: /) } });
+    expect(decodeValidatedRecord(Buffer.from('[]'))).toEqual({ ok: false, rejection: { code: 'MALFORMED_JSON', detail: 'validated topic: empty bundle' } });
   });
 });

@@ -45,7 +45,7 @@ export class ValidatedEventsController implements OnModuleInit {
   }
 
   @EventPattern(deadLetterPattern(BATCH_PATTERNS.validatedEvents))
-  deadLetter(@Payload() batch: PartitionBatch, @Ctx() ctx: KafkaBatchContext): Promise<void> {
-    return this.handler.deadLetter(batch, ctx.getFailure());
+  async deadLetter(@Payload() batch: PartitionBatch, @Ctx() ctx: KafkaBatchContext): Promise<void> {
+    this.live.markDirty(await this.handler.deadLetter(batch, ctx.getFailure()));
   }
 }
