@@ -26,6 +26,11 @@ export interface BenchOptions {
   province: string;
   /** Skip the stage-by-stage run (ingest alone, then the aggregator alone). */
   staged: boolean;
+  /**
+   * Whole runs on a backlog (the file in the topic before the apps start, as the Kafka Streams
+   * baseline is measured: a replay of history) unless `--live` (produced while the apps run).
+   */
+  backlog: boolean;
 }
 
 export const BENCH_USAGE = `Usage: npm run bench -- [options]
@@ -43,6 +48,8 @@ export const BENCH_USAGE = `Usage: npm run bench -- [options]
   --no-baseline       skip the Kafka Streams baseline (../shared/peers/kstreams)
   --no-staged         skip the stage-by-stage run
   --before DIR        the dist/ of another commit, run as the "before" pipeline in the same run (scripts/build-before.sh)
+  --live              whole runs with the file produced while the apps run (default: on a backlog, the file
+                      in the topic before the apps start, as the Kafka Streams baseline is measured)
   --national          the national catalogue (3,321 communes) at 27× the province's volume; size it with --days
 `;
 
@@ -74,6 +81,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       'no-staged': { type: 'boolean' },
       before: { type: 'string' },
       national: { type: 'boolean' },
+      live: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -110,5 +118,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     before: v.before,
     province: national ? 'all' : '86',
     staged: !v['no-staged'],
+    backlog: !v.live,
   };
 }

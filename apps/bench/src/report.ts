@@ -52,7 +52,8 @@ export function printReport(r: BenchResults): void {
   }
   const e2e = (runs: WholeRun[]) => runs.map((w) => w.endToEndRedis.perSecond);
   const baseline = r.baseline.map((b) => b.perSecond);
-  lines.push(`| whole run (median of runs, min–max) | runs | end to end → Redis, events/s | ingest | aggregator → PostgreSQL | ÷ baseline | peak RSS aggregator | ground truth |`);
+  const mode = r.whole[0]?.mode === 'live' ? 'produced while running (--live)' : 'on a backlog, as the baseline';
+  lines.push(`| whole run ${mode} (median of runs, min–max) | runs | end to end → Redis, events/s | ingest | aggregator → PostgreSQL | ÷ baseline | peak RSS aggregator | ground truth |`);
   lines.push('|---|---:|---:|---:|---:|---:|---:|---|');
   const row = (name: string, runs: WholeRun[]) => {
     if (runs.length === 0) return;

@@ -154,6 +154,8 @@ export async function runStaged(ctx: RunContext): Promise<StagedRun> {
 
 export interface WholeRun {
   label: string;
+  /** `backlog`: the file is in the topic before the apps start (how the baseline is measured); `live`: produced while they run. */
+  mode: 'backlog' | 'live';
   produce: { perSecond: number; simulatorReported: number };
   ingest: StageResult;
   aggregator: StageResult;
@@ -173,8 +175,8 @@ export interface WholeRun {
 }
 
 /**
- * Stage 4: the whole pipeline, the four apps running as separate processes from `distRoot`, the
- * file produced into it. `then` runs on the live pipeline before it is torn down (freshness, the
+ * Stage 4: the whole pipeline, the four apps running as separate processes from `distRoot`, on the
+ * file: already in the topic when they start (`--backlog`, the default) or produced while they run (`--live`). `then` runs on the live pipeline before it is torn down (freshness, the
  * naive baseline, the Kafka Streams baseline on the same events topic).
  */
 export async function runWhole(ctx: RunContext, label: string, distRoot: string, then?: (env: BenchEnv, apiBase: string) => Promise<void>): Promise<{ run: WholeRun; passed: boolean }> {
@@ -187,19 +189,43 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
     // Apps named in --profile that have no stage of their own (notifier, api) are profiled here.
     const profDir = join(ctx.work, 'prof-whole');
     const profiled = (name: string) => ['notifier', 'api'].includes(name) && opts.profile.includes(name);
-    const apps = ['ingest', 'aggregator', 'notifier', 'api'].map((name) => env.start(name, profiled(name) ? profileArgs(opts, name, join(profDir, name)) : []));
-    await waitForGroups(admin, [env.env.INGEST_GROUP_ID!, env.env.AGGREGATOR_GROUP_ID!]);
     const apiBase = `http://127.0.0.1:${env.env.API_PORT}`;
-    await waitUntil('the api to be healthy', async () => (await fetch(`${apiBase}/api/v1/health`)).ok, 60_000, 250);
-    log(`whole run "${label}" ${env.id}: apps up; producing the file`);
+    const startApps = async () => {
+      const started = ['ingest', 'aggregator', 'notifier', 'api'].map((name) => env.start(name, profiled(name) ? profileArgs(opts, name, join(profDir, name)) : []));
+      await waitForGroups(admin, [env.env.INGEST_GROUP_ID!, env.env.AGGREGATOR_GROUP_ID!]);
+      await waitUntil('the api to be healthy', async () => (await fetch(`${apiBase}/api/v1/health`)).ok, 60_000, 250);
+      return started;
+    };
     const sampler = new Sampler(samplerAdmin, env);
-    sampler.start();
-    const servicesBefore = serviceCpuSeconds();
-    // CPU from here on: start-up (Nest, module loading) is not the cost of the records.
-    const appsBefore = apps.map((p) => (p.sample(), p.cpuSeconds));
-    const t0 = Date.now();
-    const produced = await produceFile(env, feed.file);
-    const producedAt = Date.now();
+    let apps: AppProcess[];
+    let appsBefore: number[];
+    let servicesBefore: { postgres: number; kafka: number };
+    let t0: number;
+    let produced: { perSecond: number };
+    let producedAt: number;
+    if (opts.backlog) {
+      // A replay of history, as the Kafka Streams baseline is measured: the events are in the
+      // topic before the apps start, and the clock and every CPU counter start with the apps
+      // (their start-up and group joins included), so nothing else competes for the two cores.
+      produced = await produceFile(env, feed.file);
+      producedAt = Date.now();
+      log(`whole run "${label}" ${env.id}: file produced; starting the apps on the backlog`);
+      servicesBefore = serviceCpuSeconds();
+      t0 = Date.now();
+      sampler.start();
+      apps = await startApps();
+      appsBefore = apps.map(() => 0);
+    } else {
+      apps = await startApps();
+      log(`whole run "${label}" ${env.id}: apps up; producing the file`);
+      sampler.start();
+      servicesBefore = serviceCpuSeconds();
+      // CPU from here on: start-up (Nest, module loading) is not the cost of the records.
+      appsBefore = apps.map((p) => (p.sample(), p.cpuSeconds));
+      t0 = Date.now();
+      produced = await produceFile(env, feed.file);
+      producedAt = Date.now();
+    }
     const ingestDone = await waitUntil('ingest to consume the file', async () => (await groupLag(admin, env.env.INGEST_GROUP_ID!, env.env.TOPIC_EVENTS!)).committed >= feed.records, 3_600_000, 100);
     log(`whole "${label}": ingest done after ${((ingestDone - t0) / 1000).toFixed(1)} s`);
     const validatedEnd = (await groupLag(admin, env.env.AGGREGATOR_GROUP_ID!, env.env.TOPIC_VALIDATED!)).end;
@@ -217,7 +243,8 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
     const databaseMb = Number(size.bytes) / 2 ** 20;
     const run: WholeRun = {
       label,
-      produce: { perSecond: round((feed.records * 1000) / (producedAt - t0)), simulatorReported: produced.perSecond },
+      mode: opts.backlog ? 'backlog' : 'live',
+      produce: { perSecond: opts.backlog ? produced.perSecond : round((feed.records * 1000) / (producedAt - t0)), simulatorReported: produced.perSecond },
       ingest: stage(feed.records, t0, ingestDone),
       aggregator: stage(await forwardedEvents(env), t0, pgDone),
       endToEndPostgres: stage(feed.records, t0, pgDone),

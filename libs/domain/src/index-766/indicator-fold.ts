@@ -48,12 +48,15 @@ export function isAhead(resolution: DossierFact): boolean {
  * add the new one", so a change of any winner (or of the procedure) moves its counts exactly once
  * (the same scheme as `countDossierFacts` for the unit day rows).
  */
-export function countIndicatorFacts(acc: IndicatorDeltaAccumulator, state: DossierState, sign: 1 | -1): void {
+export function countIndicatorFacts(acc: IndicatorDeltaAccumulator, state: DossierState, sign: 1 | -1, unchangedIn?: DossierState): void {
   const unit = state.unitCode;
   const proc = state.procedureCode;
   const bump = (at: number, field: IndicatorField, by = 1) => acc.bump(unit, proc, localDayOf(at), field, sign * by);
   const { receipt, resolution } = state;
-  if (receipt) {
+  // A fact `unchangedIn` holds as the very same object contributes the same bumps to both sides
+  // of a change, which cancel: skipped (the fold keeps an unchanged fact's object, see indicatorChange).
+  const other = unchangedIn;
+  if (receipt && receipt !== other?.receipt) {
     bump(receipt.occurredAt, 'receivedTotal');
     bump(receipt.occurredAt, receipt.channel === 'ONLINE' ? 'receivedOnline' : 'receivedDirect');
     if (receipt.fullyOnline !== undefined) {
@@ -62,7 +65,8 @@ export function countIndicatorFacts(acc: IndicatorDeltaAccumulator, state: Dossi
       if (receipt.componentsDigitized) bump(receipt.occurredAt, 'componentsDigitized');
     }
   }
-  if (resolution) {
+  // The handling time reads the receipt too.
+  if (resolution && (resolution !== other?.resolution || receipt !== other?.receipt)) {
     const at = resolution.occurredAt;
     bump(at, 'resolvedTotal');
     bump(at, isOnTime(resolution) ? 'resolvedOnTime' : 'resolvedLate');
@@ -80,17 +84,17 @@ export function countIndicatorFacts(acc: IndicatorDeltaAccumulator, state: Dossi
       if (resolution.dataReused) bump(at, 'dataReused');
     }
   }
-  if (state.payment) bump(state.payment.occurredAt, state.payment.method === 'ONLINE' ? 'paidOnline' : 'paidCounter');
-  if (state.rating) {
+  if (state.payment && state.payment !== other?.payment) bump(state.payment.occurredAt, state.payment.method === 'ONLINE' ? 'paidOnline' : 'paidCounter');
+  if (state.rating && state.rating !== other?.rating) {
     bump(state.rating.occurredAt, 'ratedCount');
     bump(state.rating.occurredAt, 'ratingSum', state.rating.score);
     if (state.rating.score >= SATISFIED_FROM_SCORE) bump(state.rating.occurredAt, 'ratedSatisfied');
   }
-  if (state.feedback) bump(state.feedback.occurredAt, 'feedbackReceived');
-  if (state.feedbackResolution) {
+  if (state.feedback && state.feedback !== other?.feedback) bump(state.feedback.occurredAt, 'feedbackReceived');
+  if (state.feedbackResolution && state.feedbackResolution !== other?.feedbackResolution) {
     bump(state.feedbackResolution.occurredAt, isOnTime(state.feedbackResolution) ? 'feedbackResolvedOnTime' : 'feedbackResolvedLate');
   }
-  if (state.withdrawal) bump(state.withdrawal.occurredAt, 'withdrawn');
+  if (state.withdrawal && state.withdrawal !== other?.withdrawal) bump(state.withdrawal.occurredAt, 'withdrawn');
   const { open, overdue } = openIntervals(state);
   for (const [interval, field] of [
     [open, 'openChange'],
@@ -105,8 +109,11 @@ export function countIndicatorFacts(acc: IndicatorDeltaAccumulator, state: Dossi
 /** The change from `before` to `after` of one dossier (either may be absent). */
 export function indicatorChange(acc: IndicatorDeltaAccumulator, before: DossierState | undefined, after: DossierState | undefined): void {
   if (before === after) return;
-  if (before) countIndicatorFacts(acc, before, -1);
-  if (after) countIndicatorFacts(acc, after, 1);
+  // Same row key on both sides: the facts the change did not touch cancel and are skipped (the
+  // open/overdue intervals are always redone: they read several facts).
+  const sameRows = before && after && before.unitCode === after.unitCode && before.procedureCode === after.procedureCode;
+  if (before) countIndicatorFacts(acc, before, -1, sameRows ? after : undefined);
+  if (after) countIndicatorFacts(acc, after, 1, sameRows ? before : undefined);
 }
 
 /** Every day row a set of dossier states adds up to: the reference the stored rows are checked against. */
