@@ -77,8 +77,6 @@ export interface CounterDelta {
  */
 export class CounterDeltaAccumulator {
   private readonly byKey = new Map<string, CounterDelta>();
-  /** The row of the last bump: one event's bumps mostly land on the same (unit, day). */
-  private last: CounterDelta | undefined;
 
   /** Adds `by` to one field of one row: the fold's hot path (no change object, no loop over fields). */
   bump(unitCode: string, day: LocalDate, field: keyof DayFacts, by: number): void {
@@ -86,15 +84,12 @@ export class CounterDeltaAccumulator {
   }
 
   private row(unitCode: string, day: LocalDate): DayFacts {
-    const last = this.last;
-    if (last && last.day === day && last.unitCode === unitCode) return last.counters;
     const key = `${unitCode}|${day}`;
     let delta = this.byKey.get(key);
     if (!delta) {
       delta = { unitCode, day, counters: zeroDayFacts() };
       this.byKey.set(key, delta);
     }
-    this.last = delta;
     return delta.counters;
   }
 

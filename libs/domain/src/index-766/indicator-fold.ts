@@ -9,20 +9,14 @@ import { type IndicatorCounts, type IndicatorDelta, type IndicatorField, isZeroI
  */
 export class IndicatorDeltaAccumulator {
   private readonly byKey = new Map<string, IndicatorDelta>();
-  /** The row of the last bump: a dossier's facts mostly land on a few days, bumped one after the other. */
-  private last: IndicatorDelta | undefined;
 
   bump(unitCode: string, procedureCode: string, day: LocalDate, field: IndicatorField, by: number): void {
     if (by === 0) return;
-    let delta = this.last;
-    if (!delta || delta.day !== day || delta.unitCode !== unitCode || delta.procedureCode !== procedureCode) {
-      const key = `${unitCode}\u0000${procedureCode}\u0000${day}`;
-      delta = this.byKey.get(key);
-      if (!delta) {
-        delta = { unitCode, procedureCode, day, counts: zeroIndicatorCounts() };
-        this.byKey.set(key, delta);
-      }
-      this.last = delta;
+    const key = `${unitCode}\u0000${procedureCode}\u0000${day}`;
+    let delta = this.byKey.get(key);
+    if (!delta) {
+      delta = { unitCode, procedureCode, day, counts: zeroIndicatorCounts() };
+      this.byKey.set(key, delta);
     }
     delta.counts[field] += by;
   }
@@ -48,15 +42,12 @@ export function isAhead(resolution: DossierFact): boolean {
  * add the new one", so a change of any winner (or of the procedure) moves its counts exactly once
  * (the same scheme as `countDossierFacts` for the unit day rows).
  */
-export function countIndicatorFacts(acc: IndicatorDeltaAccumulator, state: DossierState, sign: 1 | -1, unchangedIn?: DossierState): void {
+export function countIndicatorFacts(acc: IndicatorDeltaAccumulator, state: DossierState, sign: 1 | -1): void {
   const unit = state.unitCode;
   const proc = state.procedureCode;
   const bump = (at: number, field: IndicatorField, by = 1) => acc.bump(unit, proc, localDayOf(at), field, sign * by);
   const { receipt, resolution } = state;
-  // A fact `unchangedIn` holds as the very same object contributes the same bumps to both sides
-  // of a change, which cancel: skipped (the fold keeps an unchanged fact's object, see indicatorChange).
-  const other = unchangedIn;
-  if (receipt && receipt !== other?.receipt) {
+  if (receipt) {
     bump(receipt.occurredAt, 'receivedTotal');
     bump(receipt.occurredAt, receipt.channel === 'ONLINE' ? 'receivedOnline' : 'receivedDirect');
     if (receipt.fullyOnline !== undefined) {
@@ -65,8 +56,7 @@ export function countIndicatorFacts(acc: IndicatorDeltaAccumulator, state: Dossi
       if (receipt.componentsDigitized) bump(receipt.occurredAt, 'componentsDigitized');
     }
   }
-  // The handling time reads the receipt too.
-  if (resolution && (resolution !== other?.resolution || receipt !== other?.receipt)) {
+  if (resolution) {
     const at = resolution.occurredAt;
     bump(at, 'resolvedTotal');
     bump(at, isOnTime(resolution) ? 'resolvedOnTime' : 'resolvedLate');
@@ -84,17 +74,17 @@ export function countIndicatorFacts(acc: IndicatorDeltaAccumulator, state: Dossi
       if (resolution.dataReused) bump(at, 'dataReused');
     }
   }
-  if (state.payment && state.payment !== other?.payment) bump(state.payment.occurredAt, state.payment.method === 'ONLINE' ? 'paidOnline' : 'paidCounter');
-  if (state.rating && state.rating !== other?.rating) {
+  if (state.payment) bump(state.payment.occurredAt, state.payment.method === 'ONLINE' ? 'paidOnline' : 'paidCounter');
+  if (state.rating) {
     bump(state.rating.occurredAt, 'ratedCount');
     bump(state.rating.occurredAt, 'ratingSum', state.rating.score);
     if (state.rating.score >= SATISFIED_FROM_SCORE) bump(state.rating.occurredAt, 'ratedSatisfied');
   }
-  if (state.feedback && state.feedback !== other?.feedback) bump(state.feedback.occurredAt, 'feedbackReceived');
-  if (state.feedbackResolution && state.feedbackResolution !== other?.feedbackResolution) {
+  if (state.feedback) bump(state.feedback.occurredAt, 'feedbackReceived');
+  if (state.feedbackResolution) {
     bump(state.feedbackResolution.occurredAt, isOnTime(state.feedbackResolution) ? 'feedbackResolvedOnTime' : 'feedbackResolvedLate');
   }
-  if (state.withdrawal && state.withdrawal !== other?.withdrawal) bump(state.withdrawal.occurredAt, 'withdrawn');
+  if (state.withdrawal) bump(state.withdrawal.occurredAt, 'withdrawn');
   const { open, overdue } = openIntervals(state);
   for (const [interval, field] of [
     [open, 'openChange'],
@@ -109,11 +99,8 @@ export function countIndicatorFacts(acc: IndicatorDeltaAccumulator, state: Dossi
 /** The change from `before` to `after` of one dossier (either may be absent). */
 export function indicatorChange(acc: IndicatorDeltaAccumulator, before: DossierState | undefined, after: DossierState | undefined): void {
   if (before === after) return;
-  // Same row key on both sides: the facts the change did not touch cancel and are skipped (the
-  // open/overdue intervals are always redone: they read several facts).
-  const sameRows = before && after && before.unitCode === after.unitCode && before.procedureCode === after.procedureCode;
-  if (before) countIndicatorFacts(acc, before, -1, sameRows ? after : undefined);
-  if (after) countIndicatorFacts(acc, after, 1, sameRows ? before : undefined);
+  if (before) countIndicatorFacts(acc, before, -1);
+  if (after) countIndicatorFacts(acc, after, 1);
 }
 
 /** Every day row a set of dossier states adds up to: the reference the stored rows are checked against. */
