@@ -182,6 +182,18 @@ export class CommonSettings {
   @Max(3_600_000)
   KAFKA_METADATA_MAX_AGE_MS = 30_000;
 
+  /**
+   * Most bytes a worker fetches from one partition at a time: the size of its batches, hence of
+   * its transactions. Larger batches merge more events into each day row and dossier write; the
+   * bound keeps a batch's memory and its transaction's time in check (issue 12, BENCHMARKS.md).
+   * The broker caps one record batch at its `message.max.bytes` regardless.
+   */
+  @IntSetting()
+  @IsInt()
+  @Min(64 * 1024)
+  @Max(64 * 1024 * 1024)
+  KAFKA_FETCH_MAX_BYTES_PER_PARTITION = 1024 * 1024;
+
   /** TLS to the brokers (kafkajs `ssl`); the system CAs, plus KAFKA_SSL_CA_FILE when set. */
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' || value === '' ? false : value))
   @IsBoolean({ message: 'must be true or false' })

@@ -11,6 +11,13 @@ describe('loadSettings', () => {
     expect(s.PROVINCE_CODE).toBe('86');
   });
 
+  it('bounds the batch size a worker fetches per partition (1 MiB unless set; BENCHMARKS.md issue 12)', () => {
+    expect(loadSettings(CommonSettings, {}).KAFKA_FETCH_MAX_BYTES_PER_PARTITION).toBe(1_048_576);
+    expect(loadSettings(CommonSettings, { KAFKA_FETCH_MAX_BYTES_PER_PARTITION: '4194304' }).KAFKA_FETCH_MAX_BYTES_PER_PARTITION).toBe(4_194_304);
+    expect(() => loadSettings(CommonSettings, { KAFKA_FETCH_MAX_BYTES_PER_PARTITION: '1000' })).toThrow(/KAFKA_FETCH_MAX_BYTES_PER_PARTITION: .*not be less than 65536/);
+    expect(() => loadSettings(CommonSettings, { KAFKA_FETCH_MAX_BYTES_PER_PARTITION: String(128 * 1024 * 1024) })).toThrow(/KAFKA_FETCH_MAX_BYTES_PER_PARTITION: .*not be greater than 67108864/);
+  });
+
   it('reads and converts what is set', () => {
     const s = loadSettings(CommonSettings, { KAFKA_BROKERS: 'k1:9092,k2:9092', TOPIC_PARTITIONS: '24', PROVINCE_CODE: 'all' });
     expect(s).toMatchObject({ KAFKA_BROKERS: 'k1:9092,k2:9092', TOPIC_PARTITIONS: 24, PROVINCE_CODE: 'all' });

@@ -24,6 +24,7 @@ export function workerSubscription(
     kafka,
     logger,
     metadataMaxAge: settings.KAFKA_METADATA_MAX_AGE_MS,
+    maxBytesPerPartition: settings.KAFKA_FETCH_MAX_BYTES_PER_PARTITION,
     onFatal: exitOnFatal(logger),
     stallAfterMs: settings.HEALTH_STALL_AFTER_MS,
     maxFailedAttempts: settings.HEALTH_MAX_FAILED_ATTEMPTS,
