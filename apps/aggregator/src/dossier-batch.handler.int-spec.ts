@@ -35,7 +35,7 @@ describe('DossierBatchHandler (real PostgreSQL, Kafka)', () => {
 
   it('counts a batch once, stores the next offset with it, and skips what is below the stored offset', async () => {
     const topic = ctx.env.TOPIC_VALIDATED!;
-    expect([...(await handler.handle(batchOf(topic, [ev(1), ev(2), ev(3)], 0)))]).toEqual(['28756']);
+    expect(await handler.handle(batchOf(topic, [ev(1), ev(2), ev(3)], 0))).toEqual({ changedUnits: new Set(['28756']), applied: 3 });
     expect(await received()).toBe(3);
     expect(await stored()).toBe('3');
     // Redelivered after a crash, overlapping the next messages: only offsets 3 and 4 are new.
@@ -98,7 +98,7 @@ describe('DossierBatchHandler (real PostgreSQL, Kafka)', () => {
     expect(failure).toMatchObject({ kind: 'data', code: '23514' });
     expect(await received()).toBe(8);
 
-    expect([...(await handler.deadLetter(batchOf(topic, [bundle], 10), failure))]).toEqual(['28756']);
+    expect(await handler.deadLetter(batchOf(topic, [bundle], 10), failure)).toEqual({ changedUnits: new Set(['28756']), applied: 2 });
     expect(await received()).toBe(10);
     expect(await stored()).toBe('11');
     const dead = (await ctx.read(ctx.env.TOPIC_DLQ!)).filter((m) => m.headers![DLQ_HEADERS.sourceOffset]!.toString() === '10');

@@ -8,6 +8,13 @@ import { type Sql, applyCounterDeltas, applyIndicatorDeltas, dossierKey, enterBa
 import { type Failure, type Logger, classifyFailure } from '@tthc/platform';
 import type { AggregatorSettings } from './aggregator.settings';
 
+export interface DossierBatchResult {
+  /** Units whose figures may have changed: the live snapshot refreshes them. */
+  changedUnits: Set<string>;
+  /** Events folded (metrics: a validated record may bundle many). */
+  applied: number;
+}
+
 /**
  * Folds a batch of validated events into dossier states and day counters.
  *
@@ -19,7 +26,7 @@ import type { AggregatorSettings } from './aggregator.settings';
  * dossiers the batch touches are locked before they are read (lockDossiers), so batches of other
  * partitions carrying the same dossiers apply one after the other; a deadlock or serialization
  * failure (40P01, 40001) is transient and the batch consumer retries the whole batch.
- * Returns the units whose figures may have changed.
+ * Returns the units whose figures may have changed and how many events it folded.
  */
 @Injectable()
 export class DossierBatchHandler {
@@ -30,7 +37,7 @@ export class DossierBatchHandler {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async handle(batch: PartitionBatch): Promise<Set<string>> {
+  async handle(batch: PartitionBatch): Promise<DossierBatchResult> {
     const group = this.settings.AGGREGATOR_GROUP_ID;
     return this.dataSource.transaction(async (tx) => {
       // The batch's stored offset commits with its effects, so a commit PostgreSQL loses in a
@@ -41,7 +48,7 @@ export class DossierBatchHandler {
       const stored = await lockNextOffset(tx, group, batch.topic, batch.partition);
       refuseGap(batch, stored);
       const pending = stored === undefined ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) >= BigInt(stored));
-      if (pending.length === 0) return new Set<string>();
+      if (pending.length === 0) return { changedUnits: new Set<string>(), applied: 0 };
 
       const events: DossierEvent[] = [];
       const refused: DeadLetter[] = [];
@@ -59,7 +66,7 @@ export class DossierBatchHandler {
         await this.deadLetters.write(tx, refused);
       }
       await saveNextOffset(tx, group, batch.topic, batch.partition, batch.nextOffset);
-      return changedUnits;
+      return { changedUnits, applied: events.length };
     });
   }
 
@@ -69,9 +76,9 @@ export class DossierBatchHandler {
    * events the database refuses are dead-lettered, as one STORAGE_REJECTED record for the source
    * position (a bundle of them) with the first refusal's SQLSTATE; the rest count. The stored
    * offset moves past the record in the same transaction, so the partition carries on and a
-   * redelivery finds it already handled. Returns the units whose figures changed.
+   * redelivery finds it already handled.
    */
-  async deadLetter(batch: PartitionBatch, failure: Failure): Promise<Set<string>> {
+  async deadLetter(batch: PartitionBatch, failure: Failure): Promise<DossierBatchResult> {
     const group = this.settings.AGGREGATOR_GROUP_ID;
     const m = batch.messages[0];
     return this.dataSource.transaction(async (tx) => {
@@ -79,7 +86,8 @@ export class DossierBatchHandler {
       const stored = await lockNextOffset(tx, group, batch.topic, batch.partition);
       refuseGap(batch, stored);
       const changedUnits = new Set<string>();
-      if (stored !== undefined && BigInt(stored) > BigInt(m.offset)) return changedUnits;
+      let applied = 0;
+      if (stored !== undefined && BigInt(stored) > BigInt(m.offset)) return { changedUnits, applied };
       const dead: DeadLetter = { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key ?? null, payload: m.value ?? null, ...storageRejection(failure) };
       const decoded = decodeValidatedRecord(m.value);
       if (!decoded.ok || decoded.events.length === 1) {
@@ -91,6 +99,7 @@ export class DossierBatchHandler {
           try {
             for (const unit of await applyEvents(tx, [event])) changedUnits.add(unit);
             await tx.query('RELEASE SAVEPOINT one_event');
+            applied++;
           } catch (e) {
             const alone = classifyFailure(e);
             if (alone.kind !== 'data') throw e;
@@ -113,7 +122,7 @@ export class DossierBatchHandler {
         }
       }
       await saveNextOffset(tx, group, batch.topic, batch.partition, batch.nextOffset);
-      return changedUnits;
+      return { changedUnits, applied };
     });
   }
 }

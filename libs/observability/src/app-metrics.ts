@@ -37,6 +37,8 @@ export class AppMetrics {
   readonly eventsRejected: Counter<'reason'>;
   /** Messages written to the dead-letter topic, by reason code. */
   readonly dlqMessages: Counter<'reason'>;
+  /** Aggregator: events of the validated topic folded in committed batches (a record may bundle many). */
+  readonly eventsApplied: Counter;
 
   /** Every PostgreSQL transaction of the app, from BEGIN to COMMIT or ROLLBACK. */
   readonly dbTransactionDuration: Histogram<'outcome'>;
@@ -96,6 +98,11 @@ export class AppMetrics {
       registers,
     });
     this.eventsAccepted = new Counter({ name: 'tthc_events_accepted_total', help: 'Valid events appended to the raw log and forwarded', registers });
+    this.eventsApplied = new Counter({
+      name: 'tthc_events_applied_total',
+      help: 'Events of the validated topic folded into dossier states and day rows, in committed batches (a Kafka record may bundle many)',
+      registers,
+    });
     this.eventsDuplicate = new Counter({ name: 'tthc_events_duplicate_total', help: 'Valid events dropped because their eventId was already logged', registers });
     this.eventsRejected = new Counter({
       name: 'tthc_events_rejected_total',

@@ -8,7 +8,7 @@ import { BATCH_PATTERNS, type KafkaBatchContext, type KafkaBatchServer, type Par
 import { readNextOffsets } from '@tthc/persistence';
 import type { Logger } from '@tthc/platform';
 import type { AggregatorSettings } from '../aggregator.settings';
-import { DossierBatchHandler } from '../dossier-batch.handler';
+import { DossierBatchHandler, type DossierBatchResult } from '../dossier-batch.handler';
 import { LiveSnapshotPublisher } from '../live-snapshot.publisher';
 
 /** Adapter: `tthc.dossier.validated` partition batches → DossierBatchHandler, resuming from the offsets stored in PostgreSQL. */
@@ -41,11 +41,16 @@ export class ValidatedEventsController implements OnModuleInit {
 
   @EventPattern(BATCH_PATTERNS.validatedEvents)
   async handle(@Payload() batch: PartitionBatch): Promise<void> {
-    this.live.markDirty(await this.handler.handle(batch));
+    this.observe(await this.handler.handle(batch));
   }
 
   @EventPattern(deadLetterPattern(BATCH_PATTERNS.validatedEvents))
   async deadLetter(@Payload() batch: PartitionBatch, @Ctx() ctx: KafkaBatchContext): Promise<void> {
-    this.live.markDirty(await this.handler.deadLetter(batch, ctx.getFailure()));
+    this.observe(await this.handler.deadLetter(batch, ctx.getFailure()));
+  }
+
+  private observe(r: DossierBatchResult): void {
+    this.live.markDirty(r.changedUnits);
+    if (r.applied > 0) this.metrics.eventsApplied.inc(r.applied);
   }
 }
