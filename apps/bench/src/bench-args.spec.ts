@@ -1,0 +1,29 @@
+import { NATIONAL_VOLUME_FACTOR, parseBenchArgs } from './bench-args';
+
+describe('npm run bench options', () => {
+  const parse = (...argv: string[]) => {
+    const o = parseBenchArgs(argv);
+    if (o === 'help') throw new Error('help');
+    return o;
+  };
+
+  it('times whole runs on a backlog, as the Kafka Streams baseline is timed, unless --live', () => {
+    expect(parse().backlog).toBe(true);
+    expect(parse('--live').backlog).toBe(false);
+  });
+
+  it('defaults to a province-quarter, three runs, the baseline and the staged run', () => {
+    expect(parse()).toMatchObject({ days: 92, runs: 3, baseline: true, staged: true, province: '86', rateScale: 1 });
+    expect(parse('--quick')).toMatchObject({ days: 14, runs: 1 });
+  });
+
+  it('sizes a national run at 27× the province over the national catalogue', () => {
+    expect(parse('--national', '--days', '7')).toMatchObject({ province: 'all', days: 7, rateScale: NATIONAL_VOLUME_FACTOR });
+  });
+
+  it('refuses what it cannot use, naming the option', () => {
+    expect(() => parse('--runs', 'many')).toThrow('--runs must be a positive number, got "many"');
+    expect(() => parse('--days=0')).toThrow('--days must be a positive number, got "0"');
+    expect(() => parse('--no-such-option')).toThrow();
+  });
+});
