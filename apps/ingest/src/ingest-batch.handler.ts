@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Message, Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { type DeadLetter, decodeDossierEvent, encodeValidatedRecords, storageRejection } from '@tthc/contracts';
 import { type DossierEvent, checkEventRules } from '@tthc/domain';
@@ -63,8 +63,7 @@ export class IngestBatchHandler {
         // `fresh` holds each new eventId once; deleting it forwards only the first copy in a batch.
         if (fresh.delete(a.event.eventId)) forward.push(a.event);
       }
-      const records: Message[] = encodeValidatedRecords(forward).map(({ key, value }) => ({ key, value }));
-      await sendSized(this.producer, [{ topic: s.TOPIC_VALIDATED, messages: records }], s.KAFKA_MAX_SEND_BYTES);
+      await sendSized(this.producer, [{ topic: s.TOPIC_VALIDATED, messages: encodeValidatedRecords(forward) }], s.KAFKA_MAX_SEND_BYTES);
       await this.deadLetters.write(tx, rejected);
 
       const result = {

@@ -7,7 +7,8 @@ export type Decoded = { ok: true; event: DossierEvent } | { ok: false; rejection
 
 export const DEFAULT_MAX_EVENT_BYTES = 16 * 1024;
 
-const CONTRACT_FIELDS = [
+/** The event contract's fields, v1 then v2: all that decoding keeps of a record (here and on the validated topic). */
+export const CONTRACT_FIELDS = [
   'eventId',
   'schemaVersion',
   'type',

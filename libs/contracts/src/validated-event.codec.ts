@@ -1,4 +1,5 @@
 import { type DossierEvent, type Rejection, checkDossierEventShape, rejection } from '@tthc/domain';
+import { CONTRACT_FIELDS } from './decode-dossier-event';
 
 /**
  * The wire form of one event on `tthc.dossier.validated`: the already-validated event with its
@@ -57,25 +58,6 @@ export type DecodedValidated = { ok: true; events: DossierEvent[] } | { ok: fals
 /** One decoder for every record: `fatal` makes a malformed UTF-8 byte an error instead of U+FFFD. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-const EVENT_FIELDS = [
-  'eventId',
-  'type',
-  'schemaVersion',
-  'dossierId',
-  'unitCode',
-  'procedureCode',
-  'occurredAt',
-  'channel',
-  'dueAt',
-  'fullyOnline',
-  'componentsDigitized',
-  'resultElectronic',
-  'resultDigitized',
-  'dataReused',
-  'method',
-  'score',
-] as const;
-
 /**
  * Only ingest should write this topic, but the aggregator does not trust that: every event of a
  * record is checked with the same limits as the contract (checkDossierEventShape), and a record
@@ -110,6 +92,6 @@ function validatedEventOf(plain: unknown, where: string): DossierEvent | Rejecti
   // Only the contract's fields, so nothing else the record carries reaches storage.
   const source = plain as Record<string, unknown>;
   const event = {} as Record<string, unknown>;
-  for (const f of EVENT_FIELDS) if (source[f] !== undefined) event[f] = source[f];
+  for (const f of CONTRACT_FIELDS) if (source[f] !== undefined) event[f] = source[f];
   return event as unknown as DossierEvent;
 }
