@@ -2,52 +2,14 @@ import type { Channel, DossierFact, DossierState, PaymentMethod, ReceiptFact, Re
 import { type JsonColumn, jsonRecordset, jsonRecordsetColumns, jsonRows } from './json-rows';
 import type { Sql } from './sql';
 
-interface DossierRow {
-  unit_code: string;
-  dossier_id: string;
-  procedure_code: string;
-  received_at: Date | null;
-  received_event_id: string | null;
-  channel: string | null;
-  receipt_due_at: Date | null;
-  resolved_at: Date | null;
-  resolved_event_id: string | null;
-  resolution_due_at: Date | null;
-  late_flagged_at: Date | null;
-  late_event_id: string | null;
-  late_due_at: Date | null;
-  procedure_event_id: string | null;
-  procedure_at: Date | null;
-  procedure_from_receipt: boolean | null;
-  fully_online: boolean | null;
-  components_digitized: boolean | null;
-  result_electronic: boolean | null;
-  result_digitized: boolean | null;
-  data_reused: boolean | null;
-  paid_at: Date | null;
-  paid_event_id: string | null;
-  paid_due_at: Date | null;
-  payment_method: string | null;
-  rated_at: Date | null;
-  rated_event_id: string | null;
-  rated_due_at: Date | null;
-  score: number | null;
-  feedback_at: Date | null;
-  feedback_event_id: string | null;
-  feedback_due_at: Date | null;
-  feedback_resolved_at: Date | null;
-  feedback_resolved_event_id: string | null;
-  feedback_resolution_due_at: Date | null;
-  withdrawn_at: Date | null;
-  withdrawn_event_id: string | null;
-  withdrawn_due_at: Date | null;
-}
+/** A stored dossier as `loadDossiers` reads it: the COLUMNS' values by name, instants made epoch ms. */
+type DossierRow = Record<string, string | number | boolean | null>;
 
 const keyOf = (unitCode: string, dossierId: string) => `${unitCode}\u0000${dossierId}`;
 export const dossierKey = (s: { unitCode: string; dossierId: string }) => keyOf(s.unitCode, s.dossierId);
 
-function fact(eventId: string | null, at: Date | null, due: Date | null): DossierFact | undefined {
-  return eventId && at && due ? { eventId, occurredAt: at.getTime(), dueAt: due.getTime() } : undefined;
+function fact(eventId: unknown, at: unknown, due: unknown): DossierFact | undefined {
+  return typeof eventId === 'string' && typeof at === 'number' && typeof due === 'number' ? { eventId, occurredAt: at, dueAt: due } : undefined;
 }
 
 function toState(r: DossierRow): DossierState {
@@ -55,29 +17,29 @@ function toState(r: DossierRow): DossierState {
   if (receipt) {
     receipt.channel = r.channel as Channel;
     if (r.fully_online !== null) {
-      receipt.fullyOnline = r.fully_online;
+      receipt.fullyOnline = r.fully_online === true;
       receipt.componentsDigitized = r.components_digitized === true;
     }
   }
   const resolution: ResolutionFact | undefined = fact(r.resolved_event_id, r.resolved_at, r.resolution_due_at);
   if (resolution && r.result_electronic !== null) {
-    resolution.resultElectronic = r.result_electronic;
+    resolution.resultElectronic = r.result_electronic === true;
     resolution.resultDigitized = r.result_digitized === true;
     resolution.dataReused = r.data_reused === true;
   }
   const payment = fact(r.paid_event_id, r.paid_at, r.paid_due_at);
   const rating = fact(r.rated_event_id, r.rated_at, r.rated_due_at);
   const state: DossierState = {
-    unitCode: r.unit_code,
-    dossierId: r.dossier_id,
-    procedureCode: r.procedure_code,
+    unitCode: r.unit_code as string,
+    dossierId: r.dossier_id as string,
+    procedureCode: r.procedure_code as string,
     receipt,
     resolution,
     lateFlag: fact(r.late_event_id, r.late_flagged_at, r.late_due_at),
   };
   // Only the facts a dossier has become keys, so a v1 dossier's state is exactly what it was.
-  if (r.procedure_event_id && r.procedure_at) {
-    state.procedureSource = { eventId: r.procedure_event_id, occurredAt: r.procedure_at.getTime(), fromReceipt: r.procedure_from_receipt === true };
+  if (typeof r.procedure_event_id === 'string' && typeof r.procedure_at === 'number') {
+    state.procedureSource = { eventId: r.procedure_event_id, occurredAt: r.procedure_at, fromReceipt: r.procedure_from_receipt === true };
   }
   if (payment) state.payment = { ...payment, method: r.payment_method as PaymentMethod };
   if (rating) state.rating = { ...rating, score: Number(r.score) };
@@ -125,17 +87,17 @@ export async function lockDossiers(sql: Sql, keys: { unitCode: string; dossierId
   );
 }
 
-/** Loads the current state of every dossier the batch touches, in one query (after `lockDossiers`, to read what the last batch committed). */
+/**
+ * Loads the current state of every dossier the batch touches, in one query (after `lockDossiers`,
+ * to read what the last batch committed). `LOAD_SQL` says how it stays cheap as history grows.
+ */
 export async function loadDossiers(sql: Sql, keys: { unitCode: string; dossierId: string }[]): Promise<Map<string, DossierState>> {
   const result = new Map<string, DossierState>();
   if (keys.length === 0) return result;
-  const rows: DossierRow[] = await sql.query(
-    `SELECT d.* FROM dossiers d
-       JOIN unnest($1::text[], $2::text[]) AS k(unit_code, dossier_id)
-         ON d.unit_code = k.unit_code AND d.dossier_id = k.dossier_id`,
-    [keys.map((k) => k.unitCode), keys.map((k) => k.dossierId)],
-  );
+  const unique = new Map(keys.map((k) => [dossierKey(k), k]));
+  const rows: DossierRow[] = await sql.query(LOAD_SQL, [[...unique.values()].map((k) => k.unitCode), [...unique.values()].map((k) => k.dossierId)]);
   for (const row of rows) {
+    for (const c of INSTANT_COLUMNS) if (row[c] !== null) row[c] = Math.round((row[c] as number) * 1000);
     const s = toState(row);
     result.set(dossierKey(s), s);
   }
@@ -186,6 +148,26 @@ const COLUMNS: JsonColumn<DossierState>[] = [
   ['withdrawn_event_id', 'uuid', (s) => s.withdrawal?.eventId ?? null],
   ['withdrawn_due_at', 'timestamptz', (s) => s.withdrawal?.dueAt],
 ];
+
+const INSTANT_COLUMNS = COLUMNS.filter(([, t]) => t === 'timestamptz').map(([c]) => c);
+
+/**
+ * Every stored dossier the keys name, one primary-key probe per key (issue 12). A plain join of
+ * the keys with `dossiers` was planned as a hash join over a sequential scan of the whole table:
+ * every batch read all of history (~100 ms a batch at 200,000 dossiers, growing with every day
+ * replayed). The LATERAL subquery with OFFSET 0 cannot be flattened into a join, so the plan is a
+ * nested loop of index probes whatever the table size or the statistics.
+ *
+ * Instants come back as float8 epoch seconds (`date_part`), not as timestamptz text that
+ * PostgreSQL formats and node-postgres parses into a Date, field by field (~5 µs per loaded
+ * dossier on each side, `node dist/apps/bench/src/storage.bench.js`). Stored instants are whole
+ * milliseconds, and a float8 of seconds within the contract's range is within 0.001 ms of the
+ * exact value, so rounding its thousandfold gives the milliseconds back exactly.
+ */
+const LOAD_SQL = `
+  SELECT ${COLUMNS.map(([c, t]) => (t === 'timestamptz' ? `date_part('epoch', d.${c}) AS ${c}` : `d.${c}`)).join(', ')}
+    FROM unnest($1::text[], $2::text[]) AS k(unit_code, dossier_id)
+   CROSS JOIN LATERAL (SELECT * FROM dossiers WHERE unit_code = k.unit_code AND dossier_id = k.dossier_id OFFSET 0) AS d`;
 
 const SAVE_SQL = `
   INSERT INTO dossiers (${COLUMNS.map(([c]) => c).join(', ')}, updated_at)

@@ -78,6 +78,54 @@ describe('repositories (real PostgreSQL)', () => {
       expect((await loadDossiers(db.dataSource, [state])).get('28756\u0000state-1')).toEqual(resolved);
     });
 
+    it('loads every v2 fact and instants at the ends of the contract range to the millisecond', async () => {
+      // Instants come back as epoch ms computed in SQL (loadDossiers reads one JSON array per row).
+      const first = Date.UTC(1999, 11, 31, 17);
+      const last = Date.UTC(2099, 11, 31, 16, 59, 59, 999);
+      const f = (n: number, at: number, due: number) => ({ eventId: event(n).eventId, occurredAt: at, dueAt: due });
+      const states: DossierState[] = [
+        {
+          unitCode: '28756',
+          dossierId: 'state-v2',
+          procedureCode: '1.001612',
+          procedureSource: { eventId: event(20).eventId, occurredAt: first, fromReceipt: false },
+          receipt: { ...f(21, first, last), channel: 'ONLINE', fullyOnline: true, componentsDigitized: false },
+          resolution: { ...f(22, last, first + 1), resultElectronic: false, resultDigitized: true, dataReused: true },
+          lateFlag: f(23, 1_764_400_000_123, 1_764_400_000_001),
+          payment: { ...f(24, T + 1, T + 999), method: 'COUNTER' },
+          rating: { ...f(25, T + 7, T + 8), score: 5 },
+          feedback: f(26, T + 9, T + 10),
+          feedbackResolution: f(27, T + 11, T + 12),
+          withdrawal: f(28, T + 13, T + 14),
+        },
+        { unitCode: '28756', dossierId: 'state-v2-bare', procedureCode: '2.000001', receipt: { ...f(29, T, T), channel: 'DIRECT', fullyOnline: false, componentsDigitized: true } },
+        // Odd milliseconds late in the range, where a float8 of seconds has the fewest digits to spare.
+        ...Array.from({ length: 300 }, (_, i): DossierState => ({
+          unitCode: '28757',
+          dossierId: `state-spread-${String(i).padStart(3, '0')}`,
+          procedureCode: '1.001612',
+          receipt: { ...f(30 + i, 4_000_000_000_000 + i * 7_919, last - i), channel: 'ONLINE' },
+        })),
+      ];
+      await saveDossiers(db.dataSource, states);
+      const loaded = await loadDossiers(db.dataSource, [...states, states[0]]);
+      expect([...loaded.values()].sort((a, b) => a.dossierId.localeCompare(b.dossierId))).toEqual(states.sort((a, b) => a.dossierId.localeCompare(b.dossierId)));
+    });
+
+    it('probes the primary key per dossier instead of scanning history, however large the table', async () => {
+      // A plain join of the keys with `dossiers` was planned as a hash join over a sequential
+      // scan of the whole table, once per batch (issue 12).
+      await db.query(`INSERT INTO dossiers (unit_code, dossier_id, procedure_code, updated_at) SELECT '28758', 'history-' || g, '1.001612', now() FROM generate_series(1, 50000) AS g`);
+      await db.query(`ANALYZE dossiers`);
+      const keys = Array.from({ length: 3000 }, (_, i) => ({ unitCode: '28758', dossierId: `history-${i * 13 + 1}` }));
+      await db.dataSource.transaction(async (tx) => {
+        expect((await loadDossiers(tx, keys)).size).toBe(3000);
+        const [scans]: { seq_scan: string; idx_scan: string }[] = await tx.query(`SELECT seq_scan, idx_scan FROM pg_stat_xact_user_tables WHERE relid = 'dossiers'::regclass`);
+        expect(Number(scans.seq_scan)).toBe(0);
+        expect(Number(scans.idx_scan)).toBeGreaterThanOrEqual(3000);
+      });
+    });
+
     it('loads nothing for dossiers it has never seen', async () => {
       expect((await loadDossiers(db.dataSource, [{ unitCode: '28756', dossierId: 'never' }])).size).toBe(0);
     });
