@@ -9,6 +9,7 @@ import { WritePathIndexes1764500000000 } from './migrations/1764500000000-write-
 import { GroupedNotifications1764600000200 } from './migrations/1764600000200-grouped-notifications';
 import { Indicators7661764700000000 } from './migrations/1764700000000-indicators-766';
 import { Procedures1764700000100 } from './migrations/1764700000100-procedures';
+import { HotCounterUpdates1764800000000 } from './migrations/1764800000000-hot-counter-updates';
 
 export const MIGRATIONS = [
   InitialSchema1763900000000,
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   GroupedNotifications1764600000200,
   Indicators7661764700000000,
   Procedures1764700000100,
+  HotCounterUpdates1764800000000,
 ];
 
 /** Every wait on PostgreSQL has a bound (issue 10); each app chooses its own (settings DB_*_MS). */
