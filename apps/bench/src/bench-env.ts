@@ -93,8 +93,13 @@ export class BenchEnv {
   }
 
   /** Stops the apps, deletes the topics, drops the database and the Redis keys. */
-  async destroy(extraTopics: string[] = []): Promise<void> {
+  /** Stops the apps it started (`--keep` leaves their data, not their processes, to the next run). */
+  async stopApps(): Promise<void> {
     await Promise.all([...this.apps.values()].map((p) => p.stop()));
+  }
+
+  async destroy(extraTopics: string[] = []): Promise<void> {
+    await this.stopApps();
     const admin = this.kafka.admin();
     await admin.connect();
     await admin.deleteTopics({ topics: [...this.topics, ...extraTopics] }).catch(() => undefined);

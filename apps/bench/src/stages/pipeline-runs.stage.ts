@@ -148,7 +148,7 @@ export async function runStaged(ctx: RunContext): Promise<StagedRun> {
   } finally {
     await admin.disconnect();
     await samplerAdmin.disconnect();
-    if (!opts.keep) await env.destroy();
+    await (opts.keep ? env.stopApps() : env.destroy());
   }
 }
 
@@ -268,7 +268,7 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
   } finally {
     await admin.disconnect();
     await samplerAdmin.disconnect();
-    if (!opts.keep) await env.destroy();
+    await (opts.keep ? env.stopApps() : env.destroy());
   }
 }
 
