@@ -13,6 +13,7 @@ import { readCpuSeconds } from './app-process';
  * How much PostgreSQL work each write of the pipeline costs per event (issue 12), measured on the
  * server side: the CPU seconds of this connection's backend process (/proc/<pid>/stat) and the
  * wall time, for batches of the pipeline's size. Run: node dist/apps/bench/src/storage.bench.js
+ * (BATCH, BATCHES: batch size and count; LOAD_SIZES: the table sizes of the dossier-load comparison).
  */
 const BATCH = Number(process.env.BATCH ?? 3000);
 const BATCHES = Number(process.env.BATCHES ?? 30);
@@ -171,6 +172,34 @@ async function main(): Promise<void> {
   };
   await measure('dossiers: INSERT new / UPDATE known, new (RECEIVED)', (n) => foldSplit(received[n]));
   await measure('dossiers: INSERT new / UPDATE known, existing (RESOLVED)', (n) => foldSplit(resolved[n]));
+
+  // loadDossiers against the plain join it replaced, as history grows (LOAD_SIZES dossiers of the
+  // v1 shape, fresh statistics, 3,000 keys spread over the table): PostgreSQL CPU per batch.
+  await db.query('TRUNCATE dossiers');
+  const JOIN_SQL = `SELECT d.* FROM dossiers d JOIN unnest($1::text[], $2::text[]) AS k(unit_code, dossier_id) ON d.unit_code = k.unit_code AND d.dossier_id = k.dossier_id`;
+  let stored = 0;
+  for (const size of (process.env.LOAD_SIZES ?? '100000,1000000').split(',').map(Number)) {
+    await db.query(
+      `INSERT INTO dossiers (unit_code, dossier_id, procedure_code, received_at, received_event_id, channel, receipt_due_at, updated_at)
+       SELECT (28000 + g % 124)::text, 'd-' || g, '1.001612', now(), gen_random_uuid(), 'ONLINE', now(), now() FROM generate_series($1::int + 1, $2::int) AS g`,
+      [stored, size],
+    );
+    stored = size;
+    await db.query('VACUUM ANALYZE dossiers');
+    const keys = Array.from({ length: BATCH }, (_, i) => 1 + ((i * 7919) % size)).map((g) => ({ unitCode: String(28000 + (g % 124)), dossierId: `d-${g}` }));
+    const cpuPerBatch = async (work: () => Promise<unknown>) => {
+      const samples: number[] = [];
+      for (let r = 0; r < 7; r++) {
+        const cpu0 = readCpuSeconds(pid) ?? 0;
+        for (let j = 0; j < 5; j++) await work();
+        samples.push((((readCpuSeconds(pid) ?? 0) - cpu0) * 1000) / 5);
+      }
+      return samples.sort((a, b) => a - b)[3].toFixed(0);
+    };
+    const joined = await cpuPerBatch(() => db.query(JOIN_SQL, [keys.map((k) => k.unitCode), keys.map((k) => k.dossierId)]));
+    const probed = await cpuPerBatch(() => loadDossiers(sql, keys));
+    console.log(`dossiers: load ${BATCH} of ${size}: plain join ${joined} ms, loadDossiers ${probed} ms of PostgreSQL CPU per batch (median of 7)`);
+  }
 
   await db.query(`DROP SCHEMA ${schema} CASCADE`);
   await db.end();

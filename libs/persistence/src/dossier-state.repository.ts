@@ -153,14 +153,15 @@ const INSTANT_COLUMNS = COLUMNS.filter(([, t]) => t === 'timestamptz').map(([c])
 
 /**
  * Every stored dossier the keys name, one primary-key probe per key (issue 12). A plain join of
- * the keys with `dossiers` was planned as a hash join over a sequential scan of the whole table:
- * every batch read all of history (~100 ms a batch at 200,000 dossiers, growing with every day
- * replayed). The LATERAL subquery with OFFSET 0 cannot be flattened into a join, so the plan is a
- * nested loop of index probes whatever the table size or the statistics.
+ * the keys with `dossiers` is left to the planner, which may read the whole table for it: it
+ * chose a hash join over a sequential scan at 200,000 narrow rows (~100 ms a batch, growing
+ * with the table), index probes with realistic rows from 100,000 to 3,000,000 (24–34 ms either
+ * way, BENCHMARKS.md). The LATERAL subquery with OFFSET 0 cannot be flattened into a join, so
+ * the plan is a nested loop of index probes whatever the table size or the statistics.
  *
  * Instants come back as float8 epoch seconds (`date_part`), not as timestamptz text that
- * PostgreSQL formats and node-postgres parses into a Date, field by field (~5 µs per loaded
- * dossier on each side, `node dist/apps/bench/src/storage.bench.js`). Stored instants are whole
+ * PostgreSQL formats and node-postgres parses into a Date, field by field (per loaded dossier
+ * ~11–17 → 7–10 µs of the aggregator's CPU, ~6–9 → 5–7 µs of PostgreSQL's). Stored instants are whole
  * milliseconds, and a float8 of seconds within the contract's range is within 0.001 ms of the
  * exact value, so rounding its thousandfold gives the milliseconds back exactly.
  */
