@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type MigrationInterface } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '@tthc/persistence';
 
 /**
@@ -17,6 +17,16 @@ export class ScratchDatabase {
     await runMigrations(process.env.DATABASE_URL!, schema);
     const ds = await new DataSource(dataSourceOptions(process.env.DATABASE_URL!, { schema, poolSize: 4, appName: 'tthc-int-spec' })).initialize();
     return new ScratchDatabase(schema, ds);
+  }
+
+  /** Runs one migration's `up` or `down` on this schema (migration specs step back and forth). */
+  async migrate(migration: MigrationInterface, step: 'up' | 'down'): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await migration[step](runner);
+    } finally {
+      await runner.release();
+    }
   }
 
   query<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {

@@ -94,8 +94,8 @@ export async function lockDossiers(sql: Sql, keys: { unitCode: string; dossierId
 export async function loadDossiers(sql: Sql, keys: { unitCode: string; dossierId: string }[]): Promise<Map<string, DossierState>> {
   const result = new Map<string, DossierState>();
   if (keys.length === 0) return result;
-  const unique = new Map(keys.map((k) => [dossierKey(k), k]));
-  const rows: DossierRow[] = await sql.query(LOAD_SQL, [[...unique.values()].map((k) => k.unitCode), [...unique.values()].map((k) => k.dossierId)]);
+  const unique = [...new Map(keys.map((k) => [dossierKey(k), k])).values()];
+  const rows: DossierRow[] = await sql.query(LOAD_SQL, [unique.map((k) => k.unitCode), unique.map((k) => k.dossierId)]);
   for (const row of rows) {
     for (const c of INSTANT_COLUMNS) if (row[c] !== null) row[c] = Math.round((row[c] as number) * 1000);
     const s = toState(row);

@@ -79,7 +79,7 @@ describe('repositories (real PostgreSQL)', () => {
     });
 
     it('loads every v2 fact and instants at the ends of the contract range to the millisecond', async () => {
-      // Instants come back as epoch ms computed in SQL (loadDossiers reads one JSON array per row).
+      // Instants come back as float8 epoch seconds (loadDossiers' date_part), rounded to the millisecond.
       const first = Date.UTC(1999, 11, 31, 17);
       const last = Date.UTC(2099, 11, 31, 16, 59, 59, 999);
       const f = (n: number, at: number, due: number) => ({ eventId: event(n).eventId, occurredAt: at, dueAt: due });

@@ -10,14 +10,7 @@ import { GroupedNotifications1764600000200 } from './1764600000200-grouped-notif
 describe('migration GroupedNotifications1764600000200 (real PostgreSQL)', () => {
   let db: ScratchDatabase;
   const migration = new GroupedNotifications1764600000200();
-  const run = async (step: 'up' | 'down') => {
-    const runner = db.dataSource.createQueryRunner();
-    try {
-      await migration[step](runner);
-    } finally {
-      await runner.release();
-    }
-  };
+  const run = (step: 'up' | 'down') => db.migrate(migration, step);
 
   beforeAll(async () => {
     db = await ScratchDatabase.create();

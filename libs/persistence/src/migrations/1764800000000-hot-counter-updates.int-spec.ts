@@ -11,14 +11,7 @@ import { HotCounterUpdates1764800000000 } from './1764800000000-hot-counter-upda
 describe('migration HotCounterUpdates1764800000000 (real PostgreSQL)', () => {
   let db: ScratchDatabase;
   const migration = new HotCounterUpdates1764800000000();
-  const run = async (step: 'up' | 'down') => {
-    const runner = db.dataSource.createQueryRunner();
-    try {
-      await migration[step](runner);
-    } finally {
-      await runner.release();
-    }
-  };
+  const run = (step: 'up' | 'down') => db.migrate(migration, step);
 
   beforeAll(async () => {
     db = await ScratchDatabase.create();
