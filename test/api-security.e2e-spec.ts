@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server as HttpServer, get as httpGet } from 'node:http';
-import { type AddressInfo, type Server, createServer as createNetServer } from 'node:net';
+import { type AddressInfo, type Server, connect, createServer as createNetServer } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
@@ -256,6 +256,31 @@ describe('API security outside local mode (real PostgreSQL, Redis; two api repli
         first.destroy();
         second.destroy();
       }
+    });
+    it('frees the slot of a client that leaves while its stream is being set up', async () => {
+      const server = (h.app('api') as INestApplication).getHttpServer() as Server;
+      if (!server.listening) await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const { port } = server.address() as AddressInfo;
+      // Sent and dropped at once: the api is still checking the key and taking a slot when the
+      // connection closes, so the stream's 'close' comes before the stream is set up.
+      for (let i = 0; i < 6; i++) {
+        const socket = connect(port, '127.0.0.1');
+        await new Promise<void>((resolve) => socket.once('connect', resolve));
+        socket.end(`GET /api/v1/alerts/stream?apiKey=${encodeURIComponent(OPERATOR_KEY)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`, () => socket.destroy());
+      }
+      // Every slot comes back: both streams the key may hold open (MAX_STREAMS_PER_KEY=2).
+      await eventually(async () => {
+        const streams = await Promise.all(
+          [0, 1].map(
+            () =>
+              new Promise<IncomingMessage>((resolve, reject) => {
+                httpGet({ host: '127.0.0.1', port, path: `/api/v1/alerts/stream?apiKey=${encodeURIComponent(OPERATOR_KEY)}` }, resolve).on('error', reject);
+              }),
+          ),
+        );
+        for (const s of streams) s.destroy();
+        expect(streams.map((s) => s.statusCode)).toEqual([200, 200]);
+      }, 10_000);
     });
   });
 

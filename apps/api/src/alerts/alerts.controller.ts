@@ -109,12 +109,20 @@ export class AlertsController {
       void this.slots.refresh(keyName, streamId, SLOT_STALE_MS).catch(() => undefined);
     }, HEARTBEAT_MS);
     const forget = this.feed.onClose(() => res.end());
-    req.on('close', () => {
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
       clearInterval(heartbeat);
       unsubscribe();
       forget();
       void this.slots.release(keyName, streamId).catch(() => undefined);
-    });
+    };
+    req.on('close', close);
+    res.on('close', close);
+    // A client that left while the stream was being set up (the awaits above) has already had its
+    // 'close': without this the heartbeat would run forever and keep refreshing the key's slot.
+    if (req.destroyed || res.destroyed) close();
   }
 
   @Get(':id')
