@@ -4,7 +4,7 @@ import { type DeadLetter, decodeValidatedRecord, encodeValidatedRecords, storage
 import { CounterDeltaAccumulator, type DossierEvent, type DossierState, IndicatorDeltaAccumulator, applyDossierEvent, indicatorChange } from '@tthc/domain';
 import { DeadLetterWriter, LOGGER, SETTINGS } from '@tthc/infrastructure';
 import { OffsetGapError, type PartitionBatch, recordContext } from '@tthc/messaging';
-import { type Sql, applyCounterDeltas, applyIndicatorDeltas, dossierKey, enterBatchGate, loadDossiers, lockDossiers, lockNextOffset, saveDossiers, saveNextOffset } from '@tthc/persistence';
+import { type Sql, applyCounterDeltas, applyIndicatorDeltas, dossierKey, enterBatchGate, loadDossiers, lockNextOffset, lockUnits, saveDossiers, saveNextOffset } from '@tthc/persistence';
 import { type Failure, type Logger, classifyFailure } from '@tthc/platform';
 import type { AggregatorSettings } from './aggregator.settings';
 
@@ -22,9 +22,9 @@ export interface DossierBatchResult {
  * deltas per (unit, procedure, day) (issue 15) and the partition's next offset are written in one
  * transaction, through that transaction's own manager. The
  * offset row is locked first; messages below the stored offset were already applied (a
- * redelivery after a crash, or a zombie instance after a rebalance) and are skipped. The
- * dossiers the batch touches are locked before they are read (lockDossiers), so batches of other
- * partitions carrying the same dossiers apply one after the other; a deadlock or serialization
+ * redelivery after a crash, or a zombie instance after a rebalance) and are skipped. The units
+ * of the dossiers the batch touches are locked before those are read (lockUnits), so batches of
+ * other partitions carrying the same dossiers apply one after the other; a deadlock or serialization
  * failure (40P01, 40001) is transient and the batch consumer retries the whole batch.
  * Returns the units whose figures may have changed and how many events it folded.
  */
@@ -144,7 +144,7 @@ function refuseGap(batch: PartitionBatch, stored: string | undefined): void {
  */
 async function applyEvents(tx: Sql, events: DossierEvent[]): Promise<Set<string>> {
   // Another partition's batch may hold events of these dossiers too: wait for it, then read what it committed.
-  await lockDossiers(tx, events);
+  await lockUnits(tx, events);
   const loaded = await loadDossiers(tx, events);
   const states = new Map(loaded);
   const acc = new CounterDeltaAccumulator();

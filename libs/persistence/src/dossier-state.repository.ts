@@ -53,22 +53,29 @@ function toState(r: DossierRow): DossierState {
 }
 
 /**
- * Namespace of the dossier locks: the first key of PostgreSQL's two-int4 advisory lock form,
- * whose lock space is separate from the one-bigint form the batch gate uses, so a dossier's hash
- * can never collide with the gate ("tthc" in ASCII).
+ * Namespace of the unit locks: the first key of PostgreSQL's two-int4 advisory lock form, whose
+ * lock space is separate from the one-bigint form the batch gate uses, so a unit's hash can never
+ * collide with the gate ("tthc" in ASCII).
  */
-const DOSSIER_LOCK_SPACE = 0x74746863;
+const UNIT_LOCK_SPACE = 0x74746863;
 
 /**
- * Locks every dossier a batch touches until its transaction ends, so two batches that carry
- * events of the same dossier (one dossier's records on two partitions: partitions added to the
- * validated topic, or a producer keyed differently; issue 11) apply one after the other instead
- * of both folding from the same stored state and the later write erasing the earlier.
+ * Locks every unit a batch touches until its transaction ends, so two batches that carry events
+ * of the same dossier (one dossier's records on two partitions: partitions added to the validated
+ * topic, or a producer keyed differently; issue 11) apply one after the other instead of both
+ * folding from the same stored state and the later write erasing the earlier. A dossier belongs to
+ * one unit (its key is unit and id), so two batches that share a dossier share its unit.
+ *
+ * Per unit, not per dossier: PostgreSQL keeps every lock in one table for the whole server
+ * (max_locks_per_transaction × max_connections, 6,400 by default), and a batch of 20,000 dossiers
+ * held one lock each failed with "out of shared memory". A batch takes at most as many locks as
+ * the catalogue has units, whatever its size. It costs no concurrency: the validated topic is keyed
+ * by unit, so batches of different partitions hold different units unless the keying changed,
+ * which is the case the locks are for.
  *
  * Advisory locks rather than `SELECT … FOR UPDATE`: a dossier a batch is about to create has no
- * row yet, and FOR UPDATE locks nothing where there is no row, so two batches creating the same
- * dossier would still race. A 32-bit hash of the key may collide; a collision only makes two
- * batches wait for each other, never changes a result.
+ * row yet, and FOR UPDATE locks nothing where there is no row. A 32-bit hash of the code may
+ * collide; a collision only makes two batches wait for each other, never changes a result.
  *
  * Deadlock-free: every batch takes its locks in one global order, ascending hash, in a single
  * statement. PostgreSQL evaluates a volatile target-list function such as pg_advisory_xact_lock
@@ -76,19 +83,19 @@ const DOSSIER_LOCK_SPACE = 0x74746863;
  * 9.6), so the locks are taken in that order. The only locks a batch holds before these are the
  * shared batch gate and its own partition's offset row, which no other batch waits for.
  */
-export async function lockDossiers(sql: Sql, keys: { unitCode: string; dossierId: string }[]): Promise<void> {
-  if (keys.length === 0) return;
+export async function lockUnits(sql: Sql, keys: readonly { unitCode: string }[]): Promise<void> {
+  const units = [...new Set(keys.map((k) => k.unitCode))];
+  if (units.length === 0) return;
   await sql.query(
-    `SELECT pg_advisory_xact_lock(${DOSSIER_LOCK_SPACE}, h)
-       FROM (SELECT DISTINCT hashtext(unit_code || '/' || dossier_id) AS h
-               FROM unnest($1::text[], $2::text[]) AS k(unit_code, dossier_id)) AS held
+    `SELECT pg_advisory_xact_lock(${UNIT_LOCK_SPACE}, h)
+       FROM (SELECT DISTINCT hashtext(unit_code) AS h FROM unnest($1::text[]) AS k(unit_code)) AS held
       ORDER BY h`,
-    [keys.map((k) => k.unitCode), keys.map((k) => k.dossierId)],
+    [units],
   );
 }
 
 /**
- * Loads the current state of every dossier the batch touches, in one query (after `lockDossiers`,
+ * Loads the current state of every dossier the batch touches, in one query (after `lockUnits`,
  * to read what the last batch committed). `LOAD_SQL` says how it stays cheap as history grows.
  */
 export async function loadDossiers(sql: Sql, keys: { unitCode: string; dossierId: string }[]): Promise<Map<string, DossierState>> {
