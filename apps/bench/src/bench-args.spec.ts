@@ -17,6 +17,12 @@ describe('npm run bench options', () => {
     expect(parse('--quick')).toMatchObject({ days: 14, runs: 1 });
   });
 
+  it('runs one aggregator, as npm run up does, unless --aggregators says how many share its consumer group', () => {
+    expect(parse().aggregators).toBe(1);
+    expect(parse('--aggregators', '2').aggregators).toBe(2);
+    expect(() => parse('--aggregators', '0')).toThrow('--aggregators must be a positive number, got "0"');
+  });
+
   it('sizes a national run at 27× the province over the national catalogue', () => {
     expect(parse('--national', '--days', '7')).toMatchObject({ province: 'all', days: 7, rateScale: NATIONAL_VOLUME_FACTOR });
   });

@@ -31,6 +31,8 @@ export interface BenchOptions {
    * baseline is measured: a replay of history) unless `--live` (produced while the apps run).
    */
   backlog: boolean;
+  /** Aggregator processes in each whole run, one consumer group (PRODUCT.md: scale out by instances). Default 1. */
+  aggregators: number;
 }
 
 export const BENCH_USAGE = `Usage: npm run bench -- [options]
@@ -50,6 +52,7 @@ export const BENCH_USAGE = `Usage: npm run bench -- [options]
   --before DIR        the dist/ of another commit, run as the "before" pipeline in the same run (scripts/build-before.sh)
   --live              whole runs with the file produced while the apps run (default: on a backlog, the file
                       in the topic before the apps start, as the Kafka Streams baseline is measured)
+  --aggregators N     aggregator processes per whole run, in one consumer group (default 1)
   --national          the national catalogue (3,321 communes) at 27× the province's volume; size it with --days
 `;
 
@@ -82,6 +85,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       before: { type: 'string' },
       national: { type: 'boolean' },
       live: { type: 'boolean' },
+      aggregators: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -119,5 +123,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     province: national ? 'all' : '86',
     staged: !v['no-staged'],
     backlog: !v.live,
+    aggregators: Math.round(num(v.aggregators, 1, 'aggregators')),
   };
 }
