@@ -47,7 +47,7 @@ describe('the overdue rule in SQL agrees with the domain (real PostgreSQL)', () 
   it('open and overdue at every instant, edges included, for arbitrary dossiers', async () => {
     const states = fc.sample(fc.tuple(...Array.from({ length: 300 }, (_, i) => stateArb(i))), { seed: 14, numRuns: 1 })[0];
     await db.query('DELETE FROM dossiers');
-    await saveDossiers(sql, states);
+    await saveDossiers(sql, states, new Map());
     const instants = new Set<number>();
     for (const s of states) for (const f of [s.receipt, s.lateFlag, s.resolution]) if (f) for (const t of [f.occurredAt, f.dueAt]) for (const d of [-1, 0, 1]) instants.add(t + d);
     const at = [...instants].sort((a, b) => a - b);
@@ -84,7 +84,7 @@ describe('the overdue rule in SQL agrees with the domain (real PostgreSQL)', () 
       { unitCode: '28756', dossierId: 'flagged', procedureCode: 'p', receipt: receipt(5, T0, now + 86_400_000), lateFlag: flag(6, now - MIN, now + 86_400_000) },
     ];
     await db.query('DELETE FROM dossiers');
-    await saveDossiers(sql, states);
+    await saveDossiers(sql, states, new Map());
     const gauge = await countOverdueOpenNow(sql, new Date(now));
     expect(gauge.get('28756')).toBe(states.filter((s) => isOverdueOpenAt(s, now)).length);
     expect(gauge.get('28756')).toBe(2);

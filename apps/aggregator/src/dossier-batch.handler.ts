@@ -165,7 +165,7 @@ async function applyEvents(tx: Sql, events: DossierEvent[]): Promise<Set<string>
   const indicators = new IndicatorDeltaAccumulator();
   for (const [key, after] of changed) indicatorChange(indicators, loaded.get(key), after);
 
-  await saveDossiers(tx, [...changed.values()]);
+  await saveDossiers(tx, [...changed.values()], loaded);
   await applyCounterDeltas(tx, acc.deltas());
   await applyIndicatorDeltas(tx, indicators.deltas());
   return new Set([...changed.values()].map((s) => s.unitCode));

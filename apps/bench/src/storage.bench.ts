@@ -79,99 +79,10 @@ async function main(): Promise<void> {
     const states = await loadDossiers(sql, es);
     const acc = new CounterDeltaAccumulator();
     const changed = es.map((e) => applyDossierEvent(states.get(dossierKey(e)), e, acc));
-    await saveDossiers(sql, changed);
+    await saveDossiers(sql, changed, states);
   };
   await measure('dossiers: load + save, new dossiers (RECEIVED)', (n) => fold(received[n]));
   await measure('dossiers: load + save, existing dossiers (RESOLVED)', (n) => fold(resolved[n]));
-  await db.query('TRUNCATE dossiers');
-  const ms = (t: number | undefined) => (t === undefined ? null : t);
-  const saveEpoch = async (states: ReturnType<typeof applyDossierEvent>[]) => {
-    const ts = (i: number) => `CASE WHEN $${i}::bigint[] IS NULL THEN NULL END`;
-    void ts;
-    await db.query(
-      `INSERT INTO dossiers (unit_code, dossier_id, procedure_code, received_at, received_event_id, channel, receipt_due_at,
-                             resolved_at, resolved_event_id, resolution_due_at, late_flagged_at, late_event_id, late_due_at, updated_at)
-       SELECT u, d, p, to_timestamp(ra / 1000.0), re, c, to_timestamp(rd / 1000.0), to_timestamp(sa / 1000.0), se, to_timestamp(sd / 1000.0),
-              to_timestamp(la / 1000.0), le, to_timestamp(ld / 1000.0), now()
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::uuid[], $6::text[], $7::bigint[], $8::bigint[], $9::uuid[], $10::bigint[],
-                     $11::bigint[], $12::uuid[], $13::bigint[]) AS x(u, d, p, ra, re, c, rd, sa, se, sd, la, le, ld)
-       ON CONFLICT (unit_code, dossier_id) DO UPDATE SET procedure_code = EXCLUDED.procedure_code,
-         received_at = EXCLUDED.received_at, received_event_id = EXCLUDED.received_event_id, channel = EXCLUDED.channel, receipt_due_at = EXCLUDED.receipt_due_at,
-         resolved_at = EXCLUDED.resolved_at, resolved_event_id = EXCLUDED.resolved_event_id, resolution_due_at = EXCLUDED.resolution_due_at,
-         late_flagged_at = EXCLUDED.late_flagged_at, late_event_id = EXCLUDED.late_event_id, late_due_at = EXCLUDED.late_due_at, updated_at = now()`,
-      [
-        states.map((s) => s.unitCode),
-        states.map((s) => s.dossierId),
-        states.map((s) => s.procedureCode),
-        states.map((s) => ms(s.receipt?.occurredAt)),
-        states.map((s) => s.receipt?.eventId ?? null),
-        states.map((s) => s.receipt?.channel ?? null),
-        states.map((s) => ms(s.receipt?.dueAt)),
-        states.map((s) => ms(s.resolution?.occurredAt)),
-        states.map((s) => s.resolution?.eventId ?? null),
-        states.map((s) => ms(s.resolution?.dueAt)),
-        states.map((s) => ms(s.lateFlag?.occurredAt)),
-        states.map((s) => s.lateFlag?.eventId ?? null),
-        states.map((s) => ms(s.lateFlag?.dueAt)),
-      ],
-    );
-  };
-  const foldEpoch = async (es: DossierEvent[]) => {
-    const states = await loadDossiers(sql, es);
-    const acc = new CounterDeltaAccumulator();
-    await saveEpoch(es.map((e) => applyDossierEvent(states.get(dossierKey(e)), e, acc)));
-  };
-  await measure('dossiers: save with epoch-ms arrays, new (RECEIVED)', (n) => foldEpoch(received[n]));
-  await measure('dossiers: save with epoch-ms arrays, existing (RESOLVED)', (n) => foldEpoch(resolved[n]));
-
-  // The fold knows which dossiers are new: a plain INSERT for those, an UPDATE … FROM unnest for the rest.
-  await db.query('TRUNCATE dossiers');
-  const cols = (states: ReturnType<typeof applyDossierEvent>[]) => [
-    states.map((s) => s.unitCode),
-    states.map((s) => s.dossierId),
-    states.map((s) => s.procedureCode),
-    states.map((s) => iso(s.receipt?.occurredAt)),
-    states.map((s) => s.receipt?.eventId ?? null),
-    states.map((s) => s.receipt?.channel ?? null),
-    states.map((s) => iso(s.receipt?.dueAt)),
-    states.map((s) => iso(s.resolution?.occurredAt)),
-    states.map((s) => s.resolution?.eventId ?? null),
-    states.map((s) => iso(s.resolution?.dueAt)),
-    states.map((s) => iso(s.lateFlag?.occurredAt)),
-    states.map((s) => s.lateFlag?.eventId ?? null),
-    states.map((s) => iso(s.lateFlag?.dueAt)),
-  ];
-  const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
-  const UNNEST = `unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::uuid[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::uuid[], $10::timestamptz[], $11::timestamptz[], $12::uuid[], $13::timestamptz[])
-                  AS x(u, d, p, ra, re, c, rd, sa, se, sd, la, le, ld)`;
-  const foldSplit = async (es: DossierEvent[]) => {
-    const states = await loadDossiers(sql, es);
-    const acc = new CounterDeltaAccumulator();
-    const fresh: ReturnType<typeof applyDossierEvent>[] = [];
-    const known: ReturnType<typeof applyDossierEvent>[] = [];
-    for (const e of es) {
-      const before = states.get(dossierKey(e));
-      (before ? known : fresh).push(applyDossierEvent(before, e, acc));
-    }
-    if (fresh.length) {
-      await db.query(
-        `INSERT INTO dossiers (unit_code, dossier_id, procedure_code, received_at, received_event_id, channel, receipt_due_at,
-                               resolved_at, resolved_event_id, resolution_due_at, late_flagged_at, late_event_id, late_due_at, updated_at)
-         SELECT u, d, p, ra, re, c, rd, sa, se, sd, la, le, ld, now() FROM ${UNNEST}`,
-        cols(fresh),
-      );
-    }
-    if (known.length) {
-      await db.query(
-        `UPDATE dossiers SET procedure_code = p, received_at = ra, received_event_id = re, channel = c, receipt_due_at = rd,
-                resolved_at = sa, resolved_event_id = se, resolution_due_at = sd, late_flagged_at = la, late_event_id = le, late_due_at = ld, updated_at = now()
-           FROM ${UNNEST} WHERE dossiers.unit_code = x.u AND dossiers.dossier_id = x.d`,
-        cols(known),
-      );
-    }
-  };
-  await measure('dossiers: INSERT new / UPDATE known, new (RECEIVED)', (n) => foldSplit(received[n]));
-  await measure('dossiers: INSERT new / UPDATE known, existing (RESOLVED)', (n) => foldSplit(resolved[n]));
 
   // loadDossiers against the plain join it replaced, as history grows (LOAD_SIZES dossiers of the
   // v1 shape, fresh statistics, 3,000 keys spread over the table): PostgreSQL CPU per batch.

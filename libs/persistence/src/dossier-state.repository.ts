@@ -1,5 +1,5 @@
 import type { Channel, DossierFact, DossierState, PaymentMethod, ReceiptFact, ResolutionFact } from '@tthc/domain';
-import { type JsonColumn, jsonRecordset, jsonRecordsetColumns, jsonRows } from './json-rows';
+import { type JsonColumn, jsonRecordset, jsonRecordsetColumns, jsonRecordsetValue, jsonRows } from './json-rows';
 import type { Sql } from './sql';
 
 /** A stored dossier as `loadDossiers` reads it: the COLUMNS' values by name, instants made epoch ms. */
@@ -177,16 +177,37 @@ const LOAD_SQL = `
     FROM unnest($1::text[], $2::text[]) AS k(unit_code, dossier_id)
    CROSS JOIN LATERAL (SELECT * FROM dossiers WHERE unit_code = k.unit_code AND dossier_id = k.dossier_id OFFSET 0) AS d`;
 
-const SAVE_SQL = `
+/** A dossier the batch creates: a plain insert, since its absence was read under the unit lock. */
+const INSERT_SQL = `
   INSERT INTO dossiers (${COLUMNS.map(([c]) => c).join(', ')}, updated_at)
-  SELECT ${jsonRecordsetColumns(COLUMNS)}, now() FROM ${jsonRecordset(COLUMNS)}
-  ON CONFLICT (unit_code, dossier_id) DO UPDATE SET
-    ${COLUMNS.slice(2)
-      .map(([c]) => `${c} = EXCLUDED.${c}`)
-      .join(', ')}, updated_at = now()`;
+  SELECT ${jsonRecordsetColumns(COLUMNS)}, now() FROM ${jsonRecordset(COLUMNS)}`;
 
-/** Writes changed dossier states back, one statement for the batch. */
-export async function saveDossiers(sql: Sql, states: DossierState[]): Promise<void> {
-  if (states.length === 0) return;
-  await sql.query(SAVE_SQL, [jsonRows(COLUMNS, states)]);
+/** A dossier the batch loaded: updated in place, and counted, so a row that vanished cannot go unnoticed. */
+const UPDATE_SQL = `
+  WITH updated AS (
+    UPDATE dossiers AS d SET ${COLUMNS.slice(2)
+      .map((column) => `${column[0]} = ${jsonRecordsetValue(column)}`)
+      .join(', ')}, updated_at = now()
+      FROM ${jsonRecordset(COLUMNS)}
+     WHERE d.unit_code = r.unit_code AND d.dossier_id = r.dossier_id
+    RETURNING 1)
+  SELECT count(*)::int AS n FROM updated`;
+
+/**
+ * Writes changed dossier states back: the ones `stored` holds (what `loadDossiers` read, under
+ * `lockUnits` or the closed batch gate) are updated, the others inserted, one statement each for
+ * the batch. An upsert of both costs PostgreSQL ~3 µs more per new dossier (its speculative
+ * insertion; BENCHMARKS.md), and a replay's dossiers are mostly new. Should the lock ever fail to
+ * hold, an insert that meets a row fails (23505) and an update that misses one throws, rather
+ * than one write silently replacing another.
+ */
+export async function saveDossiers(sql: Sql, states: readonly DossierState[], stored: ReadonlyMap<string, DossierState>): Promise<void> {
+  const fresh: DossierState[] = [];
+  const known: DossierState[] = [];
+  for (const s of states) (stored.has(dossierKey(s)) ? known : fresh).push(s);
+  if (fresh.length > 0) await sql.query(INSERT_SQL, [jsonRows(COLUMNS, fresh)]);
+  if (known.length > 0) {
+    const [{ n }]: { n: number }[] = await sql.query(UPDATE_SQL, [jsonRows(COLUMNS, known)]);
+    if (n !== known.length) throw new Error(`saveDossiers: ${known.length - n} of ${known.length} loaded dossiers were no longer stored`);
+  }
 }

@@ -22,9 +22,14 @@ export function jsonRecordset(columns: readonly JsonColumn<never>[], param = 1, 
   return `json_to_recordset($${param}::json) AS ${alias}(${fields})`;
 }
 
-/** The select list reading every column of `jsonRecordset`, in order, with instants converted back to timestamptz. */
+/** One column of `jsonRecordset` as its SQL value, an instant converted back to timestamptz. */
+export function jsonRecordsetValue([c, t]: JsonColumn<never>, alias = 'r'): string {
+  return t === 'timestamptz' ? `timestamptz 'epoch' + ${alias}.${c} * interval '1 millisecond'` : `${alias}.${c}`;
+}
+
+/** The select list reading every column of `jsonRecordset`, in order. */
 export function jsonRecordsetColumns(columns: readonly JsonColumn<never>[], alias = 'r'): string {
-  return columns.map(([c, t]) => (t === 'timestamptz' ? `timestamptz 'epoch' + ${alias}.${c} * interval '1 millisecond'` : `${alias}.${c}`)).join(', ');
+  return columns.map((column) => jsonRecordsetValue(column, alias)).join(', ');
 }
 
 /** The JSON parameter for `jsonRecordset`: one object per row, NULL columns left out (they read as NULL). */

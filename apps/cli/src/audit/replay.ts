@@ -111,7 +111,7 @@ export async function replayPeriod(dataSource: DataSource, aggregatorGroup: stri
       }
       report.dossiersRebuilt += eventsByDossier.size;
       report.dossiersChanged += changed.length;
-      await saveDossiers(tx, changed);
+      await saveDossiers(tx, changed, old);
 
       const inPeriod = (day: LocalDate) => day >= from && day <= to;
       const outside = moved.deltas().filter((d) => !inPeriod(d.day));
