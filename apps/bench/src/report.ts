@@ -1,5 +1,6 @@
 import { median } from './bench-kit';
 import { sparkline } from './lag-sampler';
+import { statementLines } from './pg-statements';
 import type { BaselineResult } from './stages/kstreams-baseline.stage';
 import type { StagedRun, WholeRun } from './stages/pipeline-runs.stage';
 
@@ -76,6 +77,8 @@ export function printReport(r: BenchResults): void {
     lines.push(
       `last run: in PostgreSQL after ${last.endToEndPostgres.seconds} s, in Redis after ${last.endToEndRedis.seconds} s; peak RSS ${JSON.stringify(last.peakRssMb)}; database ${last.databaseMb} MB (${last.databaseMbPerMillion} MB per million records)`,
     );
+    if (last.statements) lines.push(`PostgreSQL executor time by statement, last run (pg_stat_statements):`, ...statementLines(last.statements));
+    else lines.push(`(no PostgreSQL statement breakdown: the server does not have pg_stat_statements in shared_preload_libraries)`);
     const lag = last.lag;
     lines.push(`ingest lag     ${sparkline(lag.map((s) => s.ingestLag))} max ${Math.max(0, ...lag.map((s) => s.ingestLag))}`);
     lines.push(`aggregator lag ${sparkline(lag.map((s) => s.aggregatorLag))} max ${Math.max(0, ...lag.map((s) => s.aggregatorLag))}`);

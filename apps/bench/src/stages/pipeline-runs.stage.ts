@@ -12,6 +12,7 @@ import { Sampler, type StageResult, connectAdmin, expectedRolling30, log, redisR
 import { topFramesBySelfTime } from '../cpuprofile-summary';
 import { type TruthCheck, checkAgainstGroundTruth, truthCheckPassed } from '../ground-truth-check';
 import { type LagSample, groupLag } from '../lag-sampler';
+import { type StatementCost, StatementStats } from '../pg-statements';
 import type { Feed } from './generate.stage';
 
 const run = promisify(execFile);
@@ -172,6 +173,8 @@ export interface WholeRun {
   /** PostgreSQL size of the run's database after it, and per million records. */
   databaseMb: number;
   databaseMbPerMillion: number;
+  /** PostgreSQL's executor time by statement, when the server has pg_stat_statements loaded. */
+  statements?: StatementCost[];
 }
 
 /**
@@ -200,6 +203,7 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
       await waitUntil('the api to be healthy', async () => (await fetch(`${apiBase}/api/v1/health`)).ok, 60_000, 250);
       return started;
     };
+    const statementStats = await StatementStats.start(env);
     const sampler = new Sampler(samplerAdmin, env);
     let apps: AppProcess[];
     let appsBefore: number[];
@@ -237,6 +241,8 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
     log(`whole "${label}": aggregator done after ${((pgDone - t0) / 1000).toFixed(1)} s`);
     const redisDone = await waitForRedis(ctx, env);
     const servicesAfter = serviceCpuSeconds();
+    // Before the ground-truth check's own queries.
+    const statements = await statementStats?.top();
     sampler.stop();
     env.sampleAll();
     const cpuSeconds: Record<string, number> = Object.fromEntries(apps.map((p, i) => [p.name, Math.round((p.cpuSeconds - appsBefore[i]) * 100) / 100]));
@@ -261,6 +267,7 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
       load: loadavg()[0],
       databaseMb: round(databaseMb),
       databaseMbPerMillion: round((databaseMb * 1e6) / feed.records),
+      statements,
     };
     for (const p of apps.filter((a) => profiled(a.name))) {
       const frames = await stopProfiled(p, join(profDir, p.name), 25);
