@@ -20,6 +20,16 @@ export class AggregatorSettings extends CommonSettings {
   LIVE_FLUSH_MS = 300;
 
   /**
+   * The most of the time the live snapshot's partial recomputes may take (RecomputePacer): after
+   * one that took D ms the next waits D × (100 − p) / p ms. 100 turns the pacing off.
+   */
+  @IntSetting()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  LIVE_FLUSH_MAX_DUTY_PERCENT = 20;
+
+  /**
    * How often every unit's snapshot is recomputed, even with no new events: overdue dossiers
    * appear as deadlines pass, and "today" rolls over at local midnight.
    */

@@ -7,12 +7,14 @@ import { LiveMetricsStore, buildUnitSnapshot, liveWindows, snapshotFingerprint }
 import { countOverdueOpenNow, sumWindowCounts } from '@tthc/persistence';
 import type { Logger } from '@tthc/platform';
 import type { AggregatorSettings } from './aggregator.settings';
+import { RecomputePacer } from './recompute-pacer';
 
 /**
  * Keeps the live snapshot (Redis) and `tthc.metrics.units` in step with the counters.
  *
  * Batches only mark units dirty; a flush every LIVE_FLUSH_MS recomputes those units in one
- * query, so the cost is per flush, not per batch. Every LIVE_REFRESH_MS all units are
+ * query, so the cost is per flush, not per batch, and a flush waits while the last one's cost says
+ * it would take more than LIVE_FLUSH_MAX_DUTY_PERCENT of the time (RecomputePacer). Every LIVE_REFRESH_MS all units are
  * recomputed, which moves "today" past midnight, counts newly overdue dossiers, and repairs
  * whatever a crash between a batch's commit and its flush left stale (the snapshot is derived
  * state, always recomputable from PostgreSQL). Only snapshots that changed are published.
@@ -25,6 +27,7 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
   private refreshTimer?: NodeJS.Timeout;
   private running: Promise<void> = Promise.resolve();
   private readonly store: LiveMetricsStore;
+  private readonly pacer: RecomputePacer;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -36,6 +39,7 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.store = new LiveMetricsStore(redis, settings.REDIS_KEY_PREFIX);
+    this.pacer = new RecomputePacer(settings.LIVE_FLUSH_MAX_DUTY_PERCENT);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -47,7 +51,7 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.flushTimer);
     clearInterval(this.refreshTimer);
-    await this.flushDirty();
+    await this.flushNow();
   }
 
   private provinces(): string[] {
@@ -58,7 +62,12 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     for (const u of units) this.dirty.add(u);
   }
 
+  /** The timer's flush: paced (RecomputePacer); the shutdown's is not. */
   flushDirty(): Promise<void> {
+    return this.pacer.ready(Date.now()) ? this.flushNow() : this.running;
+  }
+
+  private flushNow(): Promise<void> {
     if (this.dirty.size === 0) return this.running;
     const units = [...this.dirty];
     this.dirty = new Set();
@@ -74,12 +83,14 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
 
   /** One recompute at a time; a failed one puts its units back for the next flush. */
   private serialised(units: string[], all: boolean): Promise<void> {
-    this.running = this.running.then(() =>
-      this.recompute(units, all).catch((err) => {
+    this.running = this.running.then(async () => {
+      const startedAt = Date.now();
+      await this.recompute(units, all).catch((err) => {
         this.markDirty(units);
         this.logger.warn({ err, units: units.length }, 'live snapshot update failed; will retry');
-      }),
-    );
+      });
+      this.pacer.finished(startedAt, Date.now());
+    });
     return this.running;
   }
 
