@@ -139,8 +139,10 @@ export class Sampler {
 /**
  * CPU seconds used so far by the machine's shared services: every PostgreSQL backend (and the
  * postmaster) and the Kafka broker. Taken before and after a run, the difference is what the run
- * cost them (on a machine that runs nothing else). Processes that ended in between are not
- * counted, so PostgreSQL's share is a lower bound.
+ * cost them (on a machine that runs nothing else). PostgreSQL's includes the processes that
+ * ended in between: the postmaster reaps its backends and parallel workers, and their time
+ * moves into its children's (a national run's window sums run in parallel workers that exit
+ * after each query; without them PostgreSQL's share was under-counted).
  */
 export function serviceCpuSeconds(): { postgres: number; kafka: number } {
   const out = { postgres: 0, kafka: 0 };
@@ -154,9 +156,8 @@ export function serviceCpuSeconds(): { postgres: number; kafka: number } {
     } catch {
       continue;
     }
-    const cpu = readCpuSeconds(Number(entry)) ?? 0;
-    if (comm === 'postgres') out.postgres += cpu;
-    else if (comm === 'java' && cmdline.includes('kafka.Kafka')) out.kafka += cpu;
+    if (comm === 'postgres') out.postgres += readCpuSeconds(Number(entry), true) ?? 0;
+    else if (comm === 'java' && cmdline.includes('kafka.Kafka')) out.kafka += readCpuSeconds(Number(entry)) ?? 0;
   }
   return out;
 }

@@ -13,13 +13,17 @@ export function readMemoryKb(pid: number): { hwmKb: number; rssKb: number } | un
   }
 }
 
-/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
-export function readCpuSeconds(pid: number): number | undefined {
+/**
+ * CPU seconds (user + system) a process has used, from /proc/<pid>/stat; with `reapedChildren`,
+ * also those of the children it has waited for (a postmaster's exited backends and parallel workers).
+ */
+export function readCpuSeconds(pid: number, reapedChildren = false): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of stat, i.e. 11 and 12 after the command name.
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    // utime, stime, cutime and cstime are fields 14–17 of stat, i.e. 11–14 after the command name.
+    const own = Number(fields[11]) + Number(fields[12]);
+    return (reapedChildren ? own + Number(fields[13]) + Number(fields[14]) : own) / 100;
   } catch {
     return undefined;
   }
