@@ -66,6 +66,10 @@ export async function measureFreshness(opts: {
   })();
 
   const markerEvery = Math.max(1, Math.round(rate / 20));
+  // Dossier ids of this call's own: a second rate in the same run reused the first one's ids, so
+  // its markers that landed on an earlier marker dossier were a re-sent RECEIVED (no new receipt):
+  // 30 of 300 never counted at 5,000/s, and every later latency was read 30 markers (1.5 s) late.
+  const phase = randomUUID().slice(0, 8);
   const started = Date.now();
   let sent = 0;
   let n = 0;
@@ -77,7 +81,7 @@ export async function measureFreshness(opts: {
       const marker = sent % markerEvery === 0;
       const now = Date.now();
       const unitCode = marker ? markerUnit : loadUnits[sent % loadUnits.length];
-      const dossierId = `BENCH-${opts.runId}-${n++}`;
+      const dossierId = `BENCH-${opts.runId}-${phase}-${n++}`;
       messages.push({
         key: dossierId,
         value: JSON.stringify({
