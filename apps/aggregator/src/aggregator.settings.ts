@@ -20,8 +20,9 @@ export class AggregatorSettings extends CommonSettings {
   LIVE_FLUSH_MS = 300;
 
   /**
-   * The most of the time the live snapshot's partial recomputes may take (RecomputePacer): after
-   * one that took D ms the next waits D × (100 − p) / p ms. 100 turns the pacing off.
+   * While the aggregator catches up on a backlog, the most of the time the live snapshot's
+   * partial recomputes may spend querying (RecomputePacer): after queries of D ms the next
+   * recompute waits D × (100 − p) / p ms. Live traffic is never held back; 100 turns it off.
    */
   @IntSetting()
   @IsInt()

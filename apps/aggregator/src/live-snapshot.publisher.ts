@@ -13,8 +13,9 @@ import { RecomputePacer } from './recompute-pacer';
  * Keeps the live snapshot (Redis) and `tthc.metrics.units` in step with the counters.
  *
  * Batches only mark units dirty; a flush every LIVE_FLUSH_MS recomputes those units in one
- * query, so the cost is per flush, not per batch, and a flush waits while the last one's cost says
- * it would take more than LIVE_FLUSH_MAX_DUTY_PERCENT of the time (RecomputePacer). Every LIVE_REFRESH_MS all units are
+ * query, so the cost is per flush, not per batch. While the aggregator is catching up on a
+ * backlog, a flush also waits while the last one's queries say they would take more than
+ * LIVE_FLUSH_MAX_DUTY_PERCENT of the time (RecomputePacer); live traffic is never held back. Every LIVE_REFRESH_MS all units are
  * recomputed, which moves "today" past midnight, counts newly overdue dossiers, and repairs
  * whatever a crash between a batch's commit and its flush left stale (the snapshot is derived
  * state, always recomputable from PostgreSQL). Only snapshots that changed are published.
@@ -58,11 +59,13 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     return [...new Set(this.units.all().map((u) => u.provinceCode))];
   }
 
-  markDirty(units: Iterable<string>): void {
+  /** `behind`: the batch was fetched with more records already waiting (`fetchedBehind`). */
+  markDirty(units: Iterable<string>, behind = false): void {
     for (const u of units) this.dirty.add(u);
+    if (behind) this.pacer.behind(Date.now());
   }
 
-  /** The timer's flush: paced (RecomputePacer); the shutdown's is not. */
+  /** The timer's flush: paced while catching up (RecomputePacer); the shutdown's never is. */
   flushDirty(): Promise<void> {
     return this.pacer.ready(Date.now()) ? this.flushNow() : this.running;
   }
@@ -83,14 +86,12 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
 
   /** One recompute at a time; a failed one puts its units back for the next flush. */
   private serialised(units: string[], all: boolean): Promise<void> {
-    this.running = this.running.then(async () => {
-      const startedAt = Date.now();
-      await this.recompute(units, all).catch((err) => {
+    this.running = this.running.then(() =>
+      this.recompute(units, all).catch((err) => {
         this.markDirty(units);
         this.logger.warn({ err, units: units.length }, 'live snapshot update failed; will retry');
-      });
-      this.pacer.finished(startedAt, Date.now());
-    });
+      }),
+    );
     return this.running;
   }
 
@@ -113,7 +114,10 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     }
     const now = this.clock.now();
     const windows = liveWindows(now);
+    // Paced on PostgreSQL's part alone: the Redis write and the acknowledged send below are waits, not the cost the pacing bounds.
+    const queriedAt = Date.now();
     const [sums, overdue] = await Promise.all([sumWindowCounts(this.dataSource, windows, unitCodes), countOverdueOpenNow(this.dataSource, new Date(now), unitCodes)]);
+    this.pacer.finished(queriedAt, Date.now());
     const snapshots = unitCodes.map((code) => buildUnitSnapshot(code, now, windows, sums.get(code), overdue.get(code) ?? 0));
     await this.store.write(
       snapshots.map((snapshot) => ({ provinceCode: this.units.get(snapshot.unitCode)?.provinceCode ?? 'unknown', snapshot })),

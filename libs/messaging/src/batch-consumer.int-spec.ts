@@ -3,7 +3,7 @@ import { Partitioners } from 'kafkajs';
 import type { Failure } from '@tthc/platform';
 import { createLogger } from '@tthc/platform';
 import { ScratchDatabase } from '../../../test/support/scratch-database';
-import { BatchConsumer, type PartitionBatch } from './batch-consumer';
+import { BatchConsumer, type PartitionBatch, fetchedBehind } from './batch-consumer';
 import { createKafka } from './kafka-client';
 
 /**
@@ -44,6 +44,7 @@ describe('BatchConsumer (real Kafka, PostgreSQL)', () => {
     const dead: { offset: string; failure: Failure }[] = [];
     let transientLeft = 2;
     let fatal: unknown;
+    const handed: PartitionBatch[] = [];
     const consumer = new BatchConsumer({
       kafka,
       groupId: `int-${id}`,
@@ -52,6 +53,7 @@ describe('BatchConsumer (real Kafka, PostgreSQL)', () => {
       onFatal: (e) => (fatal = e),
       // One transaction per (sub-)batch; a poison value makes PostgreSQL raise division_by_zero.
       handleBatch: async (batch: PartitionBatch) => {
+        handed.push(batch);
         if (transientLeft-- > 0) throw Object.assign(new Error('could not serialize access'), { code: '40001' });
         await db.dataSource.transaction(async (tx) => {
           for (const m of batch.messages) {
@@ -77,5 +79,10 @@ describe('BatchConsumer (real Kafka, PostgreSQL)', () => {
     const applied = await db.query<{ offset_: string; value: string }>(`SELECT offset_::text, value FROM applied ORDER BY applied.offset_`);
     expect(applied.map((r) => Number(r.offset_))).toEqual(Array.from({ length: 60 }, (_, i) => i).filter((i) => ![7, 8, 41].includes(i)));
     expect(consumer.health().isolated).toBe(3);
+    // Every batch knows the partition's end at its fetch: the whole 60 was there from the start,
+    // so the parts split off before the end were fetched behind, and the one reaching it was not.
+    expect(new Set(handed.map((b) => b.highWatermark))).toEqual(new Set(['60']));
+    expect(handed.filter((b) => b.nextOffset !== '60').every(fetchedBehind)).toBe(true);
+    expect(handed.filter((b) => b.nextOffset === '60').some(fetchedBehind)).toBe(false);
   });
 });

@@ -12,6 +12,17 @@ export interface PartitionBatch {
   messages: KafkaMessage[];
   /** Offset after the last message: what to commit once the batch is handled. */
   nextOffset: string;
+  /** The partition's end when the batch was fetched (kafkajs' high watermark), when known. */
+  highWatermark?: string;
+}
+
+/**
+ * Whether more records were already waiting in the partition when this batch was fetched: a
+ * consumer catching up on a backlog (a replay, a restart after downtime) rather than keeping pace
+ * with live traffic, whose fetches return everything there is.
+ */
+export function fetchedBehind(batch: PartitionBatch): boolean {
+  return batch.highWatermark !== undefined && BigInt(batch.highWatermark) > BigInt(batch.nextOffset);
 }
 
 /** Closures over kafkajs' batch payload: free functions, safe to pass on unbound. */
@@ -225,7 +236,7 @@ export class BatchConsumer {
       // The join sought this partition to its stored offset after this batch was fetched: it is fetched again from there.
       if (isStale()) return;
     }
-    const whole = slice(batch.topic, batch.partition, batch.messages);
+    const whole = { ...slice(batch.topic, batch.partition, batch.messages), highWatermark: batch.highWatermark };
     const ctx: BatchContext = { heartbeat, isStale };
     const live = () => payload.isRunning() && !isStale() && !this.stopping;
 
@@ -253,8 +264,8 @@ export class BatchConsumer {
     if (outcome.stopped) return false;
     if (batch.messages.length > 1) {
       const half = Math.ceil(batch.messages.length / 2);
-      const left = slice(batch.topic, batch.partition, batch.messages.slice(0, half));
-      const right = slice(batch.topic, batch.partition, batch.messages.slice(half));
+      const left = { ...slice(batch.topic, batch.partition, batch.messages.slice(0, half)), highWatermark: batch.highWatermark };
+      const right = { ...slice(batch.topic, batch.partition, batch.messages.slice(half)), highWatermark: batch.highWatermark };
       return (await this.applyIsolating(left, ctx, live)) && (await this.applyIsolating(right, ctx, live));
     }
     const failure = outcome.failure;

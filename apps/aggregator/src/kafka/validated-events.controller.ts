@@ -4,7 +4,7 @@ import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { BATCH_SERVER, KAFKA, LOGGER, METRICS, RethrowRpcExceptions, SETTINGS, workerSubscription } from '@tthc/infrastructure';
 import type { AppMetrics } from '@tthc/observability';
-import { BATCH_PATTERNS, type KafkaBatchContext, type KafkaBatchServer, type PartitionBatch, deadLetterPattern } from '@tthc/messaging';
+import { BATCH_PATTERNS, type KafkaBatchContext, type KafkaBatchServer, type PartitionBatch, deadLetterPattern, fetchedBehind } from '@tthc/messaging';
 import { readNextOffsets } from '@tthc/persistence';
 import type { Logger } from '@tthc/platform';
 import type { AggregatorSettings } from '../aggregator.settings';
@@ -41,7 +41,7 @@ export class ValidatedEventsController implements OnModuleInit {
 
   @EventPattern(BATCH_PATTERNS.validatedEvents)
   async handle(@Payload() batch: PartitionBatch): Promise<void> {
-    this.observe(await this.handler.handle(batch));
+    this.observe(await this.handler.handle(batch), fetchedBehind(batch));
   }
 
   @EventPattern(deadLetterPattern(BATCH_PATTERNS.validatedEvents))
@@ -49,8 +49,8 @@ export class ValidatedEventsController implements OnModuleInit {
     this.observe(await this.handler.deadLetter(batch, ctx.getFailure()));
   }
 
-  private observe(r: DossierBatchResult): void {
-    this.live.markDirty(r.changedUnits);
+  private observe(r: DossierBatchResult, behind = false): void {
+    this.live.markDirty(r.changedUnits, behind);
     if (r.applied > 0) this.metrics.eventsApplied.inc(r.applied);
   }
 }
