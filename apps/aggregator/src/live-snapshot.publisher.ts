@@ -15,8 +15,9 @@ import { RecomputePacer } from './recompute-pacer';
  * Batches only mark units dirty; a flush every LIVE_FLUSH_MS recomputes those units in one
  * query, so the cost is per flush, not per batch. While the aggregator is catching up on a
  * backlog, a flush also waits while the last one's queries say they would take more than
- * LIVE_FLUSH_MAX_DUTY_PERCENT of the time (RecomputePacer); live traffic is never held back. Every LIVE_REFRESH_MS all units are
- * recomputed, which moves "today" past midnight, counts newly overdue dossiers, and repairs
+ * LIVE_FLUSH_MAX_DUTY_PERCENT of the time (RecomputePacer); live traffic is never held back.
+ * Every LIVE_REFRESH_MS all units are recomputed, which moves "today" past midnight, counts newly
+ * overdue dossiers, and repairs
  * whatever a crash between a batch's commit and its flush left stale (the snapshot is derived
  * state, always recomputable from PostgreSQL). Only snapshots that changed are published.
  */
@@ -114,7 +115,8 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     }
     const now = this.clock.now();
     const windows = liveWindows(now);
-    // Paced on PostgreSQL's part alone: the Redis write and the acknowledged send below are waits, not the cost the pacing bounds.
+    // Paced on PostgreSQL's part alone: the Redis write and the acknowledged send below are
+    // waits, not the cost the pacing bounds.
     const queriedAt = Date.now();
     const [sums, overdue] = await Promise.all([sumWindowCounts(this.dataSource, windows, unitCodes), countOverdueOpenNow(this.dataSource, new Date(now), unitCodes)]);
     this.pacer.finished(queriedAt, Date.now());

@@ -236,7 +236,7 @@ export class BatchConsumer {
       // The join sought this partition to its stored offset after this batch was fetched: it is fetched again from there.
       if (isStale()) return;
     }
-    const whole = { ...slice(batch.topic, batch.partition, batch.messages), highWatermark: batch.highWatermark };
+    const whole = slice(batch, batch.messages);
     const ctx: BatchContext = { heartbeat, isStale };
     const live = () => payload.isRunning() && !isStale() && !this.stopping;
 
@@ -264,8 +264,8 @@ export class BatchConsumer {
     if (outcome.stopped) return false;
     if (batch.messages.length > 1) {
       const half = Math.ceil(batch.messages.length / 2);
-      const left = { ...slice(batch.topic, batch.partition, batch.messages.slice(0, half)), highWatermark: batch.highWatermark };
-      const right = { ...slice(batch.topic, batch.partition, batch.messages.slice(half)), highWatermark: batch.highWatermark };
+      const left = slice(batch, batch.messages.slice(0, half));
+      const right = slice(batch, batch.messages.slice(half));
       return (await this.applyIsolating(left, ctx, live)) && (await this.applyIsolating(right, ctx, live));
     }
     const failure = outcome.failure;
@@ -383,7 +383,8 @@ function where(batch: PartitionBatch) {
   };
 }
 
-function slice(topic: string, partition: number, messages: KafkaMessage[]): PartitionBatch {
+/** `messages` of `from` (a fetched batch or a part of one) as a batch of their own, its high watermark kept. */
+function slice(from: { topic: string; partition: number; highWatermark?: string }, messages: KafkaMessage[]): PartitionBatch {
   const last = messages[messages.length - 1];
-  return { topic, partition, messages, nextOffset: (BigInt(last.offset) + 1n).toString() };
+  return { topic: from.topic, partition: from.partition, messages, nextOffset: (BigInt(last.offset) + 1n).toString(), highWatermark: from.highWatermark };
 }

@@ -1,4 +1,4 @@
-import type { DossierEvent, DossierState } from '@tthc/domain';
+import type { Channel, DossierEvent, DossierState } from '@tthc/domain';
 import { ScratchDatabase } from '../../../test/support/scratch-database';
 import { lockNextOffset, readNextOffsets, saveNextOffset } from './consumer-offsets.repository';
 import { loadDossiers, saveDossiers } from './dossier-state.repository';
@@ -63,14 +63,16 @@ describe('repositories (real PostgreSQL)', () => {
   });
 
   describe('dossier state', () => {
+    /** A dossier of unit 28756 received at T (event n), due a second later. */
+    const receivedState = (dossierId: string, n: number, channel: Channel): DossierState => ({
+      unitCode: '28756',
+      dossierId,
+      procedureCode: '1.001612',
+      receipt: { eventId: event(n).eventId, occurredAt: T, dueAt: T + 1000, channel },
+    });
+
     it('saves and loads every fact of a dossier, and overwrites on save', async () => {
-      const state: DossierState = {
-        unitCode: '28756',
-        dossierId: 'state-1',
-        procedureCode: '1.001612',
-        receipt: { eventId: event(11).eventId, occurredAt: T, dueAt: T + 1000, channel: 'DIRECT' },
-        lateFlag: { eventId: event(12).eventId, occurredAt: T + 2000, dueAt: T + 1000 },
-      };
+      const state: DossierState = { ...receivedState('state-1', 11, 'DIRECT'), lateFlag: { eventId: event(12).eventId, occurredAt: T + 2000, dueAt: T + 1000 } };
       await saveDossiers(db.dataSource, [state], new Map());
       const stored = await loadDossiers(db.dataSource, [state]);
       expect(stored.get('28756\u0000state-1')).toEqual(state);
@@ -80,12 +82,7 @@ describe('repositories (real PostgreSQL)', () => {
     });
 
     it('writes only over what it loaded: a new dossier that is stored, or a loaded one that is gone, fails the write', async () => {
-      const state: DossierState = {
-        unitCode: '28756',
-        dossierId: 'state-guard',
-        procedureCode: '1.001612',
-        receipt: { eventId: event(14).eventId, occurredAt: T, dueAt: T + 1000, channel: 'ONLINE' },
-      };
+      const state = receivedState('state-guard', 14, 'ONLINE');
       await saveDossiers(db.dataSource, [state], new Map());
       // Written as new although stored: the insert meets the row (unique violation) instead of replacing it.
       await expect(saveDossiers(db.dataSource, [{ ...state, procedureCode: '2.000001' }], new Map())).rejects.toMatchObject({ driverError: { code: '23505' } });

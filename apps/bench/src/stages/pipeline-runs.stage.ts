@@ -195,10 +195,9 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
     const apiBase = `http://127.0.0.1:${env.env.API_PORT}`;
     const startApps = async () => {
       // A second aggregator is `aggregator-2`: its own log, CPU and RSS, the same app and consumer group.
-      const aggregators = Array.from({ length: opts.aggregators }, (_, i) => (i === 0 ? 'aggregator' : `aggregator-${i + 1}`));
-      const started = ['ingest', ...aggregators, 'notifier', 'api'].map((name) =>
-        env.start(name, profiled(name) ? profileArgs(opts, name, join(profDir, name)) : [], {}, appScript(name.replace(/-\d+$/, ''), env.distRoot)),
-      );
+      const aggregators = Array.from({ length: opts.aggregators }, (_, i) => ({ name: i === 0 ? 'aggregator' : `aggregator-${i + 1}`, app: 'aggregator' }));
+      const processes = [{ name: 'ingest', app: 'ingest' }, ...aggregators, { name: 'notifier', app: 'notifier' }, { name: 'api', app: 'api' }];
+      const started = processes.map(({ name, app }) => env.start(name, profiled(name) ? profileArgs(opts, name, join(profDir, name)) : [], {}, appScript(app, env.distRoot)));
       await waitForGroups(admin, [env.env.INGEST_GROUP_ID!, env.env.AGGREGATOR_GROUP_ID!]);
       await waitUntil('the api to be healthy', async () => (await fetch(`${apiBase}/api/v1/health`)).ok, 60_000, 250);
       return started;
