@@ -45,7 +45,8 @@ export class BenchEnv {
       // The benchmarks drive the apps with the published local keys.
       TTHC_ENV: 'local',
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
-      LOG_LEVEL: 'warn',
+      // BENCH_APP_LOG_LEVEL=debug (with --keep) leaves each batch and live recompute in .cache/bench/<run>/logs.
+      LOG_LEVEL: process.env.BENCH_APP_LOG_LEVEL ?? 'warn',
       DATABASE_URL: url.toString(),
       TOPIC_EVENTS: `bench.${this.id}.events`,
       TOPIC_VALIDATED: `bench.${this.id}.validated`,

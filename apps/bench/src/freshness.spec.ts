@@ -10,6 +10,7 @@ import { measureFreshness } from './freshness';
  */
 describe('measureFreshness', () => {
   const received = new Map<string, number>();
+  const producedAt = new Map<string, number>();
   const dossiers = new Set<string>();
   let server: Server;
   let apiBase: string;
@@ -18,6 +19,7 @@ describe('measureFreshness', () => {
       for (const m of record.messages) {
         const e = JSON.parse(String(m.value)) as { unitCode: string; dossierId: string };
         const key = `${e.unitCode}/${e.dossierId}`;
+        producedAt.set(e.dossierId, Date.now());
         if (dossiers.has(key)) continue;
         dossiers.add(key);
         received.set(e.unitCode, (received.get(e.unitCode) ?? 0) + 1);
@@ -35,6 +37,16 @@ describe('measureFreshness', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     apiBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
+  it('times each marker at a probe along the way by its own dossier', async () => {
+    // A probe that sees a marker when the stand-in producer took it: never before its send, never after the API showed it.
+    const probe = { name: 'producer', begin: () => undefined, seenAt: (_k: number, dossierId: string) => producedAt.get(dossierId) };
+    const r = await measureFreshness({ producer, topic: 't', apiBase, apiKey: 'k', markerUnit: 'M', loadUnits: ['A'], seconds: 1, runId: 'probe', rate: 500, probes: [probe] });
+    const [stage] = r.stages!;
+    expect(stage).toMatchObject({ name: 'producer', seen: r.markers });
+    expect(stage.p50Ms).toBeGreaterThanOrEqual(0);
+    expect(stage.p99Ms).toBeLessThanOrEqual(r.p99Ms);
+  }, 30_000);
+
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('sees every marker at each rate of a run, the second rate included', async () => {

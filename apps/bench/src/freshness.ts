@@ -10,6 +10,20 @@ export interface FreshnessResult {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** The same markers at points along the way (FreshnessProbe), in pipeline order. */
+  stages?: { name: string; seen: number; p50Ms: number; p99Ms: number }[];
+}
+
+/**
+ * A point along the pipeline where markers can be seen before the API shows them (the validated
+ * topic, the published unit metrics): `seenAt` is when marker `index` (dossier `dossierId`) got
+ * there, or undefined if it has not.
+ */
+export interface FreshnessProbe {
+  name: string;
+  /** Called once the API's count before any marker is known (`base`), before the first send. */
+  begin(base: number): void;
+  seenAt(index: number, dossierId: string): number | undefined;
 }
 
 const localIso = (ms: number): string => new Date(ms + 7 * 3_600_000).toISOString().replace('Z', '+07:00');
@@ -39,6 +53,7 @@ export async function measureFreshness(opts: {
   rate: number;
   seconds: number;
   runId: string;
+  probes?: FreshnessProbe[];
 }): Promise<FreshnessResult> {
   const { producer, topic, markerUnit, loadUnits, rate, seconds } = opts;
   const readCount = async (): Promise<number> => {
@@ -48,7 +63,9 @@ export async function measureFreshness(opts: {
     return body.units.find((u) => u.unitCode === markerUnit)?.today.receivedTotal ?? 0;
   };
   const base = await readCount();
+  for (const probe of opts.probes ?? []) probe.begin(base);
   const sentAt: number[] = [];
+  const markerIds: string[] = [];
   const latencies: number[] = [];
   let loadDone = false;
   let seen = 0;
@@ -96,7 +113,10 @@ export async function measureFreshness(opts: {
           dueAt: localIso(now + 5 * 86_400_000),
         }),
       });
-      if (marker) markerTimes.push(now);
+      if (marker) {
+        markerTimes.push(now);
+        markerIds.push(dossierId);
+      }
     }
     if (messages.length) {
       const at = Date.now();
@@ -108,6 +128,11 @@ export async function measureFreshness(opts: {
   loadDone = true;
   await poller;
   const sorted = [...latencies].sort((a, b) => a - b);
+  const stages = (opts.probes ?? []).map((probe) => {
+    const at = sentAt.map((t, k) => (probe.seenAt(k, markerIds[k]) ?? NaN) - t).filter((ms) => !Number.isNaN(ms));
+    at.sort((a, b) => a - b);
+    return { name: probe.name, seen: at.length, p50Ms: percentile(at, 50), p99Ms: percentile(at, 99) };
+  });
   return {
     rate,
     seconds,
@@ -117,5 +142,6 @@ export async function measureFreshness(opts: {
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
     maxMs: sorted[sorted.length - 1] ?? NaN,
+    ...(stages.length ? { stages } : {}),
   };
 }

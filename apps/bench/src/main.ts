@@ -13,6 +13,7 @@ import { ensureBroker } from './bench-broker';
 import { DIST_ROOT } from './bench-env';
 import { log } from './bench-kit';
 import { type FreshnessResult, measureFreshness } from './freshness';
+import { unitMetricsProbe, validatedTopicProbe } from './freshness-probes';
 import { type BenchResults, printReport } from './report';
 import { measureCeilings } from './stages/ceilings.stage';
 import { generateFeed, loadMessages } from './stages/generate.stage';
@@ -92,7 +93,10 @@ async function main(): Promise<number> {
     if (opts.baseline && !withBaseline) log('kstreams baseline: ../shared/peers/kstreams/run.sh not found; skipped');
     for (let i = 0; i < opts.runs; i++) {
       if (opts.before) {
-        const b = await runWhole(ctx, 'before', resolve(opts.before));
+        // Freshness of the other build too, on its last run: before and after under the same load.
+        const b = await runWhole(ctx, 'before', resolve(opts.before), async (env, apiBase) => {
+          if (opts.freshness && i === opts.runs - 1) results.freshnessBefore = await freshness(ctx, env.env, apiBase, runId);
+        });
         results.before.push(b.run);
         if (!b.passed) fail(`before run ${i + 1} differs from the ground truth`);
       }
@@ -104,7 +108,7 @@ async function main(): Promise<number> {
           if (!base.exact) fail(`kstreams baseline run ${i + 1} differs from the ground truth`);
         }
         if (!last) return;
-        if (opts.freshness) results.freshness = await freshness(ctx, env.env.TOPIC_EVENTS!, apiBase, runId);
+        if (opts.freshness) results.freshness = await freshness(ctx, env.env, apiBase, runId);
         if (opts.naive) {
           results.naive = { ...(await runNaive(env, naiveSlice)) };
           log(`naive: ${JSON.stringify(results.naive)}`);
@@ -132,11 +136,15 @@ async function main(): Promise<number> {
 }
 
 /** Stage 5: freshness of GET /metrics/live under steady load, on the running pipeline. */
-async function freshness(ctx: RunContext, topic: string, apiBase: string, runId: string): Promise<FreshnessResult[]> {
+async function freshness(ctx: RunContext, env: Record<string, string | undefined>, apiBase: string, runId: string): Promise<FreshnessResult[]> {
+  const topic = env.TOPIC_EVENTS!;
   const units = loadUnitCatalogue(ctx.opts.province).map((u) => u.code);
   const producer = ctx.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const out: FreshnessResult[] = [];
+  const markerUnit = units[units.length - 1];
+  // Where the time goes: the same markers seen on the validated topic and in the published snapshots.
+  const probes = await Promise.all([validatedTopicProbe(ctx.kafka, env.TOPIC_VALIDATED!, markerUnit), unitMetricsProbe(ctx.kafka, env.TOPIC_UNIT_METRICS!, markerUnit)]);
   try {
     for (const rate of ctx.opts.freshnessRates) {
       log(`freshness at ${rate}/s for ${ctx.opts.freshnessSeconds} s`);
@@ -146,17 +154,18 @@ async function freshness(ctx: RunContext, topic: string, apiBase: string, runId:
           topic,
           apiBase,
           apiKey: 'local-ioc-key',
-          markerUnit: units[units.length - 1],
+          markerUnit,
           loadUnits: units.slice(0, -1),
           rate,
           seconds: ctx.opts.freshnessSeconds,
           runId,
+          probes,
         }),
       );
       log(`freshness: ${JSON.stringify(out[out.length - 1])}`);
     }
   } finally {
-    await producer.disconnect();
+    await Promise.all([producer.disconnect(), ...probes.map((p) => p.close())]);
   }
   return out;
 }

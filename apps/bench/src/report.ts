@@ -17,10 +17,14 @@ export interface BenchResults {
   whole: WholeRun[];
   before: WholeRun[];
   baseline: BaselineResult[];
-  freshness?: { rate: number; p50Ms: number; p99Ms: number; maxMs: number; seen: number; markers: number }[];
+  freshness?: FreshnessFigures[];
+  /** The `--before` build's freshness, measured on its last run. */
+  freshnessBefore?: FreshnessFigures[];
   naive?: Record<string, number>;
   loadAtEnd?: string;
 }
+
+type FreshnessFigures = { rate: number; p50Ms: number; p99Ms: number; maxMs: number; seen: number; markers: number; stages?: { name: string; seen: number; p50Ms: number; p99Ms: number }[] };
 
 const fmt = (n: number) => (Number.isFinite(n) ? String(Math.round(n)) : '–');
 
@@ -85,7 +89,15 @@ export function printReport(r: BenchResults): void {
     lines.push(`aggregator RSS ${sparkline(lag.map((s) => s.rssMb.aggregator ?? 0))} max ${Math.max(0, ...lag.map((s) => s.rssMb.aggregator ?? 0))} MB`);
   }
   if (r.naive) lines.push(`naive baseline (${r.naive.records} records): ${r.naive.perSecond}/s, peak RSS ${r.naive.peakRssMb} MB → pipeline ÷ naive = ${r.naive.ratio}×`);
-  for (const f of r.freshness ?? []) lines.push(`freshness at ${f.rate}/s: p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, max ${f.maxMs} ms (${f.seen}/${f.markers} markers)`);
+  for (const [label, figures] of [
+    ['', r.freshness],
+    [' (before)', r.freshnessBefore],
+  ] as const) {
+    for (const f of figures ?? []) {
+      lines.push(`freshness${label} at ${f.rate}/s: p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, max ${f.maxMs} ms (${f.seen}/${f.markers} markers)`);
+      for (const s of f.stages ?? []) lines.push(`  of which at the ${s.name}: p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms (${s.seen}/${f.markers} markers)`);
+    }
+  }
   for (const [app, frames] of Object.entries(r.staged?.profiles ?? {})) {
     if (!frames) continue;
     lines.push(`top self-time frames, ${app}:`);
