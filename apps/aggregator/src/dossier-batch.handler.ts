@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type DeadLetter, decodeValidatedRecord, encodeValidatedRecords, storageRejection } from '@tthc/contracts';
-import { CounterDeltaAccumulator, type DossierEvent, type DossierState, IndicatorDeltaAccumulator, applyDossierEvent, indicatorChange } from '@tthc/domain';
+import { CounterDeltaAccumulator, type DossierEvent, type DossierState, IndicatorDeltaAccumulator, type LocalDate, applyDossierEvent, indicatorChange } from '@tthc/domain';
 import { DeadLetterWriter, LOGGER, SETTINGS } from '@tthc/infrastructure';
 import { OffsetGapError, type PartitionBatch, recordContext } from '@tthc/messaging';
 import { type Sql, applyCounterDeltas, applyIndicatorDeltas, dossierKey, enterBatchGate, loadDossiers, lockNextOffset, lockUnits, saveDossiers, saveNextOffset } from '@tthc/persistence';
@@ -11,6 +11,8 @@ import type { AggregatorSettings } from './aggregator.settings';
 export interface DossierBatchResult {
   /** Units whose figures may have changed: the live snapshot refreshes them. */
   changedUnits: Set<string>;
+  /** Per unit whose day rows the batch wrote, the earliest day written (the live snapshot re-reads a unit's past days only when it is before today). */
+  earliestDays: Map<string, LocalDate>;
   /** Events folded (metrics: a validated record may bundle many). */
   applied: number;
 }
@@ -48,7 +50,7 @@ export class DossierBatchHandler {
       const stored = await lockNextOffset(tx, group, batch.topic, batch.partition);
       refuseGap(batch, stored);
       const pending = stored === undefined ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) >= BigInt(stored));
-      if (pending.length === 0) return { changedUnits: new Set<string>(), applied: 0 };
+      if (pending.length === 0) return { ...nothingChanged(), applied: 0 };
 
       const events: DossierEvent[] = [];
       const refused: DeadLetter[] = [];
@@ -58,7 +60,7 @@ export class DossierBatchHandler {
         else refused.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, rejection: decoded.rejection, key: m.key ?? null, payload: m.value ?? null });
       }
 
-      const changedUnits = await applyEvents(tx, events);
+      const changed = await applyEvents(tx, events);
       if (refused.length) {
         // Only ingest should write this topic: a record it would not have written is a defect upstream.
         const records = refused.slice(0, 20).map((r) => ({ ...recordContext(batch.topic, r.partition, { offset: r.offset, key: r.key, value: r.payload }), reason: r.rejection.code }));
@@ -66,7 +68,7 @@ export class DossierBatchHandler {
         await this.deadLetters.write(tx, refused);
       }
       await saveNextOffset(tx, group, batch.topic, batch.partition, batch.nextOffset);
-      return { changedUnits, applied: events.length };
+      return { ...changed, applied: events.length };
     });
   }
 
@@ -85,9 +87,9 @@ export class DossierBatchHandler {
       await enterBatchGate(tx, group);
       const stored = await lockNextOffset(tx, group, batch.topic, batch.partition);
       refuseGap(batch, stored);
-      const changedUnits = new Set<string>();
+      const changed = nothingChanged();
       let applied = 0;
-      if (stored !== undefined && BigInt(stored) > BigInt(m.offset)) return { changedUnits, applied };
+      if (stored !== undefined && BigInt(stored) > BigInt(m.offset)) return { ...changed, applied };
       const dead: DeadLetter = { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key ?? null, payload: m.value ?? null, ...storageRejection(failure) };
       const decoded = decodeValidatedRecord(m.value);
       if (!decoded.ok || decoded.events.length === 1) {
@@ -97,7 +99,7 @@ export class DossierBatchHandler {
         for (const event of decoded.events) {
           await tx.query('SAVEPOINT one_event');
           try {
-            for (const unit of await applyEvents(tx, [event])) changedUnits.add(unit);
+            mergeChanges(changed, await applyEvents(tx, [event]));
             await tx.query('RELEASE SAVEPOINT one_event');
             applied++;
           } catch (e) {
@@ -122,7 +124,7 @@ export class DossierBatchHandler {
         }
       }
       await saveNextOffset(tx, group, batch.topic, batch.partition, batch.nextOffset);
-      return { changedUnits, applied };
+      return { ...changed, applied };
     });
   }
 }
@@ -138,11 +140,26 @@ function refuseGap(batch: PartitionBatch, stored: string | undefined): void {
   if (stored !== undefined && BigInt(first) > BigInt(stored)) throw new OffsetGapError(batch.topic, batch.partition, stored, first);
 }
 
+type Changes = Pick<DossierBatchResult, 'changedUnits' | 'earliestDays'>;
+
+const nothingChanged = (): Changes => ({ changedUnits: new Set(), earliestDays: new Map() });
+
+function mergeChanges(into: Changes, more: Changes): void {
+  for (const unit of more.changedUnits) into.changedUnits.add(unit);
+  for (const [unit, day] of more.earliestDays) noteDay(into.earliestDays, unit, day);
+}
+
+function noteDay(earliest: Map<string, LocalDate>, unit: string, day: LocalDate): void {
+  const seen = earliest.get(unit);
+  if (seen === undefined || day < seen) earliest.set(unit, day);
+}
+
 /**
  * Folds events into the dossier states, the unit day rows and the indicator day rows, inside the
- * caller's transaction. Returns the units whose figures may have changed.
+ * caller's transaction. Returns the units whose figures may have changed and the earliest day
+ * row written per unit.
  */
-async function applyEvents(tx: Sql, events: DossierEvent[]): Promise<Set<string>> {
+async function applyEvents(tx: Sql, events: DossierEvent[]): Promise<Changes> {
   // Another partition's batch may hold events of these dossiers too: wait for it, then read what it committed.
   await lockUnits(tx, events);
   const loaded = await loadDossiers(tx, events);
@@ -166,7 +183,11 @@ async function applyEvents(tx: Sql, events: DossierEvent[]): Promise<Set<string>
   for (const [key, after] of changed) indicatorChange(indicators, loaded.get(key), after);
 
   await saveDossiers(tx, [...changed.values()], loaded);
-  await applyCounterDeltas(tx, acc.deltas());
-  await applyIndicatorDeltas(tx, indicators.deltas());
-  return new Set([...changed.values()].map((s) => s.unitCode));
+  const counterDeltas = acc.deltas();
+  const indicatorDeltas = indicators.deltas();
+  await applyCounterDeltas(tx, counterDeltas);
+  await applyIndicatorDeltas(tx, indicatorDeltas);
+  const earliestDays = new Map<string, LocalDate>();
+  for (const d of [...counterDeltas, ...indicatorDeltas]) noteDay(earliestDays, d.unitCode, d.day);
+  return { changedUnits: new Set([...changed.values()].map((s) => s.unitCode)), earliestDays };
 }

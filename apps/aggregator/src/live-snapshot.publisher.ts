@@ -3,17 +3,22 @@ import type Redis from 'ioredis';
 import type { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { CLOCK, type Clock, LOGGER, PRODUCER, REDIS, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
-import { LiveMetricsStore, buildUnitSnapshot, liveWindows, snapshotFingerprint } from '@tthc/live-metrics';
+import { type LocalDate, type WindowCounts, addWindowCounts, localDayOf, zeroWindowCounts } from '@tthc/domain';
+import { type LiveWindow, LiveMetricsStore, buildUnitSnapshot, liveWindows, snapshotFingerprint } from '@tthc/live-metrics';
 import { countOverdueOpenNow, sumWindowCounts } from '@tthc/persistence';
 import type { Logger } from '@tthc/platform';
 import type { AggregatorSettings } from './aggregator.settings';
+import { PastWindowSums, splitAtToday } from './past-window-sums';
 import { RecomputePacer } from './recompute-pacer';
 
 /**
  * Keeps the live snapshot (Redis) and `tthc.metrics.units` in step with the counters.
  *
  * Batches only mark units dirty; a flush every LIVE_FLUSH_MS recomputes those units in one
- * query, so the cost is per flush, not per batch. While the aggregator is catching up on a
+ * query, so the cost is per flush, not per batch. A flush reads today's day rows and keeps each
+ * unit's sums of the days before (PastWindowSums), rereading them only for a unit a batch wrote
+ * a past day of: live traffic writes today, and a whole window's rows of every dirty unit were
+ * most of a flush's cost. While the aggregator is catching up on a
  * backlog, a flush also waits while the last one's queries say they would take more than
  * LIVE_FLUSH_MAX_DUTY_PERCENT of the time (RecomputePacer); live traffic is never held back.
  * Every LIVE_REFRESH_MS all units are recomputed, which moves "today" past midnight, counts newly
@@ -30,6 +35,7 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
   private running: Promise<void> = Promise.resolve();
   private readonly store: LiveMetricsStore;
   private readonly pacer: RecomputePacer;
+  private readonly past = new PastWindowSums();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -60,9 +66,17 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     return [...new Set(this.units.all().map((u) => u.provinceCode))];
   }
 
-  /** `behind`: the batch was fetched with more records already waiting (`fetchedBehind`). */
-  markDirty(units: Iterable<string>, behind = false): void {
+  /**
+   * `behind`: the batch was fetched with more records already waiting (`fetchedBehind`).
+   * `earliestDays`: per unit, the earliest day row the batch wrote; a day before today makes the
+   * unit's past sums be read again (PastWindowSums).
+   */
+  markDirty(units: Iterable<string>, behind = false, earliestDays?: ReadonlyMap<string, LocalDate>): void {
     for (const u of units) this.dirty.add(u);
+    if (earliestDays?.size) {
+      const today = localDayOf(this.clock.now());
+      for (const [unit, day] of earliestDays) this.past.invalidate(unit, day, today);
+    }
     if (behind) this.pacer.behind(Date.now());
   }
 
@@ -97,6 +111,37 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
   }
 
   /**
+   * Each unit's window sums: its past days' from PastWindowSums where known, read where not, plus
+   * today's rows, always read. The full refresh (`all`) reads every unit's past again: it repairs
+   * what this process cannot see (an audit replay rewriting past days) within LIVE_REFRESH_MS.
+   */
+  private async windowSums(windows: LiveWindow[], today: LocalDate, unitCodes: string[], all: boolean): Promise<Map<string, Map<string, WindowCounts>>> {
+    const split = splitAtToday(windows, today);
+    const known = new Map<string, Map<string, WindowCounts>>();
+    if (!all) {
+      for (const unit of unitCodes) {
+        const past = this.past.get(unit, today);
+        if (past) known.set(unit, past);
+      }
+    }
+    const unknown = unitCodes.filter((u) => !known.has(u));
+    const generation = this.past.generation();
+    const [read, todays] = await Promise.all([
+      unknown.length && split.past.length ? sumWindowCounts(this.dataSource, split.past, unknown) : new Map<string, Map<string, WindowCounts>>(),
+      sumWindowCounts(this.dataSource, [split.today], unitCodes),
+    ]);
+    this.past.store(generation, today, unknown, read);
+    const sums = new Map<string, Map<string, WindowCounts>>();
+    for (const unit of unitCodes) {
+      const past = known.get(unit) ?? read.get(unit);
+      const todayCounts = todays.get(unit)?.get(split.today.name);
+      if (!past && !todayCounts) continue;
+      sums.set(unit, new Map(windows.map((w) => [w.name, addWindowCounts(addWindowCounts(zeroWindowCounts(), past?.get(w.name) ?? {}), todayCounts ?? {})])));
+    }
+    return sums;
+  }
+
+  /**
    * `all`: every unit of the catalogue, which marks the snapshot complete (LiveMetricsStore). A
    * partial update first checks the marker: Redis restarted or flushed since the last full
    * refresh means the snapshot is gone, and it is rebuilt whole from PostgreSQL now rather than
@@ -118,13 +163,15 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     // Paced on PostgreSQL's part alone: the Redis write and the acknowledged send below are
     // waits, not the cost the pacing bounds.
     const queriedAt = Date.now();
-    const [sums, overdue] = await Promise.all([sumWindowCounts(this.dataSource, windows, unitCodes), countOverdueOpenNow(this.dataSource, new Date(now), unitCodes)]);
-    this.pacer.finished(queriedAt, Date.now());
+    const [sums, overdue] = await Promise.all([this.windowSums(windows, localDayOf(now), unitCodes, all), countOverdueOpenNow(this.dataSource, new Date(now), unitCodes)]);
+    const queried = Date.now();
+    this.pacer.finished(queriedAt, queried);
     const snapshots = unitCodes.map((code) => buildUnitSnapshot(code, now, windows, sums.get(code), overdue.get(code) ?? 0));
     await this.store.write(
       snapshots.map((snapshot) => ({ provinceCode: this.units.get(snapshot.unitCode)?.provinceCode ?? 'unknown', snapshot })),
       { complete },
     );
+    const written = Date.now();
     const changed = snapshots.filter((s) => this.lastPublished.get(s.unitCode) !== snapshotFingerprint(s));
     if (changed.length === 0) return;
     await this.producer.send({
@@ -133,5 +180,6 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
       messages: changed.map((s) => ({ key: s.unitCode, value: JSON.stringify(s) })),
     });
     for (const s of changed) this.lastPublished.set(s.unitCode, snapshotFingerprint(s));
+    this.logger.debug({ units: unitCodes.length, changed: changed.length, queryMs: queried - queriedAt, redisMs: written - queried, publishMs: Date.now() - written }, 'live snapshot recomputed');
   }
 }

@@ -41,7 +41,10 @@ export class ValidatedEventsController implements OnModuleInit {
 
   @EventPattern(BATCH_PATTERNS.validatedEvents)
   async handle(@Payload() batch: PartitionBatch): Promise<void> {
-    this.observe(await this.handler.handle(batch), fetchedBehind(batch));
+    const started = Date.now();
+    const result = await this.handler.handle(batch);
+    this.logger.debug({ partition: batch.partition, records: batch.messages.length, applied: result.applied, ms: Date.now() - started }, 'validated batch applied');
+    this.observe(result, fetchedBehind(batch));
   }
 
   @EventPattern(deadLetterPattern(BATCH_PATTERNS.validatedEvents))
@@ -50,7 +53,7 @@ export class ValidatedEventsController implements OnModuleInit {
   }
 
   private observe(r: DossierBatchResult, behind = false): void {
-    this.live.markDirty(r.changedUnits, behind);
+    this.live.markDirty(r.changedUnits, behind, r.earliestDays);
     if (r.applied > 0) this.metrics.eventsApplied.inc(r.applied);
   }
 }

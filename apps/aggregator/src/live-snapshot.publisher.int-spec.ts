@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import type Redis from 'ioredis';
+import type { UnitSnapshot } from '@tthc/contracts';
+import { REDIS } from '@tthc/infrastructure';
+import { LiveMetricsStore } from '@tthc/live-metrics';
+import { createKafka } from '@tthc/messaging';
+import { createLogger } from '@tthc/platform';
+import { batchOf, WorkerContext } from '../../../test/support/worker-context';
+import { AggregatorSettings } from './aggregator.settings';
+import { DossierBatchHandler } from './dossier-batch.handler';
+import { LiveSnapshotPublisher } from './live-snapshot.publisher';
+
+/**
+ * The live snapshot keeps each unit's past-day sums between flushes and reads only today's rows
+ * (PastWindowSums): on the real PostgreSQL, Redis and Kafka, every flush must publish what a full
+ * recompute from the day rows publishes, late events on past days included.
+ */
+describe('LiveSnapshotPublisher (real PostgreSQL, Redis, Kafka)', () => {
+  const unit = '28756';
+  let ctx: WorkerContext;
+  let handler: DossierBatchHandler;
+  let publisher: LiveSnapshotPublisher;
+  let store: LiveMetricsStore;
+  let offset = 0;
+  let n = 0;
+  const metricsTopic = `int.${randomBytes(4).toString('hex')}.metrics.units`;
+
+  const ev = (day: string, type: 'RECEIVED' | 'RESOLVED' = 'RECEIVED', dossier = `d-${++n}`) =>
+    JSON.stringify({
+      eventId: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+      type,
+      dossierId: dossier,
+      unitCode: unit,
+      procedureCode: '1.001612',
+      occurredAt: Date.parse(`${day}T09:00:00+07:00`), // the validated wire form: epoch ms
+      channel: type === 'RECEIVED' ? 'ONLINE' : undefined,
+      dueAt: Date.parse(`${day}T17:00:00+07:00`),
+    });
+
+  /** Applies events as one batch and hands the result to the publisher as the controller does. */
+  const apply = async (events: string[], tell = true) => {
+    const r = await handler.handle(batchOf(ctx.env.TOPIC_VALIDATED!, events, offset));
+    offset += events.length;
+    publisher.markDirty(r.changedUnits, false, tell ? r.earliestDays : undefined);
+  };
+  const snapshot = async (): Promise<Omit<UnitSnapshot, 'asOf'>> => {
+    const { snapshots } = await store.readProvince('86');
+    const { asOf: _asOf, ...figures } = snapshots.find((s) => s.unitCode === unit)!;
+    return figures;
+  };
+  /** What the flush published, then what a full recompute publishes. */
+  const flushedThenFull = async () => {
+    await publisher.flushDirty();
+    const flushed = await snapshot();
+    await publisher.refreshAll();
+    return [flushed, await snapshot()];
+  };
+
+  beforeAll(async () => {
+    const kafka = createKafka(process.env.KAFKA_BROKERS!, 'int-live', createLogger('int', 'error'));
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: metricsTopic, numPartitions: 1 }] });
+    await admin.disconnect();
+    // The timers are left out of it: the spec flushes and refreshes by hand.
+    ctx = await WorkerContext.create('aggregator', AggregatorSettings, [DossierBatchHandler, LiveSnapshotPublisher], '2025-07-31T12:00:00+07:00', {
+      TOPIC_UNIT_METRICS: metricsTopic,
+      LIVE_FLUSH_MS: '60000',
+      LIVE_REFRESH_MS: '3600000',
+    });
+    handler = ctx.app.get(DossierBatchHandler);
+    publisher = ctx.app.get(LiveSnapshotPublisher);
+    store = new LiveMetricsStore(ctx.app.get<Redis>(REDIS), ctx.env.REDIS_KEY_PREFIX!);
+  });
+  afterAll(async () => {
+    await ctx?.close();
+  });
+
+  it('publishes on every flush what a full recompute publishes: days before today, today, then a late event', async () => {
+    await apply([ev('2025-07-01'), ev('2025-07-10'), ev('2025-07-31'), ev('2025-07-31')]);
+    let [flushed, full] = await flushedThenFull();
+    expect(flushed.rolling30d.receivedTotal).toBe(3); // 1 July is outside the 30 days (2–31 July)
+    expect(flushed.monthToDate.receivedTotal).toBe(4);
+    expect(flushed).toEqual(full);
+
+    // Today only: the past sums kept from the last read stand.
+    await apply([ev('2025-07-31'), ev('2025-07-31', 'RESOLVED', 'd-3')]);
+    [flushed, full] = await flushedThenFull();
+    expect(flushed.today.receivedTotal).toBe(3);
+    expect(flushed).toEqual(full);
+
+    // A late receipt on 12 July: the unit's past days are read again.
+    await apply([ev('2025-07-12')]);
+    [flushed, full] = await flushedThenFull();
+    expect(flushed.rolling30d.receivedTotal).toBe(5);
+    expect(flushed).toEqual(full);
+  });
+
+  it('keeps the past sums it read: a late event it is not told about shows only at the full refresh', async () => {
+    // The control for the test above: without the batch's earliest day the flush does not read the
+    // past again, so what it publishes is stale until the full refresh repairs it.
+    await publisher.refreshAll();
+    await apply([ev('2025-07-31')]);
+    await publisher.flushDirty(); // reads today's rows, keeps the past sums
+    const before = await snapshot();
+    await apply([ev('2025-07-20')], false);
+    const [flushed, full] = await flushedThenFull();
+    expect(flushed.rolling30d.receivedTotal).toBe(before.rolling30d.receivedTotal);
+    expect(full.rolling30d.receivedTotal).toBe(before.rolling30d.receivedTotal + 1);
+  });
+});
