@@ -19,9 +19,15 @@ export class IngestSettings extends CommonSettings {
   @Min(0)
   MAX_FUTURE_SKEW_SECONDS = 300;
 
+  /**
+   * Partitions handled at once. kafkajs fetches the next records only once every batch of the
+   * last fetch is done, so with fewer than the topic's partitions (6) a fetch is handled in
+   * waves, each waiting on PostgreSQL and the validated topic's acknowledgement, and an event
+   * waits for all of them: 2 left 500 events/s ~0.4 s behind on the validated topic.
+   */
   @IntSetting()
   @IsInt()
   @Min(1)
   @Max(64)
-  INGEST_PARTITIONS_CONCURRENTLY = 2;
+  INGEST_PARTITIONS_CONCURRENTLY = 6;
 }
