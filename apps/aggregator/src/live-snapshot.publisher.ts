@@ -163,7 +163,11 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     // Paced on PostgreSQL's part alone: the Redis write and the acknowledged send below are
     // waits, not the cost the pacing bounds.
     const queriedAt = Date.now();
-    const [sums, overdue] = await Promise.all([this.windowSums(windows, localDayOf(now), unitCodes, all), countOverdueOpenNow(this.dataSource, new Date(now), unitCodes)]);
+    let overdueMs = 0;
+    const [sums, overdue] = await Promise.all([
+      this.windowSums(windows, localDayOf(now), unitCodes, all),
+      countOverdueOpenNow(this.dataSource, new Date(now), unitCodes).finally(() => (overdueMs = Date.now() - queriedAt)),
+    ]);
     const queried = Date.now();
     this.pacer.finished(queriedAt, queried);
     const snapshots = unitCodes.map((code) => buildUnitSnapshot(code, now, windows, sums.get(code), overdue.get(code) ?? 0));
@@ -180,6 +184,9 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
       messages: changed.map((s) => ({ key: s.unitCode, value: JSON.stringify(s) })),
     });
     for (const s of changed) this.lastPublished.set(s.unitCode, snapshotFingerprint(s));
-    this.logger.debug({ units: unitCodes.length, changed: changed.length, queryMs: queried - queriedAt, redisMs: written - queried, publishMs: Date.now() - written }, 'live snapshot recomputed');
+    this.logger.debug(
+      { units: unitCodes.length, changed: changed.length, queryMs: queried - queriedAt, overdueMs, redisMs: written - queried, publishMs: Date.now() - written },
+      'live snapshot recomputed',
+    );
   }
 }
