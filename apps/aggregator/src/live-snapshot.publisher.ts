@@ -18,13 +18,12 @@ import { RecomputePacer } from './recompute-pacer';
  * query, so the cost is per flush, not per batch. A flush reads today's day rows and keeps each
  * unit's sums of the days before (PastWindowSums), rereading them only for a unit a batch wrote
  * a past day of: live traffic writes today, and a whole window's rows of every dirty unit were
- * most of a flush's cost. While the aggregator is catching up on a
- * backlog, a flush also waits while the last one's queries say they would take more than
- * LIVE_FLUSH_MAX_DUTY_PERCENT of the time (RecomputePacer); live traffic is never held back.
- * Every LIVE_REFRESH_MS all units are recomputed, which moves "today" past midnight, counts newly
- * overdue dossiers, and repairs
- * whatever a crash between a batch's commit and its flush left stale (the snapshot is derived
- * state, always recomputable from PostgreSQL). Only snapshots that changed are published.
+ * most of a flush's cost. While the aggregator is catching up on a backlog, a flush also waits
+ * while the last one's queries say they would take more than LIVE_FLUSH_MAX_DUTY_PERCENT of the
+ * time (RecomputePacer); live traffic is never held back. Every LIVE_REFRESH_MS all units are
+ * recomputed from every day, which moves "today" past midnight, counts newly overdue dossiers,
+ * and repairs whatever a crash between a batch's commit and its flush left stale (the snapshot
+ * is derived state, always recomputable from PostgreSQL). Only snapshots that changed are published.
  */
 @Injectable()
 export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -3,6 +3,7 @@ import { sparkline } from './lag-sampler';
 import { statementLines } from './pg-statements';
 import type { BaselineResult } from './stages/kstreams-baseline.stage';
 import type { StagedRun, WholeRun } from './stages/pipeline-runs.stage';
+import type { FreshnessResult } from './freshness';
 
 /** The bench's results file, as written to bench-results/ and summarised by `printReport`. */
 export interface BenchResults {
@@ -17,14 +18,12 @@ export interface BenchResults {
   whole: WholeRun[];
   before: WholeRun[];
   baseline: BaselineResult[];
-  freshness?: FreshnessFigures[];
+  freshness?: FreshnessResult[];
   /** The `--before` build's freshness, measured on its last run. */
-  freshnessBefore?: FreshnessFigures[];
+  freshnessBefore?: FreshnessResult[];
   naive?: Record<string, number>;
   loadAtEnd?: string;
 }
-
-type FreshnessFigures = { rate: number; p50Ms: number; p99Ms: number; maxMs: number; seen: number; markers: number; stages?: { name: string; seen: number; p50Ms: number; p99Ms: number }[] };
 
 const fmt = (n: number) => (Number.isFinite(n) ? String(Math.round(n)) : '–');
 

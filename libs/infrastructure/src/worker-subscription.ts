@@ -9,7 +9,7 @@ import { exitOnFatal } from './exit-on-fatal';
 /**
  * A worker's subscription with what every worker shares: a programmer or deployment error exits
  * the process (so the supervisor restarts it), the stuck-partition limits health reports on, and
- * the consumer's metrics — batch size and time, and its partitions' lag read from the brokers.
+ * the consumer's metrics — batch size and time (also a debug line per attempt), and its partitions' lag read from the brokers.
  */
 export function workerSubscription(
   settings: CommonSettings,
@@ -29,7 +29,11 @@ export function workerSubscription(
     stallAfterMs: settings.HEALTH_STALL_AFTER_MS,
     maxFailedAttempts: settings.HEALTH_MAX_FAILED_ATTEMPTS,
     observer: {
-      batch: (b) => metrics.observeBatch(b),
+      batch: (b) => {
+        metrics.observeBatch(b);
+        // Each attempt's time, for a freshness breakdown (bench: BENCH_APP_LOG_LEVEL=debug).
+        logger.debug({ topic: b.topic, partition: b.partition, records: b.size, ms: Math.round(b.seconds * 1000), ok: b.ok }, 'batch attempt');
+      },
       assigned: (partitions) => lag.assigned(partitions),
       started: () => lag.start(),
       stopped: () => lag.stop(),

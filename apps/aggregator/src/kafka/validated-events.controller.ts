@@ -41,10 +41,7 @@ export class ValidatedEventsController implements OnModuleInit {
 
   @EventPattern(BATCH_PATTERNS.validatedEvents)
   async handle(@Payload() batch: PartitionBatch): Promise<void> {
-    const started = Date.now();
-    const result = await this.handler.handle(batch);
-    this.logger.debug({ partition: batch.partition, records: batch.messages.length, applied: result.applied, ms: Date.now() - started }, 'validated batch applied');
-    this.observe(result, fetchedBehind(batch));
+    this.observe(await this.handler.handle(batch), fetchedBehind(batch));
   }
 
   @EventPattern(deadLetterPattern(BATCH_PATTERNS.validatedEvents))
