@@ -30,6 +30,9 @@ GRANT SELECT, INSERT ON raw_events, rejected_events TO :"ingest";
 -- undecodable messages on the validated topic are recorded as rejections.
 GRANT SELECT, INSERT, UPDATE ON dossiers, unit_daily_counters, unit_procedure_daily_indicators, consumer_offsets TO :"aggregator";
 GRANT SELECT, INSERT ON rejected_events TO :"aggregator";
+-- Opens a batch (gate, offset row, unit locks) in one call; runs with the caller's own rights.
+REVOKE EXECUTE ON FUNCTION tthc_enter_dossier_batch(text, text, text, int, int, text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tthc_enter_dossier_batch(text, text, text, int, int, text[]) TO :"aggregator";
 
 -- notifier: reads the figures, writes alerts, transitions, the grouped notifications, the webhook
 -- outbox and the rules in force.

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { type DeadLetter, decodeValidatedRecord, encodeValidatedRecords, storageRejection } from '@tthc/contracts';
+import { type DeadLetter, type DecodedValidated, decodeValidatedRecord, encodeValidatedRecords, storageRejection } from '@tthc/contracts';
 import { CounterDeltaAccumulator, type DossierEvent, type DossierState, IndicatorDeltaAccumulator, type LocalDate, applyDossierEvent, indicatorChange } from '@tthc/domain';
 import { DeadLetterWriter, LOGGER, SETTINGS } from '@tthc/infrastructure';
 import { OffsetGapError, type PartitionBatch, recordContext } from '@tthc/messaging';
-import { type Sql, applyCounterDeltas, applyIndicatorDeltas, dossierKey, enterBatchGate, loadDossiers, lockNextOffset, lockUnits, saveDossiers, saveNextOffset } from '@tthc/persistence';
+import { type Sql, type WritePart, counterDeltaWrites, dossierKey, dossierWrites, enterDossierBatch, indicatorDeltaWrites, loadDossiers, nextOffsetWrite, runWrites } from '@tthc/persistence';
 import { type Failure, type Logger, classifyFailure } from '@tthc/platform';
 import type { AggregatorSettings } from './aggregator.settings';
 
@@ -22,12 +22,16 @@ export interface DossierBatchResult {
  *
  * Exactly-once effect (PRODUCT.md): the dossier states, the unit counter deltas, the indicator
  * deltas per (unit, procedure, day) (issue 15) and the partition's next offset are written in one
- * transaction, through that transaction's own manager. The
- * offset row is locked first; messages below the stored offset were already applied (a
- * redelivery after a crash, or a zombie instance after a rebalance) and are skipped. The units
- * of the dossiers the batch touches are locked before those are read (lockUnits), so batches of
- * other partitions carrying the same dossiers apply one after the other; a deadlock or serialization
- * failure (40P01, 40001) is transient and the batch consumer retries the whole batch.
+ * transaction, through that transaction's own manager. The offset row is locked first
+ * (`enterDossierBatch`); messages below the stored offset were already applied (a redelivery after
+ * a crash, or a zombie instance after a rebalance) and are skipped. The units of the batch are
+ * locked in the same call, before the dossiers are read, so batches of other partitions carrying
+ * the same dossiers apply one after the other; a deadlock or serialization failure (40P01, 40001)
+ * is transient and the batch consumer retries the whole batch.
+ *
+ * Five round trips a batch (issue 12): BEGIN, enter (gate, offset, unit locks), load, every write
+ * as one statement (`runWrites`), COMMIT. Records are decoded before the transaction opens, so
+ * the units to lock are known when it does.
  * Returns the units whose figures may have changed and how many events it folded.
  */
 @Injectable()
@@ -41,34 +45,34 @@ export class DossierBatchHandler {
 
   async handle(batch: PartitionBatch): Promise<DossierBatchResult> {
     const group = this.settings.AGGREGATOR_GROUP_ID;
+    const decoded = batch.messages.map((m) => decodeValidatedRecord(m.value));
     return this.dataSource.transaction(async (tx) => {
       // The batch's stored offset commits with its effects, so a commit PostgreSQL loses in a
       // crash (asynchronous commit: at most wal_writer_delay × 3) takes its offset with it and
       // the batch is applied again: no fsync wait per batch, and still exactly once (issue 12).
-      await tx.query('SET LOCAL synchronous_commit TO off');
-      await enterBatchGate(tx, group);
-      const stored = await lockNextOffset(tx, group, batch.topic, batch.partition);
+      const stored = await enterDossierBatch(tx, { group, topic: batch.topic, partition: batch.partition, units: unitsOf(decoded), asynchronousCommit: true });
       refuseGap(batch, stored);
-      const pending = stored === undefined ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) >= BigInt(stored));
-      if (pending.length === 0) return { ...nothingChanged(), applied: 0 };
-
       const events: DossierEvent[] = [];
       const refused: DeadLetter[] = [];
-      for (const m of pending) {
-        const decoded = decodeValidatedRecord(m.value);
-        if (decoded.ok) events.push(...decoded.events);
-        else refused.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, rejection: decoded.rejection, key: m.key ?? null, payload: m.value ?? null });
-      }
+      let pending = 0;
+      batch.messages.forEach((m, i) => {
+        if (stored !== undefined && BigInt(m.offset) < BigInt(stored)) return;
+        pending++;
+        const record = decoded[i];
+        if (record.ok) events.push(...record.events);
+        else refused.push({ topic: batch.topic, partition: batch.partition, offset: m.offset, rejection: record.rejection, key: m.key ?? null, payload: m.value ?? null });
+      });
+      if (pending === 0) return { ...nothingChanged(), applied: 0 };
 
-      const changed = await applyEvents(tx, events);
+      const folded = await foldEvents(tx, events);
       if (refused.length) {
         // Only ingest should write this topic: a record it would not have written is a defect upstream.
         const records = refused.slice(0, 20).map((r) => ({ ...recordContext(batch.topic, r.partition, { offset: r.offset, key: r.key, value: r.payload }), reason: r.rejection.code }));
         this.logger.error({ topic: batch.topic, partition: batch.partition, count: refused.length, records }, 'invalid records on the validated topic; dead-lettered');
         await this.deadLetters.write(tx, refused);
       }
-      await saveNextOffset(tx, group, batch.topic, batch.partition, batch.nextOffset);
-      return { ...changed, applied: events.length };
+      await runWrites(tx, [...folded.writes, nextOffsetWrite(group, batch.topic, batch.partition, batch.nextOffset)]);
+      return { ...folded.changes, applied: events.length };
     });
   }
 
@@ -83,15 +87,14 @@ export class DossierBatchHandler {
   async deadLetter(batch: PartitionBatch, failure: Failure): Promise<DossierBatchResult> {
     const group = this.settings.AGGREGATOR_GROUP_ID;
     const m = batch.messages[0];
+    const decoded = decodeValidatedRecord(m.value);
     return this.dataSource.transaction(async (tx) => {
-      await enterBatchGate(tx, group);
-      const stored = await lockNextOffset(tx, group, batch.topic, batch.partition);
+      const stored = await enterDossierBatch(tx, { group, topic: batch.topic, partition: batch.partition, units: unitsOf([decoded]), asynchronousCommit: false });
       refuseGap(batch, stored);
       const changed = nothingChanged();
       let applied = 0;
       if (stored !== undefined && BigInt(stored) > BigInt(m.offset)) return { ...changed, applied };
       const dead: DeadLetter = { topic: batch.topic, partition: batch.partition, offset: m.offset, key: m.key ?? null, payload: m.value ?? null, ...storageRejection(failure) };
-      const decoded = decodeValidatedRecord(m.value);
       if (!decoded.ok || decoded.events.length === 1) {
         await this.deadLetters.write(tx, [dead]);
       } else {
@@ -99,7 +102,9 @@ export class DossierBatchHandler {
         for (const event of decoded.events) {
           await tx.query('SAVEPOINT one_event');
           try {
-            mergeChanges(changed, await applyEvents(tx, [event]));
+            const folded = await foldEvents(tx, [event]);
+            await runWrites(tx, folded.writes);
+            mergeChanges(changed, folded.changes);
             await tx.query('RELEASE SAVEPOINT one_event');
             applied++;
           } catch (e) {
@@ -123,10 +128,17 @@ export class DossierBatchHandler {
           await this.deadLetters.write(tx, [{ ...dead, payload, ...storageRejection(refused[0].failure) }]);
         }
       }
-      await saveNextOffset(tx, group, batch.topic, batch.partition, batch.nextOffset);
+      await runWrites(tx, [nextOffsetWrite(group, batch.topic, batch.partition, batch.nextOffset)]);
       return { ...changed, applied };
     });
   }
+}
+
+/** The units of every event a batch's records carry: the locks its transaction takes. */
+function unitsOf(records: readonly DecodedValidated[]): Set<string> {
+  const units = new Set<string>();
+  for (const r of records) if (r.ok) for (const e of r.events) units.add(e.unitCode);
+  return units;
 }
 
 /**
@@ -156,12 +168,11 @@ function noteDay(earliest: Map<string, LocalDate>, unit: string, day: LocalDate)
 
 /**
  * Folds events into the dossier states, the unit day rows and the indicator day rows, inside the
- * caller's transaction. Returns the units whose figures may have changed and the earliest day
- * row written per unit.
+ * caller's transaction, whose unit locks cover the events: reads the dossiers, and returns the
+ * writes (for the caller to run with the rest of the batch's), the units whose figures may have
+ * changed and the earliest day row written per unit.
  */
-async function applyEvents(tx: Sql, events: DossierEvent[]): Promise<Changes> {
-  // Another partition's batch may hold events of these dossiers too: wait for it, then read what it committed.
-  await lockUnits(tx, events);
+async function foldEvents(tx: Sql, events: DossierEvent[]): Promise<{ changes: Changes; writes: WritePart[] }> {
   const loaded = await loadDossiers(tx, events);
   const states = new Map(loaded);
   const acc = new CounterDeltaAccumulator();
@@ -182,12 +193,12 @@ async function applyEvents(tx: Sql, events: DossierEvent[]): Promise<Changes> {
   const indicators = new IndicatorDeltaAccumulator();
   for (const [key, after] of changed) indicatorChange(indicators, loaded.get(key), after);
 
-  await saveDossiers(tx, [...changed.values()], loaded);
   const counterDeltas = acc.deltas();
   const indicatorDeltas = indicators.deltas();
-  await applyCounterDeltas(tx, counterDeltas);
-  await applyIndicatorDeltas(tx, indicatorDeltas);
   const earliestDays = new Map<string, LocalDate>();
   for (const d of [...counterDeltas, ...indicatorDeltas]) noteDay(earliestDays, d.unitCode, d.day);
-  return { changedUnits: new Set([...changed.values()].map((s) => s.unitCode)), earliestDays };
+  return {
+    changes: { changedUnits: new Set([...changed.values()].map((s) => s.unitCode)), earliestDays },
+    writes: [...dossierWrites([...changed.values()], loaded), ...counterDeltaWrites(counterDeltas), ...indicatorDeltaWrites(indicatorDeltas)],
+  };
 }

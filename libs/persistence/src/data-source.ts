@@ -10,6 +10,7 @@ import { GroupedNotifications1764600000200 } from './migrations/1764600000200-gr
 import { Indicators7661764700000000 } from './migrations/1764700000000-indicators-766';
 import { Procedures1764700000100 } from './migrations/1764700000100-procedures';
 import { HotCounterUpdates1764800000000 } from './migrations/1764800000000-hot-counter-updates';
+import { DossierBatchEntry1764900000000 } from './migrations/1764900000000-dossier-batch-entry';
 
 export const MIGRATIONS = [
   InitialSchema1763900000000,
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   Indicators7661764700000000,
   Procedures1764700000100,
   HotCounterUpdates1764800000000,
+  DossierBatchEntry1764900000000,
 ];
 
 /** Every wait on PostgreSQL has a bound (issue 10); each app chooses its own (settings DB_*_MS). */

@@ -1,5 +1,6 @@
 import type { Channel, DossierFact, DossierState, PaymentMethod, ReceiptFact, ResolutionFact } from '@tthc/domain';
 import { type JsonColumn, jsonRecordset, jsonRecordsetColumns, jsonRecordsetValue, jsonRows } from './json-rows';
+import { type WritePart, runWrites } from './combined-writes';
 import type { Sql } from './sql';
 
 /** A stored dossier as `loadDossiers` reads it: the COLUMNS' values by name, instants made epoch ms. */
@@ -53,50 +54,8 @@ function toState(r: DossierRow): DossierState {
 }
 
 /**
- * Namespace of the unit locks: the first key of PostgreSQL's two-int4 advisory lock form, whose
- * lock space is separate from the one-bigint form the batch gate uses, so a unit's hash can never
- * collide with the gate ("tthc" in ASCII).
- */
-const UNIT_LOCK_SPACE = 0x74746863;
-
-/**
- * Locks every unit a batch touches until its transaction ends, so two batches that carry events
- * of the same dossier (one dossier's records on two partitions: partitions added to the validated
- * topic, or a producer keyed differently; issue 11) apply one after the other instead of both
- * folding from the same stored state and the later write erasing the earlier. A dossier belongs to
- * one unit (its key is unit and id), so two batches that share a dossier share its unit.
- *
- * Per unit, not per dossier: PostgreSQL keeps every lock in one table for the whole server
- * (max_locks_per_transaction × max_connections, 6,400 by default), and a batch of 20,000 dossiers
- * held one lock each failed with "out of shared memory". A batch takes at most as many locks as
- * the catalogue has units, whatever its size. It costs no concurrency: the validated topic is keyed
- * by unit, so batches of different partitions hold different units unless the keying changed,
- * which is the case the locks are for.
- *
- * Advisory locks rather than `SELECT … FOR UPDATE`: a dossier a batch is about to create has no
- * row yet, and FOR UPDATE locks nothing where there is no row. A 32-bit hash of the code may
- * collide; a collision only makes two batches wait for each other, never changes a result.
- *
- * Deadlock-free: every batch takes its locks in one global order, ascending hash, in a single
- * statement. PostgreSQL evaluates a volatile target-list function such as pg_advisory_xact_lock
- * after the ORDER BY's sort (the planner postpones volatile expressions past the Sort node since
- * 9.6), so the locks are taken in that order. The only locks a batch holds before these are the
- * shared batch gate and its own partition's offset row, which no other batch waits for.
- */
-export async function lockUnits(sql: Sql, keys: readonly { unitCode: string }[]): Promise<void> {
-  const units = [...new Set(keys.map((k) => k.unitCode))];
-  if (units.length === 0) return;
-  await sql.query(
-    `SELECT pg_advisory_xact_lock(${UNIT_LOCK_SPACE}, h)
-       FROM (SELECT DISTINCT hashtext(unit_code) AS h FROM unnest($1::text[]) AS k(unit_code)) AS held
-      ORDER BY h`,
-    [units],
-  );
-}
-
-/**
- * Loads the current state of every dossier the batch touches, in one query (after `lockUnits`,
- * to read what the last batch committed). `LOAD_SQL` says how it stays cheap as history grows.
+ * Loads the current state of every dossier the batch touches, in one query (after `enterDossierBatch` locked
+ * their units, to read what the last batch committed). `LOAD_SQL` says how it stays cheap as history grows.
  */
 export async function loadDossiers(sql: Sql, keys: { unitCode: string; dossierId: string }[]): Promise<Map<string, DossierState>> {
   const result = new Map<string, DossierState>();
@@ -178,36 +137,43 @@ const LOAD_SQL = `
    CROSS JOIN LATERAL (SELECT * FROM dossiers WHERE unit_code = k.unit_code AND dossier_id = k.dossier_id OFFSET 0) AS d`;
 
 /** A dossier the batch creates: a plain insert, since its absence was read under the unit lock. */
-const INSERT_SQL = `
+const insertSql = (param: number) => `
   INSERT INTO dossiers (${COLUMNS.map(([c]) => c).join(', ')}, updated_at)
-  SELECT ${jsonRecordsetColumns(COLUMNS)}, now() FROM ${jsonRecordset(COLUMNS)}`;
+  SELECT ${jsonRecordsetColumns(COLUMNS)}, now() FROM ${jsonRecordset(COLUMNS, param)}`;
 
 /** A dossier the batch loaded: updated in place, and counted, so a row that vanished cannot go unnoticed. */
-const UPDATE_SQL = `
-  WITH updated AS (
-    UPDATE dossiers AS d SET ${COLUMNS.slice(2)
-      .map((column) => `${column[0]} = ${jsonRecordsetValue(column)}`)
-      .join(', ')}, updated_at = now()
-      FROM ${jsonRecordset(COLUMNS)}
-     WHERE d.unit_code = r.unit_code AND d.dossier_id = r.dossier_id
-    RETURNING 1)
-  SELECT count(*)::int AS n FROM updated`;
+const updateSql = (param: number) => `
+  UPDATE dossiers AS d SET ${COLUMNS.slice(2)
+    .map((column) => `${column[0]} = ${jsonRecordsetValue(column)}`)
+    .join(', ')}, updated_at = now()
+    FROM ${jsonRecordset(COLUMNS, param)}
+   WHERE d.unit_code = r.unit_code AND d.dossier_id = r.dossier_id`;
 
 /**
- * Writes changed dossier states back: the ones `stored` holds (what `loadDossiers` read, under
- * `lockUnits` or the closed batch gate) are updated, the others inserted, one statement each for
+ * The writes of changed dossier states: the ones `stored` holds (what `loadDossiers` read, under
+ * the unit locks of `enterDossierBatch` or the closed batch gate) are updated, the others inserted, one statement each for
  * the batch. An upsert of both costs PostgreSQL ~3 µs more per new dossier (its speculative
  * insertion; BENCHMARKS.md), and a replay's dossiers are mostly new. Should the lock ever fail to
  * hold, an insert that meets a row fails (23505) and an update that misses one throws, rather
  * than one write silently replacing another.
  */
-export async function saveDossiers(sql: Sql, states: readonly DossierState[], stored: ReadonlyMap<string, DossierState>): Promise<void> {
+export function dossierWrites(states: readonly DossierState[], stored: ReadonlyMap<string, DossierState>): WritePart[] {
   const fresh: DossierState[] = [];
   const known: DossierState[] = [];
   for (const s of states) (stored.has(dossierKey(s)) ? known : fresh).push(s);
-  if (fresh.length > 0) await sql.query(INSERT_SQL, [jsonRows(COLUMNS, fresh)]);
+  const parts: WritePart[] = [];
+  if (fresh.length > 0) parts.push({ statement: insertSql, values: [jsonRows(COLUMNS, fresh)] });
   if (known.length > 0) {
-    const [{ n }]: { n: number }[] = await sql.query(UPDATE_SQL, [jsonRows(COLUMNS, known)]);
-    if (n !== known.length) throw new Error(`saveDossiers: ${known.length - n} of ${known.length} loaded dossiers were no longer stored`);
+    parts.push({
+      statement: updateSql,
+      values: [jsonRows(COLUMNS, known)],
+      expectRows: { count: known.length, error: (n) => new Error(`saveDossiers: ${known.length - n} of ${known.length} loaded dossiers were no longer stored`) },
+    });
   }
+  return parts;
+}
+
+/** `dossierWrites`, run as one statement. */
+export async function saveDossiers(sql: Sql, states: readonly DossierState[], stored: ReadonlyMap<string, DossierState>): Promise<void> {
+  await runWrites(sql, dossierWrites(states, stored));
 }

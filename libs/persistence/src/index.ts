@@ -18,3 +18,4 @@ export * from './indicator-counters.repository';
 export * from './procedures.repository';
 export * from './window-counts.repository';
 export * from './json-rows';
+export * from './combined-writes';

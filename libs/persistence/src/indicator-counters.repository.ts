@@ -1,6 +1,7 @@
 import { INDICATOR_FIELDS, type IndicatorCounts, type IndicatorDelta, type LocalDate, type PeriodIndicatorCounts, addDays, periodCountsOf, zeroIndicatorCounts } from '@tthc/domain';
 import { INDICATOR_COLUMNS, indicatorColumn } from './indicator-facts.sql';
 import { type JsonColumn, jsonRecordset, jsonRows } from './json-rows';
+import { type WritePart, runWrites } from './combined-writes';
 import type { Sql } from './sql';
 
 const TABLE = 'unit_procedure_daily_indicators';
@@ -13,18 +14,22 @@ const DELTA_COLUMNS: JsonColumn<IndicatorDelta>[] = [
   ...INDICATOR_FIELDS.map((f, i): JsonColumn<IndicatorDelta> => [INDICATOR_COLUMNS[i], 'bigint', (d) => d.counts[f] || undefined]),
 ];
 
-const APPLY_SQL = `
+const applySql = (param: number) => `
   INSERT INTO ${TABLE} AS c (unit_code, procedure_code, day, ${INDICATOR_COLUMNS.join(', ')})
   SELECT r.unit_code, r.procedure_code, r.day::date, ${INDICATOR_COLUMNS.map((col) => `COALESCE(r.${col}, 0)`).join(', ')}
-    FROM ${jsonRecordset(DELTA_COLUMNS)}
+    FROM ${jsonRecordset(DELTA_COLUMNS, param)}
   ON CONFLICT (unit_code, procedure_code, day) DO UPDATE SET
     ${INDICATOR_COLUMNS.map((col) => `${col} = c.${col} + EXCLUDED.${col}`).join(',\n    ')},
     updated_at = now()`;
 
 /** Adds a batch's indicator deltas to the day rows: one upsert, whatever the batch size. */
-export async function applyIndicatorDeltas(sql: Sql, deltas: IndicatorDelta[]): Promise<void> {
-  if (deltas.length === 0) return;
-  await sql.query(APPLY_SQL, [jsonRows(DELTA_COLUMNS, deltas)]);
+export function indicatorDeltaWrites(deltas: readonly IndicatorDelta[]): WritePart[] {
+  return deltas.length === 0 ? [] : [{ statement: applySql, values: [jsonRows(DELTA_COLUMNS, deltas)] }];
+}
+
+/** `indicatorDeltaWrites`, run alone. */
+export async function applyIndicatorDeltas(sql: Sql, deltas: readonly IndicatorDelta[]): Promise<void> {
+  await runWrites(sql, indicatorDeltaWrites(deltas));
 }
 
 /** How to group the sums: per unit, per procedure, per (unit, procedure), per procedure level, or one total. */

@@ -1,9 +1,11 @@
 import type { Channel, DossierEvent, DossierState } from '@tthc/domain';
+import type { Sql } from './sql';
 import { ScratchDatabase } from '../../../test/support/scratch-database';
-import { lockNextOffset, readNextOffsets, saveNextOffset } from './consumer-offsets.repository';
-import { loadDossiers, saveDossiers } from './dossier-state.repository';
+import { type WritePart, runWrites } from './combined-writes';
+import { closeBatchGate, enterDossierBatch, nextOffsetWrite, readNextOffsets, saveNextOffset } from './consumer-offsets.repository';
+import { dossierWrites, loadDossiers, saveDossiers } from './dossier-state.repository';
 import { appendNewRawEvents, recordNewRejections } from './raw-event-log.repository';
-import { applyCounterDeltas, sumCountersByUnit, sumCountersForWindows } from './unit-counters.repository';
+import { applyCounterDeltas, counterDeltaWrites, sumCountersByUnit, sumCountersForWindows } from './unit-counters.repository';
 
 /** The repositories the pipeline writes through, on the real PostgreSQL (one scratch schema). */
 describe('repositories (real PostgreSQL)', () => {
@@ -152,15 +154,102 @@ describe('repositories (real PostgreSQL)', () => {
     });
   });
 
-  describe('consumer offsets', () => {
+  describe('consumer offsets and the batch entry', () => {
+    const entry = (partition: number, units: string[], group = 'g') => ({ group, topic: 'topic', partition, units, asynchronousCommit: true });
+
     it('has no offset before the first save, then the saved one, readable for seeking after a join', async () => {
       await db.dataSource.transaction(async (tx) => {
-        expect(await lockNextOffset(tx, 'g', 'topic', 2)).toBeUndefined();
+        expect(await enterDossierBatch(tx, entry(2, ['28756']))).toBeUndefined();
         await saveNextOffset(tx, 'g', 'topic', 2, '42');
       });
-      await db.dataSource.transaction(async (tx) => expect(await lockNextOffset(tx, 'g', 'topic', 2)).toBe('42'));
+      await db.dataSource.transaction(async (tx) => expect(await enterDossierBatch(tx, entry(2, []))).toBe('42'));
       expect(await readNextOffsets(db.dataSource, 'g', 'topic')).toEqual(new Map([[2, '42']]));
       expect(await readNextOffsets(db.dataSource, 'other-group', 'topic')).toEqual(new Map());
+    });
+
+    it('refuses to store an offset for a partition that was never entered', async () => {
+      await expect(saveNextOffset(db.dataSource, 'g', 'topic', 99, '7')).rejects.toThrow('no offset row of g topic/99');
+    });
+
+    it('turns off synchronous commit for the entered transaction only when asked', async () => {
+      const setting = async (asynchronousCommit: boolean) =>
+        db.dataSource.transaction(async (tx) => {
+          await enterDossierBatch(tx, { ...entry(3, []), asynchronousCommit });
+          return (await tx.query(`SELECT current_setting('synchronous_commit') AS v`))[0].v;
+        });
+      expect(await setting(true)).toBe('off');
+      expect(await setting(false)).toBe('on');
+    });
+
+    /**
+     * Whether entering `second` while another transaction holds `first` (or the closed gate) has
+     * to wait: the second transaction gives up after 300 ms with 55P03 (lock_not_available).
+     */
+    async function waits(first: (tx: Sql) => Promise<unknown>, second: ReturnType<typeof entry>): Promise<boolean> {
+      const holder = db.dataSource.createQueryRunner();
+      await holder.connect();
+      await holder.startTransaction();
+      try {
+        await first(holder.manager);
+        return await db.dataSource.transaction(async (tx) => {
+          await tx.query(`SET LOCAL lock_timeout = '300ms'`);
+          await tx.query('SAVEPOINT probe');
+          try {
+            await enterDossierBatch(tx, second);
+            return false;
+          } catch (e) {
+            if ((e as { driverError?: { code?: string } }).driverError?.code !== '55P03') throw e;
+            await tx.query('ROLLBACK TO SAVEPOINT probe');
+            return true;
+          }
+        });
+      } finally {
+        await holder.rollbackTransaction();
+        await holder.release();
+      }
+    }
+
+    it('holds the partition, the units and the shared gate until its transaction ends', async () => {
+      // Create the offset rows first, so only locks (not a first insert) can make a batch wait.
+      for (const p of [4, 5]) await db.dataSource.transaction((tx) => enterDossierBatch(tx, entry(p, [])));
+      const holding = (p: number, units: string[]) => (tx: Sql) => enterDossierBatch(tx, entry(p, units));
+      // Another batch of the same partition (a zombie instance after a rebalance) waits.
+      expect(await waits(holding(4, ['28756']), entry(4, ['28777']))).toBe(true);
+      // Another partition's batch waits only when it shares a unit.
+      expect(await waits(holding(4, ['28756', '28783']), entry(5, ['28777', '28783']))).toBe(true);
+      expect(await waits(holding(4, ['28756']), entry(5, ['28777']))).toBe(false);
+      // Batches share the gate; a rebuild closing it waits for them, and they for it.
+      expect(await waits((tx) => closeBatchGate(tx, 'g'), entry(5, ['28777']))).toBe(true);
+      expect(await waits((tx) => closeBatchGate(tx, 'other-group'), entry(5, ['28777']))).toBe(false);
+    });
+  });
+
+  describe('combined writes', () => {
+    it("runs a batch's dossier, day-row and offset writes as one statement", async () => {
+      await db.dataSource.transaction((tx) => enterDossierBatch(tx, { group: 'g', topic: 'combined', partition: 0, units: [], asynchronousCommit: false }));
+      const fresh: DossierState = { unitCode: '28783', dossierId: 'combined-1', procedureCode: '1.001612', receipt: { eventId: event(90).eventId, occurredAt: T, dueAt: T + 1000, channel: 'ONLINE' } };
+      const zero = { receivedTotal: 0, receivedOnline: 0, receivedDirect: 0, resolvedTotal: 0, resolvedOnTime: 0, resolvedLate: 0, openChange: 0, overdueChange: 0 };
+      const parts: WritePart[] = [
+        ...dossierWrites([fresh], new Map()),
+        ...counterDeltaWrites([{ unitCode: '28783', day: '2025-07-15', counters: { ...zero, receivedTotal: 1, receivedOnline: 1, openChange: 1 } }]),
+        nextOffsetWrite('g', 'combined', 0, '17'),
+      ];
+      let statements = 0;
+      const counting: Sql = { query: (text: string, params?: unknown[]) => (statements++, db.dataSource.query(text, params)) };
+      await runWrites(counting, parts);
+      expect(statements).toBe(1);
+      expect((await loadDossiers(db.dataSource, [fresh])).get('28783\u0000combined-1')).toEqual(fresh);
+      expect((await sumCountersByUnit(db.dataSource, '2025-07-15', '2025-07-15', ['28783'])).get('28783')).toMatchObject({ receivedTotal: 1, receivedOnline: 1 });
+      expect(await readNextOffsets(db.dataSource, 'g', 'combined')).toEqual(new Map([[0, '17']]));
+    });
+
+    it('writes nothing when one part fails its row count: the transaction rolls back', async () => {
+      const ghost: DossierState = { unitCode: '28783', dossierId: 'combined-ghost', procedureCode: '1.001612' };
+      const fresh: DossierState = { unitCode: '28783', dossierId: 'combined-2', procedureCode: '1.001612' };
+      await expect(db.dataSource.transaction((tx) => runWrites(tx, [...dossierWrites([fresh, ghost], new Map([['28783\u0000combined-ghost', ghost]]))]))).rejects.toThrow(
+        '1 of 1 loaded dossiers were no longer stored',
+      );
+      expect((await loadDossiers(db.dataSource, [fresh])).size).toBe(0);
     });
   });
 

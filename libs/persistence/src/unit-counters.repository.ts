@@ -1,5 +1,6 @@
 import { type CounterDelta, type DayCounters, type LocalDate, zeroCounters } from '@tthc/domain';
 import { DOSSIERS_TABLE, overdueOpenAtSql } from './overdue-rule.sql';
+import { type WritePart, runWrites } from './combined-writes';
 import type { Sql } from './sql';
 
 /**
@@ -10,36 +11,41 @@ import type { Sql } from './sql';
  * (unit, day) order, the order every batch locks them in: two batches touching the same units in
  * different orders would otherwise deadlock (40P01, retried, but wasted work).
  */
-export async function applyCounterDeltas(sql: Sql, unordered: CounterDelta[]): Promise<void> {
-  if (unordered.length === 0) return;
+export function counterDeltaWrites(unordered: readonly CounterDelta[]): WritePart[] {
+  if (unordered.length === 0) return [];
   const deltas = [...unordered].sort((a, b) => (a.unitCode < b.unitCode ? -1 : a.unitCode > b.unitCode ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-  await sql.query(
-    `INSERT INTO unit_daily_counters AS c (unit_code, day, received_total, received_online, received_direct,
+  const arrays: [unknown[], string][] = [
+    [deltas.map((d) => d.unitCode), 'text'],
+    [deltas.map((d) => d.day), 'date'],
+    [deltas.map((d) => d.counters.receivedTotal), 'int'],
+    [deltas.map((d) => d.counters.receivedOnline), 'int'],
+    [deltas.map((d) => d.counters.receivedDirect), 'int'],
+    [deltas.map((d) => d.counters.resolvedTotal), 'int'],
+    [deltas.map((d) => d.counters.resolvedOnTime), 'int'],
+    [deltas.map((d) => d.counters.resolvedLate), 'int'],
+    [deltas.map((d) => d.counters.openChange), 'int'],
+    [deltas.map((d) => d.counters.overdueChange), 'int'],
+  ];
+  const statement = (first: number) => `
+    INSERT INTO unit_daily_counters AS c (unit_code, day, received_total, received_online, received_direct,
                                           resolved_total, resolved_on_time, resolved_late, open_change, overdue_change)
-     SELECT * FROM unnest($1::text[], $2::date[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[], $9::int[], $10::int[])
-     ON CONFLICT (unit_code, day) DO UPDATE SET
-       received_total   = c.received_total   + EXCLUDED.received_total,
-       received_online  = c.received_online  + EXCLUDED.received_online,
-       received_direct  = c.received_direct  + EXCLUDED.received_direct,
-       resolved_total   = c.resolved_total   + EXCLUDED.resolved_total,
-       resolved_on_time = c.resolved_on_time + EXCLUDED.resolved_on_time,
-       resolved_late    = c.resolved_late    + EXCLUDED.resolved_late,
-       open_change      = c.open_change      + EXCLUDED.open_change,
-       overdue_change   = c.overdue_change   + EXCLUDED.overdue_change,
-       updated_at = now()`,
-    [
-      deltas.map((d) => d.unitCode),
-      deltas.map((d) => d.day),
-      deltas.map((d) => d.counters.receivedTotal),
-      deltas.map((d) => d.counters.receivedOnline),
-      deltas.map((d) => d.counters.receivedDirect),
-      deltas.map((d) => d.counters.resolvedTotal),
-      deltas.map((d) => d.counters.resolvedOnTime),
-      deltas.map((d) => d.counters.resolvedLate),
-      deltas.map((d) => d.counters.openChange),
-      deltas.map((d) => d.counters.overdueChange),
-    ],
-  );
+    SELECT * FROM unnest(${arrays.map(([, type], i) => `$${first + i}::${type}[]`).join(', ')})
+    ON CONFLICT (unit_code, day) DO UPDATE SET
+      received_total   = c.received_total   + EXCLUDED.received_total,
+      received_online  = c.received_online  + EXCLUDED.received_online,
+      received_direct  = c.received_direct  + EXCLUDED.received_direct,
+      resolved_total   = c.resolved_total   + EXCLUDED.resolved_total,
+      resolved_on_time = c.resolved_on_time + EXCLUDED.resolved_on_time,
+      resolved_late    = c.resolved_late    + EXCLUDED.resolved_late,
+      open_change      = c.open_change      + EXCLUDED.open_change,
+      overdue_change   = c.overdue_change   + EXCLUDED.overdue_change,
+      updated_at = now()`;
+  return [{ statement, values: arrays.map(([values]) => values) }];
+}
+
+/** `counterDeltaWrites`, run alone. */
+export async function applyCounterDeltas(sql: Sql, deltas: readonly CounterDelta[]): Promise<void> {
+  await runWrites(sql, counterDeltaWrites(deltas));
 }
 
 const SUMS = `
