@@ -1,3 +1,4 @@
 export * from './logger';
 export * from './errors';
 export * from './redact-url';
+export * from './coalescing-queue';
