@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AlertMessage, UnitSnapshot } from '@tthc/contracts';
 import type { AlertRule } from '@tthc/domain';
 import { CLOCK, type Clock, UnitDirectory } from '@tthc/infrastructure';
-import { CoalescingQueue } from '@tthc/platform';
 import { ALERT_RULES } from './alert-rules.token';
 import { AlertLogRecorder } from './evaluation/alert-log.recorder';
 import { AlertOutboxPublisher } from './evaluation/alert-outbox.publisher';
@@ -23,19 +22,6 @@ import { UnitFiguresReader } from './evaluation/unit-figures.reader';
 @Injectable()
 export class AlertEvaluationPipeline {
   private chain: Promise<unknown> = Promise.resolve();
-  /**
-   * Snapshot evaluations, the ones that arrive while another runs joined into one (issue 12): the
-   * consumer hands over one batch per partition of the metrics topic, and each evaluation is a
-   * transaction of ~8 round trips; in a replay the batches of a fetch arrive together, so they
-   * share an evaluation instead of queueing one each. An idle pipeline starts at once, so live
-   * alerts wait no longer. A joined evaluation that storage refuses fails every batch in it; the
-   * consumer's isolation may then skip a good snapshot with the bad one, which the next clock
-   * tick re-judges from the counters (UnitMetricsController.deadLetter).
-   */
-  private readonly snapshotEvaluations = new CoalescingQueue<string, UnitSnapshot, AlertMessage[]>(
-    (run) => this.serialised(run),
-    (snapshots) => this.evaluate([...snapshots.keys()], false, snapshots),
-  );
 
   constructor(
     @Inject(ALERT_RULES) private readonly rules: AlertRule[],
@@ -46,12 +32,10 @@ export class AlertEvaluationPipeline {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /**
-   * After metric changes: the unit rules for the units of these snapshots, on their figures.
-   * Resolves once an evaluation that started after the call has judged them (`CoalescingQueue`).
-   */
+  /** After metric changes: the unit rules for the units of these snapshots, on their figures. */
   evaluateSnapshots(snapshots: readonly UnitSnapshot[]): Promise<AlertMessage[]> {
-    return this.snapshotEvaluations.submit(snapshots.filter((s) => this.units.has(s.unitCode)).map((s) => [s.unitCode, s] as const));
+    const known = new Map(snapshots.filter((s) => this.units.has(s.unitCode)).map((s) => [s.unitCode, s]));
+    return this.serialised(() => this.evaluate([...known.keys()], false, known));
   }
 
   /** On the clock tick: every unit and the province rules, on the store's figures. */

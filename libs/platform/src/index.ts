@@ -1,4 +1,3 @@
 export * from './logger';
 export * from './errors';
 export * from './redact-url';
-export * from './coalescing-queue';
