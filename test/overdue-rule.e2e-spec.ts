@@ -69,54 +69,6 @@ describe('the overdue rule in SQL agrees with the domain (real PostgreSQL)', () 
     expect(disagreements.slice(0, 5)).toEqual([]);
   });
 
-  it('the live overdue gauge (the indexed form of the rule) counts what the domain counts, at every instant, edges included', async () => {
-    const states = fc.sample(fc.tuple(...Array.from({ length: 300 }, (_, i) => stateArb(i))), { seed: 12, numRuns: 1 })[0];
-    await db.query('DELETE FROM dossiers');
-    await saveDossiers(sql, states, new Map());
-    const instants = new Set<number>();
-    for (const s of states) for (const f of [s.receipt, s.lateFlag]) if (f) for (const t of [f.occurredAt, f.dueAt]) for (const d of [-1, 0, 1]) instants.add(t + d);
-    const unresolved = states.filter((s) => !s.resolution);
-    const disagreements: { at: string; sql: number; domain: number }[] = [];
-    for (const t of [...instants].sort((a, b) => a - b)) {
-      const counted = (await countOverdueOpenNow(sql, new Date(t), ['28756'])).get('28756') ?? 0;
-      const domain = unresolved.filter((s) => isOverdueOpenAt(s, t)).length;
-      if (counted !== domain) disagreements.push({ at: new Date(t).toISOString(), sql: counted, domain });
-    }
-    expect(instants.size).toBeGreaterThan(30);
-    expect(disagreements.slice(0, 5)).toEqual([]);
-  });
-
-  it('the live overdue gauge reads the index of open dossiers by overdue instant, not every open dossier', async () => {
-    await db.query('DELETE FROM dossiers');
-    // 40,000 open dossiers over 100 units, rows written by plain SQL (the index is PostgreSQL's to keep, whoever writes).
-    await db.query(
-      `INSERT INTO dossiers (unit_code, dossier_id, procedure_code, received_at, received_event_id, channel, receipt_due_at, updated_at)
-       SELECT (28000 + g % 100)::text, 'open-' || g, 'p', $1::timestamptz, gen_random_uuid(), 'DIRECT', $1::timestamptz + (g % 30) * interval '1 day', now()
-         FROM generate_series(1, 40000) AS g`,
-      [new Date(T0)],
-    );
-    await db.query('ANALYZE dossiers');
-    const plans: string[] = [];
-    const explaining: Sql = {
-      query: async <T>(text: string, params?: unknown[]) => {
-        const rows = (await db.query(`EXPLAIN ${text}`, params)).rows as { 'QUERY PLAN': string }[];
-        plans.push(rows.map((r) => r['QUERY PLAN']).join('\n'));
-        return [] as T;
-      },
-    };
-    await countOverdueOpenNow(explaining, new Date(T0 + 2 * 86_400_000), ['28001', '28002', '28003']);
-    expect(plans[0]).toContain('dossiers_open_overdue_idx');
-    // And the figure: at T0 + 2 days, the dossiers due 0 or 1 day after T0 are overdue (one due exactly then is not yet).
-    const units = ['28001', '28010', '28005'];
-    const counted = await countOverdueOpenNow(sql, new Date(T0 + 2 * 86_400_000), units);
-    const expected = new Map<string, number>();
-    for (let g = 1; g <= 40_000; g++) {
-      const unit = String(28000 + (g % 100));
-      if (units.includes(unit) && g % 30 <= 1) expected.set(unit, (expected.get(unit) ?? 0) + 1);
-    }
-    expect(counted).toEqual(expected);
-  });
-
   it('the live overdue gauge counts what the domain counts now (a LATE flag or receipt ahead of the clock does not count yet)', async () => {
     const now = T0 + 60 * MIN;
     const receipt = (n: number, occurredAt: number, dueAt: number) => ({ eventId: uuid(n), occurredAt, dueAt, channel: 'DIRECT' as const });

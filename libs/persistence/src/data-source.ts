@@ -11,7 +11,6 @@ import { Indicators7661764700000000 } from './migrations/1764700000000-indicator
 import { Procedures1764700000100 } from './migrations/1764700000100-procedures';
 import { HotCounterUpdates1764800000000 } from './migrations/1764800000000-hot-counter-updates';
 import { DossierBatchEntry1764900000000 } from './migrations/1764900000000-dossier-batch-entry';
-import { OpenOverdueIndex1764900000100 } from './migrations/1764900000100-open-overdue-index';
 
 export const MIGRATIONS = [
   InitialSchema1763900000000,
@@ -26,7 +25,6 @@ export const MIGRATIONS = [
   Procedures1764700000100,
   HotCounterUpdates1764800000000,
   DossierBatchEntry1764900000000,
-  OpenOverdueIndex1764900000100,
 ];
 
 /** Every wait on PostgreSQL has a bound (issue 10); each app chooses its own (settings DB_*_MS). */

@@ -36,18 +36,6 @@ export const pastDeadlineFrom = (dueAt: string): string => `(${dueAt} + interval
 /** The instant from which the dossier is overdue while it stays open (the start of its overdue interval). */
 export const overdueFrom = (t: DossierTimes): string => `GREATEST(${t.openedAt}, LEAST(COALESCE(${t.lateAt}, 'infinity'::timestamptz), ${pastDeadlineFrom(t.dueAt)}))`;
 
-/**
- * `overdueFrom` of a `dossiers` row as UTC wall time (timestamp without time zone), made only of
- * immutable functions so that PostgreSQL can index it (`timestamptz + interval` is merely
- * STABLE; `AT TIME ZONE 'UTC'` and `timestamp + interval` are IMMUTABLE): the key of the index of
- * open dossiers by the instant they become overdue (migration `OpenOverdueIndex1764900000100`,
- * which holds a copy of this text; a query must use this text for the planner to match it). The
- * UTC wall time orders instants as the instants themselves do, so `OVERDUE_FROM_UTC <= (T AT TIME
- * ZONE 'UTC')` is `overdueFrom(DOSSIERS_TABLE) <= T`.
- */
-export const OVERDUE_FROM_UTC =
-  "GREATEST((COALESCE(received_at, late_flagged_at) AT TIME ZONE 'UTC'), LEAST(COALESCE((late_flagged_at AT TIME ZONE 'UTC'), 'infinity'::timestamp), (COALESCE(receipt_due_at, late_due_at) AT TIME ZONE 'UTC') + interval '1 millisecond'))";
-
 const unresolvedAt = (t: DossierTimes, at: string) => `(${t.resolvedAt} IS NULL OR ${t.resolvedAt} > ${at})`;
 
 /** Open at `at`: opened by then and not resolved by then. */

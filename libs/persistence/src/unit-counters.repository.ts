@@ -1,5 +1,5 @@
 import { type CounterDelta, type DayCounters, type LocalDate, zeroCounters } from '@tthc/domain';
-import { OVERDUE_FROM_UTC } from './overdue-rule.sql';
+import { DOSSIERS_TABLE, overdueOpenAtSql } from './overdue-rule.sql';
 import { type WritePart, runWrites } from './combined-writes';
 import type { Sql } from './sql';
 
@@ -127,14 +127,12 @@ export async function sumCountersForWindows(sql: Sql, windows: WindowBounds[], u
 /**
  * Live overdue-open gauge per unit at `now` (PRODUCT.md's rule, `overdueOpenAtSql`): a LATE flag
  * or a receipt stamped slightly ahead of our clock (within the accepted skew) does not count
- * before its instant. For an unresolved dossier the rule is `overdueFrom <= now`, written as
- * `OVERDUE_FROM_UTC` so the index of open dossiers by that instant serves it (issue 12: it read
- * every open dossier of the units, the longest query of a live recompute after a quarter).
+ * before its instant.
  */
 export async function countOverdueOpenNow(sql: Sql, now: Date, unitCodes?: string[]): Promise<Map<string, number>> {
   const rows: { unit_code: string; n: number }[] = await sql.query(
     `SELECT unit_code, count(*)::int AS n FROM dossiers
-      WHERE resolved_at IS NULL AND ${OVERDUE_FROM_UTC} <= ($1::timestamptz AT TIME ZONE 'UTC')
+      WHERE resolved_at IS NULL AND ${overdueOpenAtSql(DOSSIERS_TABLE, '$1::timestamptz')}
         ${unitCodes ? 'AND unit_code = ANY($2::text[])' : ''}
       GROUP BY unit_code`,
     unitCodes ? [now, unitCodes] : [now],
