@@ -69,6 +69,23 @@ describe('the overdue rule in SQL agrees with the domain (real PostgreSQL)', () 
     expect(disagreements.slice(0, 5)).toEqual([]);
   });
 
+  it('the live overdue gauge counts what the domain counts, at every instant, edges included', async () => {
+    const states = fc.sample(fc.tuple(...Array.from({ length: 300 }, (_, i) => stateArb(i))), { seed: 12, numRuns: 1 })[0];
+    await db.query('DELETE FROM dossiers');
+    await saveDossiers(sql, states, new Map());
+    const instants = new Set<number>();
+    for (const s of states) for (const f of [s.receipt, s.lateFlag]) if (f) for (const t of [f.occurredAt, f.dueAt]) for (const d of [-1, 0, 1]) instants.add(t + d);
+    const unresolved = states.filter((s) => !s.resolution);
+    const disagreements: { at: string; sql: number; domain: number }[] = [];
+    for (const t of [...instants].sort((a, b) => a - b)) {
+      const counted = (await countOverdueOpenNow(sql, new Date(t), ['28756'])).get('28756') ?? 0;
+      const domain = unresolved.filter((s) => isOverdueOpenAt(s, t)).length;
+      if (counted !== domain) disagreements.push({ at: new Date(t).toISOString(), sql: counted, domain });
+    }
+    expect(instants.size).toBeGreaterThan(30);
+    expect(disagreements.slice(0, 5)).toEqual([]);
+  });
+
   it('the live overdue gauge counts what the domain counts now (a LATE flag or receipt ahead of the clock does not count yet)', async () => {
     const now = T0 + 60 * MIN;
     const receipt = (n: number, occurredAt: number, dueAt: number) => ({ eventId: uuid(n), occurredAt, dueAt, channel: 'DIRECT' as const });
