@@ -6,10 +6,10 @@
 -- the migrations), after a provision. Creates NOLOGIN roles <prefix>_ingest, _aggregator,
 -- _notifier and _api with only what each app's SQL needs; give each a login and a password:
 --   ALTER ROLE tthc_ingest LOGIN PASSWORD '…';
--- Idempotent: re-run it after every upgrade whose migrations add tables or functions (the privileges below
--- name tables and functions: a new table is closed to every app and a new function open to all
--- until then). test/postgres-roles.e2e-spec.ts runs the whole
--- pipeline on these roles and checks that they can do nothing more.
+-- Idempotent: re-run it after every upgrade whose migrations add tables or functions (the
+-- privileges below name them: a new table is closed to every app, and a new function open to
+-- all, until then). test/postgres-roles.e2e-spec.ts runs the whole pipeline on these roles and
+-- checks that they can do nothing more.
 \set ingest :prefix '_ingest'
 \set aggregator :prefix '_aggregator'
 \set notifier :prefix '_notifier'

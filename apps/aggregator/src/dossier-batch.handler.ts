@@ -4,7 +4,19 @@ import { type DeadLetter, type DecodedValidated, decodeValidatedRecord, encodeVa
 import { CounterDeltaAccumulator, type DossierEvent, type DossierState, IndicatorDeltaAccumulator, type LocalDate, applyDossierEvent, indicatorChange } from '@tthc/domain';
 import { DeadLetterWriter, LOGGER, SETTINGS } from '@tthc/infrastructure';
 import { OffsetGapError, type PartitionBatch, recordContext } from '@tthc/messaging';
-import { type Sql, type WritePart, counterDeltaWrites, dossierKey, dossierWrites, enterDossierBatch, indicatorDeltaWrites, loadDossiers, nextOffsetWrite, runWrites } from '@tthc/persistence';
+import {
+  type Sql,
+  type WritePart,
+  counterDeltaWrites,
+  dossierKey,
+  dossierWrites,
+  enterDossierBatch,
+  indicatorDeltaWrites,
+  loadDossiers,
+  nextOffsetWrite,
+  runWrites,
+  saveNextOffset,
+} from '@tthc/persistence';
 import { type Failure, type Logger, classifyFailure } from '@tthc/platform';
 import type { AggregatorSettings } from './aggregator.settings';
 
@@ -128,7 +140,7 @@ export class DossierBatchHandler {
           await this.deadLetters.write(tx, [{ ...dead, payload, ...storageRejection(refused[0].failure) }]);
         }
       }
-      await runWrites(tx, [nextOffsetWrite(group, batch.topic, batch.partition, batch.nextOffset)]);
+      await saveNextOffset(tx, group, batch.topic, batch.partition, batch.nextOffset);
       return { ...changed, applied };
     });
   }

@@ -13,7 +13,7 @@ export interface WritePart {
 
 /**
  * Runs writes as one statement, each a data-modifying CTE (issue 12: an aggregator batch made a
- * round trip per table, each ~170 µs of wall time and ~90 µs of Node's CPU on top of the work,
+ * round trip per table, each ~170 µs of wall time and ~100 µs of Node's CPU on top of the work,
  * and each an await on an event loop shared with the live snapshot and the fetches). PostgreSQL
  * runs every data-modifying CTE exactly once, referenced or not, all on one snapshot: sound here
  * because no two parts touch the same row (each writes its own table, or, for the dossiers,

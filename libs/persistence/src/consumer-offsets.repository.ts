@@ -37,7 +37,7 @@ export interface DossierBatchEntry {
   group: string;
   topic: string;
   partition: number;
-  /** Every unit whose dossiers the batch may write. */
+  /** Every unit whose dossiers the batch may write (repeats are harmless: the function locks each hash once). */
   units: Iterable<string>;
   /** `synchronous_commit = off` for this transaction (see the aggregator's batch handler for why that stays exactly once). */
   asynchronousCommit: boolean;
@@ -79,7 +79,7 @@ export interface DossierBatchEntry {
 export async function enterDossierBatch(sql: Sql, entry: DossierBatchEntry): Promise<string | undefined> {
   const rows: { stored: string | null }[] = await sql.query(
     `SELECT ${entry.asynchronousCommit ? "set_config('synchronous_commit', 'off', true), " : ''}tthc_enter_dossier_batch($1, $2, $3, $4, $5, $6) AS stored`,
-    [batchGateKey(entry.group), entry.group, entry.topic, entry.partition, UNIT_LOCK_SPACE, [...new Set(entry.units)]],
+    [batchGateKey(entry.group), entry.group, entry.topic, entry.partition, UNIT_LOCK_SPACE, [...entry.units]],
   );
   const v = rows[0]?.stored;
   return v === null || v === undefined || String(v) === '-1' ? undefined : String(v);

@@ -54,8 +54,9 @@ function toState(r: DossierRow): DossierState {
 }
 
 /**
- * Loads the current state of every dossier the batch touches, in one query (after `enterDossierBatch` locked
- * their units, to read what the last batch committed). `LOAD_SQL` says how it stays cheap as history grows.
+ * Loads the current state of every dossier the batch touches, in one query (after
+ * `enterDossierBatch` locked their units, to read what the last batch committed). `LOAD_SQL` says
+ * how it stays cheap as history grows.
  */
 export async function loadDossiers(sql: Sql, keys: { unitCode: string; dossierId: string }[]): Promise<Map<string, DossierState>> {
   const result = new Map<string, DossierState>();
@@ -151,8 +152,8 @@ const updateSql = (param: number) => `
 
 /**
  * The writes of changed dossier states: the ones `stored` holds (what `loadDossiers` read, under
- * the unit locks of `enterDossierBatch` or the closed batch gate) are updated, the others inserted, one statement each for
- * the batch. An upsert of both costs PostgreSQL ~3 µs more per new dossier (its speculative
+ * the unit locks of `enterDossierBatch` or the closed batch gate) are updated, the others
+ * inserted, one statement each for the batch. An upsert of both costs PostgreSQL ~3 µs more per new dossier (its speculative
  * insertion; BENCHMARKS.md), and a replay's dossiers are mostly new. Should the lock ever fail to
  * hold, an insert that meets a row fails (23505) and an update that misses one throws, rather
  * than one write silently replacing another.
