@@ -45,7 +45,7 @@ export function zeroCounters(): DayCounters {
 }
 
 export function zeroDayFacts(): DayFacts {
-  return { ...zeroCounters(), openChange: 0, overdueChange: 0 };
+  return { receivedTotal: 0, receivedOnline: 0, receivedDirect: 0, resolvedTotal: 0, resolvedOnTime: 0, resolvedLate: 0, openChange: 0, overdueChange: 0 };
 }
 
 /** `into += from`, in place; returns `into`. */
@@ -61,7 +61,8 @@ export function sumCounters(all: Iterable<DayCounters>): DayCounters {
 }
 
 export function isZero(c: DayFacts): boolean {
-  return DAY_FACT_FIELDS.every((f) => c[f] === 0);
+  for (const f of DAY_FACT_FIELDS) if (c[f] !== 0) return false;
+  return true;
 }
 
 /** A change to one unit's day facts on one local day. */
@@ -80,10 +81,11 @@ export class CounterDeltaAccumulator {
 
   /** Adds `by` to one field of one row: the fold's hot path (no change object, no loop over fields). */
   bump(unitCode: string, day: LocalDate, field: keyof DayFacts, by: number): void {
-    this.row(unitCode, day)[field] += by;
+    this.factsOf(unitCode, day)[field] += by;
   }
 
-  private row(unitCode: string, day: LocalDate): DayFacts {
+  /** The facts of one (unit, day) row of this batch, created at zero, for a fold that adds to several fields of it. */
+  factsOf(unitCode: string, day: LocalDate): DayFacts {
     const key = `${unitCode}|${day}`;
     let delta = this.byKey.get(key);
     if (!delta) {

@@ -76,15 +76,17 @@ export function isOnTime(resolution: DossierFact): boolean {
 }
 
 function countReceipt(acc: CounterDeltaAccumulator, unit: string, r: ReceiptFact, sign: 1 | -1): void {
-  const day = localDayOf(r.occurredAt);
-  acc.bump(unit, day, 'receivedTotal', sign);
-  acc.bump(unit, day, r.channel === 'ONLINE' ? 'receivedOnline' : 'receivedDirect', sign);
+  const facts = acc.factsOf(unit, localDayOf(r.occurredAt));
+  facts.receivedTotal += sign;
+  if (r.channel === 'ONLINE') facts.receivedOnline += sign;
+  else facts.receivedDirect += sign;
 }
 
 function countResolution(acc: CounterDeltaAccumulator, unit: string, r: DossierFact, sign: 1 | -1): void {
-  const day = localDayOf(r.occurredAt);
-  acc.bump(unit, day, 'resolvedTotal', sign);
-  acc.bump(unit, day, isOnTime(r) ? 'resolvedOnTime' : 'resolvedLate', sign);
+  const facts = acc.factsOf(unit, localDayOf(r.occurredAt));
+  facts.resolvedTotal += sign;
+  if (isOnTime(r)) facts.resolvedOnTime += sign;
+  else facts.resolvedLate += sign;
 }
 
 function candidate<T extends DossierFact>(current: T | undefined, offered: T): T {

@@ -258,3 +258,10 @@ describe('indicator fold over arbitrary v1 + v2 streams', () => {
     );
   });
 });
+
+describe('zeroIndicatorCounts', () => {
+  it('has every field of INDICATOR_FIELDS (the columns written) at zero, and nothing else', () => {
+    expect(Object.keys(zeroIndicatorCounts()).sort()).toEqual([...INDICATOR_FIELDS].sort());
+    expect(Object.values(zeroIndicatorCounts()).every((v) => v === 0)).toBe(true);
+  });
+});

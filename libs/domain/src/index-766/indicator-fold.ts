@@ -1,7 +1,7 @@
 import { SATISFIED_FROM_SCORE } from '../dossier-event';
 import { type DossierFact, type DossierState, isOnTime, openIntervals } from '../dossier-fold';
 import { type LocalDate, localDayOf } from '../local-day';
-import { type IndicatorCounts, type IndicatorDelta, type IndicatorField, isZeroIndicatorCounts, zeroIndicatorCounts } from './indicator-counts';
+import { type IndicatorCounts, type IndicatorDelta, isZeroIndicatorCounts, zeroIndicatorCounts } from './indicator-counts';
 
 /**
  * Accumulates indicator deltas per (unit, procedure, day), so a batch of any size becomes one
@@ -10,15 +10,15 @@ import { type IndicatorCounts, type IndicatorDelta, type IndicatorField, isZeroI
 export class IndicatorDeltaAccumulator {
   private readonly byKey = new Map<string, IndicatorDelta>();
 
-  bump(unitCode: string, procedureCode: string, day: LocalDate, field: IndicatorField, by: number): void {
-    if (by === 0) return;
+  /** The counts of one (unit, procedure, day) row of this batch, created at zero: the fold adds to its fields directly. */
+  countsOf(unitCode: string, procedureCode: string, day: LocalDate): IndicatorCounts {
     const key = `${unitCode}\u0000${procedureCode}\u0000${day}`;
     let delta = this.byKey.get(key);
     if (!delta) {
       delta = { unitCode, procedureCode, day, counts: zeroIndicatorCounts() };
       this.byKey.set(key, delta);
     }
-    delta.counts[field] += by;
+    return delta.counts;
   }
 
   /** Non-zero deltas only: a retraction that cancels an addition writes nothing. */
@@ -45,54 +45,66 @@ export function isAhead(resolution: DossierFact): boolean {
 export function countIndicatorFacts(acc: IndicatorDeltaAccumulator, state: DossierState, sign: 1 | -1): void {
   const unit = state.unitCode;
   const proc = state.procedureCode;
-  const bump = (at: number, field: IndicatorField, by = 1) => acc.bump(unit, proc, localDayOf(at), field, sign * by);
+  // One row look-up per fact, not per field: this runs twice for every changed dossier of a batch.
+  const countsAt = (at: number) => acc.countsOf(unit, proc, localDayOf(at));
   const { receipt, resolution } = state;
   if (receipt) {
-    bump(receipt.occurredAt, 'receivedTotal');
-    bump(receipt.occurredAt, receipt.channel === 'ONLINE' ? 'receivedOnline' : 'receivedDirect');
+    const c = countsAt(receipt.occurredAt);
+    c.receivedTotal += sign;
+    if (receipt.channel === 'ONLINE') c.receivedOnline += sign;
+    else c.receivedDirect += sign;
     if (receipt.fullyOnline !== undefined) {
-      bump(receipt.occurredAt, 'receivedV2');
-      if (receipt.fullyOnline) bump(receipt.occurredAt, 'fullyOnline');
-      if (receipt.componentsDigitized) bump(receipt.occurredAt, 'componentsDigitized');
+      c.receivedV2 += sign;
+      if (receipt.fullyOnline) c.fullyOnline += sign;
+      if (receipt.componentsDigitized) c.componentsDigitized += sign;
     }
   }
   if (resolution) {
     const at = resolution.occurredAt;
-    bump(at, 'resolvedTotal');
-    bump(at, isOnTime(resolution) ? 'resolvedOnTime' : 'resolvedLate');
-    if (isAhead(resolution)) bump(at, 'resolvedAhead');
+    const c = countsAt(at);
+    c.resolvedTotal += sign;
+    if (isOnTime(resolution)) c.resolvedOnTime += sign;
+    else c.resolvedLate += sign;
+    if (isAhead(resolution)) c.resolvedAhead += sign;
     // Handling time needs both ends; a RESOLVED stamped before its own receipt is a source
     // anomaly and stays out of the average rather than pulling it below zero.
     if (receipt && receipt.occurredAt <= at) {
-      bump(at, 'handlingCount');
-      bump(at, 'handlingMsSum', at - receipt.occurredAt);
+      c.handlingCount += sign;
+      c.handlingMsSum += sign * (at - receipt.occurredAt);
     }
     if (resolution.resultElectronic !== undefined) {
-      bump(at, 'resolvedV2');
-      if (resolution.resultElectronic) bump(at, 'resultElectronic');
-      if (resolution.resultDigitized) bump(at, 'resultDigitized');
-      if (resolution.dataReused) bump(at, 'dataReused');
+      c.resolvedV2 += sign;
+      if (resolution.resultElectronic) c.resultElectronic += sign;
+      if (resolution.resultDigitized) c.resultDigitized += sign;
+      if (resolution.dataReused) c.dataReused += sign;
     }
   }
-  if (state.payment) bump(state.payment.occurredAt, state.payment.method === 'ONLINE' ? 'paidOnline' : 'paidCounter');
+  if (state.payment) {
+    const c = countsAt(state.payment.occurredAt);
+    if (state.payment.method === 'ONLINE') c.paidOnline += sign;
+    else c.paidCounter += sign;
+  }
   if (state.rating) {
-    bump(state.rating.occurredAt, 'ratedCount');
-    bump(state.rating.occurredAt, 'ratingSum', state.rating.score);
-    if (state.rating.score >= SATISFIED_FROM_SCORE) bump(state.rating.occurredAt, 'ratedSatisfied');
+    const c = countsAt(state.rating.occurredAt);
+    c.ratedCount += sign;
+    c.ratingSum += sign * state.rating.score;
+    if (state.rating.score >= SATISFIED_FROM_SCORE) c.ratedSatisfied += sign;
   }
-  if (state.feedback) bump(state.feedback.occurredAt, 'feedbackReceived');
+  if (state.feedback) countsAt(state.feedback.occurredAt).feedbackReceived += sign;
   if (state.feedbackResolution) {
-    bump(state.feedbackResolution.occurredAt, isOnTime(state.feedbackResolution) ? 'feedbackResolvedOnTime' : 'feedbackResolvedLate');
+    const c = countsAt(state.feedbackResolution.occurredAt);
+    if (isOnTime(state.feedbackResolution)) c.feedbackResolvedOnTime += sign;
+    else c.feedbackResolvedLate += sign;
   }
-  if (state.withdrawal) bump(state.withdrawal.occurredAt, 'withdrawn');
+  if (state.withdrawal) countsAt(state.withdrawal.occurredAt).withdrawn += sign;
   const { open, overdue } = openIntervals(state);
-  for (const [interval, field] of [
-    [open, 'openChange'],
-    [overdue, 'overdueChange'],
-  ] as const) {
-    if (!interval) continue;
-    bump(interval.from, field);
-    if (interval.until !== undefined) bump(interval.until, field, -1);
+  if (open) {
+    countsAt(open.from).openChange += sign;
+    if (open.until !== undefined) countsAt(open.until).openChange -= sign;
+  }
+  if (overdue) {
+    countsAt(overdue.from).overdueChange += sign;
+    if (overdue.until !== undefined) countsAt(overdue.until).overdueChange -= sign;
   }
 }
 
