@@ -42,8 +42,7 @@ function daysFromCivil(year: number, month: number, day: number): number {
  * then decode), and the regular-expression version was 8–10% of ingest's CPU (BENCHMARKS.md).
  * `instant.property.spec.ts` holds it to that version and to Date.parse.
  */
-export function parseInstant(value: string): number | undefined {
-  const v = value;
+export function parseInstant(v: string): number | undefined {
   const n = v.length;
   if (n < 17 || v.charCodeAt(4) !== DASH || v.charCodeAt(7) !== DASH || v.charCodeAt(10) !== T || v.charCodeAt(13) !== COLON) return undefined;
   const century = twoDigits(v, 0);

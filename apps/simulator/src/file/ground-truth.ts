@@ -1,4 +1,4 @@
-import { type IndicatorCounts, type KeyedDayCounters, SATISFIED_FROM_SCORE } from '@tthc/domain';
+import { type IndicatorCounts, type KeyedDayCounters, SATISFIED_FROM_SCORE, zeroCounters, zeroIndicatorCounts } from '@tthc/domain';
 import type { FeedEvent, PlannedDossier } from '../feed/dossier-feed';
 import { DAY_MS, localDayIndex } from '../feed/local-time';
 
@@ -49,38 +49,14 @@ export interface GroundTruth {
 /** The indicator counts a ground truth carries: all but the open/overdue gauge changes. */
 export type GroundTruthIndicators = Omit<IndicatorCounts, 'openChange' | 'overdueChange'>;
 
+/** Zeros are not counting: the field sets come from the domain, the counts below stay the simulator's own. */
 export function zeroGroundTruthIndicators(): GroundTruthIndicators {
-  return {
-    receivedTotal: 0,
-    receivedOnline: 0,
-    receivedDirect: 0,
-    receivedV2: 0,
-    fullyOnline: 0,
-    componentsDigitized: 0,
-    resolvedTotal: 0,
-    resolvedOnTime: 0,
-    resolvedAhead: 0,
-    resolvedLate: 0,
-    handlingCount: 0,
-    handlingMsSum: 0,
-    resolvedV2: 0,
-    resultElectronic: 0,
-    resultDigitized: 0,
-    dataReused: 0,
-    paidOnline: 0,
-    paidCounter: 0,
-    ratedCount: 0,
-    ratingSum: 0,
-    ratedSatisfied: 0,
-    feedbackReceived: 0,
-    feedbackResolvedOnTime: 0,
-    feedbackResolvedLate: 0,
-    withdrawn: 0,
-  };
+  const { openChange: _open, overdueChange: _overdue, ...counts } = zeroIndicatorCounts();
+  return counts;
 }
 
 export function zeroGroundTruthCounters(): GroundTruthCounters {
-  return { receivedTotal: 0, receivedOnline: 0, receivedDirect: 0, resolvedTotal: 0, resolvedOnTime: 0, resolvedLate: 0 };
+  return zeroCounters();
 }
 
 const isoDay = (dayIndex: number): string => new Date(dayIndex * DAY_MS).toISOString().slice(0, 10);
