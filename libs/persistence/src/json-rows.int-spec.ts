@@ -59,4 +59,12 @@ describe('json rows (real PostgreSQL)', () => {
   it('refuses what the contract refuses, as a data error (SQLSTATE class 22), so the batch runner isolates it', async () => {
     await expect(roundTrip([{ id: 1, text: 'nul \u0000 inside' }])).rejects.toMatchObject({ code: expect.stringMatching(/^22/) });
   });
+
+  it('round-trips rows of more columns than there are one-letter keys, every value under its own column', async () => {
+    // 60 columns: a … z, A … Z, then _52 … _59; "a" and "A" are two keys, told apart by their quoted case.
+    const wide: JsonColumn<number[]>[] = Array.from({ length: 60 }, (_, i) => [`c${i}`, 'int', (r: number[]) => r[i]] as const);
+    const rows = [Array.from({ length: 60 }, (_, i) => i * 1_000 + 7), Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? -1 - i : i))];
+    const back: Record<string, number>[] = await db.dataSource.query(`SELECT ${jsonRecordsetColumns(wide)} FROM ${jsonRecordset(wide)}`, [jsonRows(wide, rows)]);
+    expect(back.map((b) => wide.map(([c]) => b[c]))).toEqual(rows);
+  });
 });

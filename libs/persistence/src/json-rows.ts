@@ -16,10 +16,25 @@ export type JsonColumnType = 'text' | 'uuid' | 'boolean' | 'smallint' | 'int' | 
 /** A column written from JSON rows: its name, its SQL type and how its value is read off a source row (undefined and null are NULL). */
 export type JsonColumn<T> = readonly [column: string, type: JsonColumnType, value: (row: T) => unknown];
 
-/** `json_to_recordset($n::json) AS alias(col type, …)`, instants declared as int8 epoch milliseconds. */
+/**
+ * A row's fields travel under a one-letter key, the column's position (a, b, …, z, A, …; past 52
+ * columns `_52`, …), not under the column's name: keys were over half of every row's JSON
+ * (`"feedback_resolution_due_at":` for a 13-digit instant), and every byte is stringified by
+ * Node, then lexed twice by PostgreSQL (by `json_in`, then by `json_to_recordset`).
+ * `jsonRecordset` gives the names back. Letters, not digits: V8 keeps "0", "1", … as array
+ * elements, a second store in every row object. Quoted in SQL, so that case tells "a" from "A".
+ */
+const KEY_LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const jsonKey = (position: number): string => KEY_LETTERS[position] ?? `_${position}`;
+
+/**
+ * `json_to_recordset($n::json)` as a subquery named `alias` whose columns carry the columns'
+ * names, instants still int8 epoch milliseconds (`jsonRecordsetValue` converts them).
+ */
 export function jsonRecordset(columns: readonly JsonColumn<never>[], param = 1, alias = 'r'): string {
-  const fields = columns.map(([c, t]) => `${c} ${t === 'timestamptz' ? 'int8' : t}`).join(', ');
-  return `json_to_recordset($${param}::json) AS ${alias}(${fields})`;
+  const named = columns.map(([c], i) => `j."${jsonKey(i)}" AS ${c}`).join(', ');
+  const fields = columns.map(([, t], i) => `"${jsonKey(i)}" ${t === 'timestamptz' ? 'int8' : t}`).join(', ');
+  return `(SELECT ${named} FROM json_to_recordset($${param}::json) AS j(${fields})) AS ${alias}`;
 }
 
 /** One column of `jsonRecordset` as its SQL value, an instant converted back to timestamptz. */
@@ -32,14 +47,15 @@ export function jsonRecordsetColumns(columns: readonly JsonColumn<never>[], alia
   return columns.map((column) => jsonRecordsetValue(column, alias)).join(', ');
 }
 
-/** The JSON parameter for `jsonRecordset`: one object per row, NULL columns left out (they read as NULL). */
+/** The JSON parameter for `jsonRecordset`: one object per row, keyed by column position, NULL columns left out (they read as NULL). */
 export function jsonRows<T>(columns: readonly JsonColumn<T>[], rows: readonly T[]): string {
+  const keys = columns.map((_, i) => jsonKey(i));
   return JSON.stringify(
     rows.map((row) => {
       const out: Record<string, unknown> = {};
-      for (const [c, , value] of columns) {
-        const v = value(row);
-        if (v !== undefined && v !== null) out[c] = v;
+      for (let i = 0; i < columns.length; i++) {
+        const v = columns[i][2](row);
+        if (v !== undefined && v !== null) out[keys[i]] = v;
       }
       return out;
     }),
