@@ -125,4 +125,24 @@ describe('DossierBatchHandler (real PostgreSQL, Kafka)', () => {
     expect(all.n - before).toBe(40_000);
     expect(await stored()).toBe('211');
   }, 60_000);
+
+  it('sends nothing to the DLQ from a batch that storage then refuses: the untrusted record in it is dead-lettered once, when retried alone', async () => {
+    // The poison e2e test's flake (CI, 2026-12-01): a batch held an untrusted record and a refused
+    // one; the untrusted one went to the DLQ, the batch rolled back, and isolation sent it again.
+    const topic = ctx.env.TOPIC_VALIDATED!;
+    const batch = [ev(300), ev(301, { dossierId: 'u\u0000v' }), ev(302, { dossierId: 'd-refused' })];
+    const error = await handler.handle(batchOf(topic, batch, 211)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const failure = classifyFailure(error);
+    expect(failure).toMatchObject({ kind: 'data', code: '23514' });
+    // What the batch consumer then does: each record alone.
+    await handler.handle(batchOf(topic, [batch[0]], 211));
+    await handler.handle(batchOf(topic, [batch[1]], 212));
+    await handler.deadLetter(batchOf(topic, [batch[2]], 213), failure);
+    expect(await stored()).toBe('214');
+    const untrusted = (await ctx.read(ctx.env.TOPIC_DLQ!)).filter((m) => m.headers![DLQ_HEADERS.sourceOffset]!.toString() === '212');
+    expect(untrusted.map((m) => m.headers![DLQ_HEADERS.reasonCode]!.toString())).toEqual(['CONTROL_CHARACTER']);
+  });
 });

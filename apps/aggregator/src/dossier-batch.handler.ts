@@ -77,13 +77,15 @@ export class DossierBatchHandler {
       if (pending === 0) return { ...nothingChanged(), applied: 0 };
 
       const folded = await foldEvents(tx, events);
+      await runWrites(tx, [...folded.writes, nextOffsetWrite(group, batch.topic, batch.partition, batch.nextOffset)]);
+      // Dead letters only once storage took the batch's writes: the DLQ send cannot be rolled back,
+      // and a batch refused after it would be retried record by record and send them again.
       if (refused.length) {
         // Only ingest should write this topic: a record it would not have written is a defect upstream.
         const records = refused.slice(0, 20).map((r) => ({ ...recordContext(batch.topic, r.partition, { offset: r.offset, key: r.key, value: r.payload }), reason: r.rejection.code }));
         this.logger.error({ topic: batch.topic, partition: batch.partition, count: refused.length, records }, 'invalid records on the validated topic; dead-lettered');
         await this.deadLetters.write(tx, refused);
       }
-      await runWrites(tx, [...folded.writes, nextOffsetWrite(group, batch.topic, batch.partition, batch.nextOffset)]);
       return { ...folded.changes, applied: events.length };
     });
   }
