@@ -31,8 +31,10 @@ export class AggregatorSettings extends CommonSettings {
   LIVE_FLUSH_MAX_DUTY_PERCENT = 20;
 
   /**
-   * How often every unit's snapshot is recomputed, even with no new events: overdue dossiers
-   * appear as deadlines pass, and "today" rolls over at local midnight.
+   * How often every unit's snapshot is recomputed from all its day rows, even with no new
+   * events: overdue dossiers appear as deadlines pass, "today" rolls over at local midnight, and
+   * an audit replay may rewrite past days. A tenth of the units every LIVE_REFRESH_MS / 10, so
+   * no single flush carries all of them.
    */
   @IntSetting()
   @IsInt()

@@ -10,6 +10,7 @@ import type { Logger } from '@tthc/platform';
 import type { AggregatorSettings } from './aggregator.settings';
 import { PastWindowSums, splitAtToday } from './past-window-sums';
 import { RecomputePacer } from './recompute-pacer';
+import { REFRESH_SLICES, nextRefreshSlice } from './refresh-slices';
 
 /**
  * Keeps the live snapshot (Redis) and `tthc.metrics.units` in step with the counters.
@@ -20,10 +21,16 @@ import { RecomputePacer } from './recompute-pacer';
  * a past day of: live traffic writes today, and a whole window's rows of every dirty unit were
  * most of a flush's cost. While the aggregator is catching up on a backlog, a flush also waits
  * while the last one's queries say they would take more than LIVE_FLUSH_MAX_DUTY_PERCENT of the
- * time (RecomputePacer); live traffic is never held back. Every LIVE_REFRESH_MS all units are
- * recomputed from every day, which moves "today" past midnight, counts newly overdue dossiers,
- * and repairs whatever a crash between a batch's commit and its flush left stale (the snapshot
- * is derived state, always recomputable from PostgreSQL). Only snapshots that changed are published.
+ * time (RecomputePacer); live traffic is never held back. Within every LIVE_REFRESH_MS each unit
+ * is recomputed from every day, which moves "today" past midnight, counts newly overdue dossiers,
+ * and repairs what this process cannot see (an audit replay of past days) or what a crash between
+ * a batch's commit and its flush left stale (the snapshot is derived state, always recomputable
+ * from PostgreSQL): a tenth of the units every LIVE_REFRESH_MS / 10, recomputed by the next flush
+ * with the dirty ones. Recomputing every unit at once read every day row of the province in one
+ * flush, and the live traffic's flushes waited behind it (serialised): after a quarter of
+ * history that was 450 ms, the largest part of the freshness p99 (BENCHMARKS.md). The whole
+ * recompute (`refreshAll`) runs at start-up and when Redis lost the snapshot. Only snapshots
+ * that changed are published.
  */
 @Injectable()
 export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -31,6 +38,7 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
   private readonly lastPublished = new Map<string, string>();
   private flushTimer?: NodeJS.Timeout;
   private refreshTimer?: NodeJS.Timeout;
+  private refreshCursor = 0;
   private running: Promise<void> = Promise.resolve();
   private readonly store: LiveMetricsStore;
   private readonly pacer: RecomputePacer;
@@ -52,7 +60,7 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
   async onApplicationBootstrap(): Promise<void> {
     await this.refreshAll();
     this.flushTimer = setInterval(() => void this.flushDirty(), this.settings.LIVE_FLUSH_MS);
-    this.refreshTimer = setInterval(() => void this.refreshAll(), this.settings.LIVE_REFRESH_MS);
+    this.refreshTimer = setInterval(() => this.refreshSlice(), this.settings.LIVE_REFRESH_MS / REFRESH_SLICES);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -91,6 +99,20 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     return this.serialised(units, false);
   }
 
+  /** The next slice of the units is recomputed from all its day rows at the next flush. */
+  refreshSlice(): void {
+    const next = nextRefreshSlice(
+      this.units.all().map((u) => u.code),
+      this.refreshCursor,
+    );
+    this.refreshCursor = next.cursor;
+    for (const unit of next.slice) {
+      this.past.forget(unit);
+      this.dirty.add(unit);
+    }
+  }
+
+  /** Every unit from every day, at once; marks the snapshot complete. */
   refreshAll(): Promise<void> {
     return this.serialised(
       this.units.all().map((u) => u.code),
@@ -111,8 +133,8 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
 
   /**
    * Each unit's window sums: its past days' from PastWindowSums where known, read where not, plus
-   * today's rows, always read. The full refresh (`all`) reads every unit's past again: it repairs
-   * what this process cannot see (an audit replay rewriting past days) within LIVE_REFRESH_MS.
+   * today's rows, always read. The full refresh (`all`) reads every unit's past again; so does a
+   * unit's turn in `refreshSlice`, which forgot its past.
    */
   private async windowSums(windows: LiveWindow[], today: LocalDate, unitCodes: string[], all: boolean): Promise<Map<string, Map<string, WindowCounts>>> {
     const split = splitAtToday(windows, today);

@@ -62,4 +62,15 @@ describe('PastWindowSums', () => {
     cache.store(cache.generation(), today, ['A'], new Map([['A', counts(6)]]));
     expect(cache.get('A', today)?.get('rolling30d')?.receivedTotal).toBe(6);
   });
+
+  it('forgets a unit on request (the periodic re-read), and a read begun before is not stored', () => {
+    const cache = new PastWindowSums();
+    cache.store(cache.generation(), today, ['A', 'B'], new Map([['A', counts(5)]]));
+    const from = cache.generation();
+    cache.forget('A');
+    expect(cache.get('A', today)).toBeUndefined();
+    expect(cache.get('B', today)).toEqual(new Map());
+    cache.store(from, today, ['A'], new Map([['A', counts(5)]]));
+    expect(cache.get('A', today)).toBeUndefined();
+  });
 });

@@ -29,8 +29,8 @@ interface Entry {
  * A recompute reads what it lacks and stores it with `store(from, …)`, where `from` is
  * `generation()` taken before its read: a unit invalidated after that may have been read before
  * the change committed and is not stored. Another process rewriting past days (an audit replay)
- * is not seen here: the full refresh every LIVE_REFRESH_MS reads every unit's past again and
- * overwrites. Bounded by the number of units.
+ * is not seen here: every unit is forgotten in turn (`forget`, a slice of the units every
+ * LIVE_REFRESH_MS / 10) and its past read again. Bounded by the number of units.
  */
 export class PastWindowSums {
   private readonly entries = new Map<string, Entry>();
@@ -43,7 +43,11 @@ export class PastWindowSums {
 
   /** A batch changed `unit`'s day rows, the earliest on `earliestDay`; `today` is the local day now. */
   invalidate(unit: string, earliestDay: LocalDate, today: LocalDate): void {
-    if (earliestDay >= today) return;
+    if (earliestDay < today) this.forget(unit);
+  }
+
+  /** Drops what is known of `unit`: its next recompute reads its past again. */
+  forget(unit: string): void {
     this.entries.delete(unit);
     this.invalidatedAt.set(unit, ++this.generationNo);
   }
