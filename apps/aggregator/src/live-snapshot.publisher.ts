@@ -27,10 +27,10 @@ import { REFRESH_SLICES, nextRefreshSlice } from './refresh-slices';
  * a batch's commit and its flush left stale (the snapshot is derived state, always recomputable
  * from PostgreSQL): a tenth of the units every LIVE_REFRESH_MS / 10, recomputed by the next flush
  * with the dirty ones. Recomputing every unit at once read every day row of the province in one
- * flush, and the live traffic's flushes waited behind it (serialised): after a quarter of
- * history that was 450 ms, the largest part of the freshness p99 (BENCHMARKS.md). The whole
- * recompute (`refreshAll`) runs at start-up and when Redis lost the snapshot. Only snapshots
- * that changed are published.
+ * flush, and the live traffic's flushes waited behind it (serialised): 420–820 ms after a
+ * quarter of history, and it grows with the units (BENCHMARKS.md). The whole recompute
+ * (`refreshAll`) runs at start-up and when Redis lost the snapshot. Only snapshots that changed
+ * are published.
  */
 @Injectable()
 export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
