@@ -1,4 +1,4 @@
-import { NATIONAL_VOLUME_FACTOR, parseBenchArgs } from './bench-args';
+import { NATIONAL_VOLUME_FACTOR, parseBenchArgs, wholeRunOrder } from './bench-args';
 
 describe('npm run bench options', () => {
   const parse = (...argv: string[]) => {
@@ -31,5 +31,17 @@ describe('npm run bench options', () => {
     expect(() => parse('--runs', 'many')).toThrow('--runs must be a positive number, got "many"');
     expect(() => parse('--days=0')).toThrow('--days must be a positive number, got "0"');
     expect(() => parse('--no-such-option')).toThrow();
+  });
+});
+
+describe('wholeRunOrder', () => {
+  it('alternates which build runs first, so neither always meets the cold broker', () => {
+    expect([0, 1, 2, 3].map((i) => wholeRunOrder(i, true))).toEqual([
+      ['before', 'this build'],
+      ['this build', 'before'],
+      ['before', 'this build'],
+      ['this build', 'before'],
+    ]);
+    expect(wholeRunOrder(1, false)).toEqual(['this build']);
   });
 });

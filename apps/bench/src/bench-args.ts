@@ -49,7 +49,8 @@ export const BENCH_USAGE = `Usage: npm run bench -- [options]
   --runs N            whole runs, each followed by the Kafka Streams baseline (default 3; --quick 1); medians reported
   --no-baseline       skip the Kafka Streams baseline (../shared/peers/kstreams)
   --no-staged         skip the stage-by-stage run
-  --before DIR        the dist/ of another commit, run as the "before" pipeline in the same run (scripts/build-before.sh)
+  --before DIR        the dist/ of another commit, run as the "before" pipeline in the same run, the two builds
+                      in alternating order (scripts/build-before.sh)
   --live              whole runs with the file produced while the apps run (default: on a backlog, the file
                       in the topic before the apps start, as the Kafka Streams baseline is measured)
   --aggregators N     aggregator processes per whole run, in one consumer group (default 1)
@@ -125,4 +126,15 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     backlog: !v.live,
     aggregators: Math.round(num(v.aggregators, 1, 'aggregators')),
   };
+}
+
+/**
+ * The builds of whole run `i` in the order they run: with a before build, before first in the
+ * even runs and this build first in the odd ones. The bench's broker is still compiling (JIT)
+ * through its first runs — 3.4, 2.9 then 1.6 s of its CPU in three consecutive quarters
+ * (BENCHMARKS.md) —, so a fixed order charged that to the before build every time.
+ */
+export function wholeRunOrder(i: number, withBefore: boolean): ('before' | 'this build')[] {
+  if (!withBefore) return ['this build'];
+  return i % 2 === 0 ? ['before', 'this build'] : ['this build', 'before'];
 }

@@ -8,7 +8,7 @@ import { Partitioners } from 'kafkajs';
 import { loadUnitCatalogue } from '@tthc/catalogue';
 import { createKafka } from '@tthc/messaging';
 import { createLogger } from '@tthc/platform';
-import { BENCH_USAGE, parseBenchArgs } from './bench-args';
+import { BENCH_USAGE, parseBenchArgs, wholeRunOrder } from './bench-args';
 import { ensureBroker } from './bench-broker';
 import { DIST_ROOT } from './bench-env';
 import { log } from './bench-kit';
@@ -88,34 +88,39 @@ async function main(): Promise<number> {
     }
 
     // Whole runs, alternating builds so the machine's drift spreads over both; the baseline
-    // runs after each, on that run's events topic, while nothing else runs.
+    // runs after each of this build's, on that run's events topic, while nothing else runs.
+    // Which build goes first alternates too (wholeRunOrder): the broker's JIT is still
+    // compiling through the first runs, and the first of a pair paid for it.
     const withBaseline = opts.baseline && baselineAvailable();
     if (opts.baseline && !withBaseline) log('kstreams baseline: ../shared/peers/kstreams/run.sh not found; skipped');
     for (let i = 0; i < opts.runs; i++) {
-      if (opts.before) {
+      const last = i === opts.runs - 1;
+      const runBefore = async (before: string) => {
         // Freshness of the other build too, on its last run: before and after under the same load.
-        const b = await runWhole(ctx, 'before', resolve(opts.before), async (env, apiBase) => {
-          if (opts.freshness && i === opts.runs - 1) results.freshnessBefore = await freshness(ctx, env.env, apiBase, runId);
+        const b = await runWhole(ctx, 'before', resolve(before), async (env, apiBase) => {
+          if (opts.freshness && last) results.freshnessBefore = await freshness(ctx, env.env, apiBase, runId);
         });
         results.before.push(b.run);
         if (!b.passed) fail(`before run ${i + 1} differs from the ground truth`);
-      }
-      const last = i === opts.runs - 1;
-      const w = await runWhole(ctx, 'this build', DIST_ROOT, async (env, apiBase) => {
-        if (withBaseline) {
-          const base = await runKstreamsBaseline(broker.brokers, env.env.TOPIC_EVENTS!, feed.records, feed.truth, opts.province, work);
-          results.baseline.push(base);
-          if (!base.exact) fail(`kstreams baseline run ${i + 1} differs from the ground truth`);
-        }
-        if (!last) return;
-        if (opts.freshness) results.freshness = await freshness(ctx, env.env, apiBase, runId);
-        if (opts.naive) {
-          results.naive = { ...(await runNaive(env, naiveSlice)) };
-          log(`naive: ${JSON.stringify(results.naive)}`);
-        }
-      });
-      results.whole.push(w.run);
-      if (!w.passed) fail(`whole run ${i + 1} differs from the ground truth`);
+      };
+      const runThis = async () => {
+        const w = await runWhole(ctx, 'this build', DIST_ROOT, async (env, apiBase) => {
+          if (withBaseline) {
+            const base = await runKstreamsBaseline(broker.brokers, env.env.TOPIC_EVENTS!, feed.records, feed.truth, opts.province, work);
+            results.baseline.push(base);
+            if (!base.exact) fail(`kstreams baseline run ${i + 1} differs from the ground truth`);
+          }
+          if (!last) return;
+          if (opts.freshness) results.freshness = await freshness(ctx, env.env, apiBase, runId);
+          if (opts.naive) {
+            results.naive = { ...(await runNaive(env, naiveSlice)) };
+            log(`naive: ${JSON.stringify(results.naive)}`);
+          }
+        });
+        results.whole.push(w.run);
+        if (!w.passed) fail(`whole run ${i + 1} differs from the ground truth`);
+      };
+      for (const build of wholeRunOrder(i, !!opts.before)) await (build === 'before' ? runBefore(opts.before!) : runThis());
     }
     // The naive baseline ran on the last whole run's database: pipeline ÷ naive from that run.
     if (results.naive) results.naive.ratio = Math.round((results.whole[results.whole.length - 1].endToEndPostgres.perSecond / results.naive.perSecond) * 10) / 10;
