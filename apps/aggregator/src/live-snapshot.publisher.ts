@@ -114,16 +114,15 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
 
   /** Every unit from every day, at once; marks the snapshot complete. */
   refreshAll(): Promise<void> {
-    return this.serialised(
-      this.units.all().map((u) => u.code),
-      true,
-    );
+    const units = this.units.all().map((u) => u.code);
+    for (const unit of units) this.past.forget(unit);
+    return this.serialised(units, true);
   }
 
   /** One recompute at a time; a failed one puts its units back for the next flush. */
-  private serialised(units: string[], all: boolean): Promise<void> {
+  private serialised(units: string[], wholeCatalogue: boolean): Promise<void> {
     this.running = this.running.then(() =>
-      this.recompute(units, all).catch((err) => {
+      this.recompute(units, wholeCatalogue).catch((err) => {
         this.markDirty(units);
         this.logger.warn({ err, units: units.length }, 'live snapshot update failed; will retry');
       }),
@@ -133,17 +132,15 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
 
   /**
    * Each unit's window sums: its past days' from PastWindowSums where known, read where not, plus
-   * today's rows, always read. The full refresh (`all`) reads every unit's past again; so does a
-   * unit's turn in `refreshSlice`, which forgot its past.
+   * today's rows, always read. The full refresh and a unit's turn in `refreshSlice` forgot the
+   * past sums of their units, so those are read again.
    */
-  private async windowSums(windows: LiveWindow[], today: LocalDate, unitCodes: string[], all: boolean): Promise<Map<string, Map<string, WindowCounts>>> {
+  private async windowSums(windows: LiveWindow[], today: LocalDate, unitCodes: string[]): Promise<Map<string, Map<string, WindowCounts>>> {
     const split = splitAtToday(windows, today);
     const known = new Map<string, Map<string, WindowCounts>>();
-    if (!all) {
-      for (const unit of unitCodes) {
-        const past = this.past.get(unit, today);
-        if (past) known.set(unit, past);
-      }
+    for (const unit of unitCodes) {
+      const past = this.past.get(unit, today);
+      if (past) known.set(unit, past);
     }
     const unknown = unitCodes.filter((u) => !known.has(u));
     const generation = this.past.generation();
@@ -163,14 +160,14 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
   }
 
   /**
-   * `all`: every unit of the catalogue, which marks the snapshot complete (LiveMetricsStore). A
-   * partial update first checks the marker: Redis restarted or flushed since the last full
-   * refresh means the snapshot is gone, and it is rebuilt whole from PostgreSQL now rather than
-   * at the next LIVE_REFRESH_MS; the api answers 503 "rebuilding" meanwhile.
+   * `wholeCatalogue`: every unit of the catalogue, which marks the snapshot complete
+   * (LiveMetricsStore). A partial update first checks the marker: Redis restarted or flushed since
+   * the last full refresh means the snapshot is gone, and it is rebuilt whole from PostgreSQL now;
+   * the api answers 503 "rebuilding" meanwhile.
    */
-  private async recompute(dirtyUnits: string[], all: boolean): Promise<void> {
+  private async recompute(dirtyUnits: string[], wholeCatalogue: boolean): Promise<void> {
     let unitCodes = dirtyUnits;
-    let complete = all;
+    let complete = wholeCatalogue;
     if (!complete) {
       const lost = await this.store.incomplete(this.provinces());
       if (lost.length > 0) {
@@ -186,7 +183,7 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     const queriedAt = Date.now();
     let overdueMs = 0;
     const [sums, overdue] = await Promise.all([
-      this.windowSums(windows, localDayOf(now), unitCodes, all),
+      this.windowSums(windows, localDayOf(now), unitCodes),
       countOverdueOpenNow(this.dataSource, new Date(now), unitCodes).finally(() => (overdueMs = Date.now() - queriedAt)),
     ]);
     const queried = Date.now();
