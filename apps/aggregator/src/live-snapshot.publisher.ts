@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { CLOCK, type Clock, LOGGER, PRODUCER, REDIS, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
 import { type LocalDate, type WindowCounts, addWindowCounts, localDayOf, zeroWindowCounts } from '@tthc/domain';
 import { type LiveWindow, LiveMetricsStore, buildUnitSnapshot, liveWindows, snapshotFingerprint } from '@tthc/live-metrics';
+import { sendSized } from '@tthc/messaging';
 import { countOverdueOpenNow, sumWindowCounts } from '@tthc/persistence';
 import type { Logger } from '@tthc/platform';
 import type { AggregatorSettings } from './aggregator.settings';
@@ -196,11 +197,10 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     const written = Date.now();
     const changed = snapshots.filter((s) => this.lastPublished.get(s.unitCode) !== snapshotFingerprint(s));
     if (changed.length === 0) return;
-    await this.producer.send({
-      topic: this.settings.TOPIC_UNIT_METRICS,
-      acks: -1,
-      messages: changed.map((s) => ({ key: s.unitCode, value: JSON.stringify(s) })),
-    });
+    // In requests below the broker's limit: a nation's flush is ~3,355 snapshots of ~2 KB, and one
+    // request over `message.max.bytes` is refused whole, for every flush after it (its units are
+    // marked dirty again), which is how the national runs published nothing (BENCHMARKS.md).
+    await sendSized(this.producer, [{ topic: this.settings.TOPIC_UNIT_METRICS, messages: changed.map((s) => ({ key: s.unitCode, value: JSON.stringify(s) })) }], this.settings.KAFKA_MAX_SEND_BYTES);
     for (const s of changed) this.lastPublished.set(s.unitCode, snapshotFingerprint(s));
     this.logger.debug(
       { units: unitCodes.length, changed: changed.length, queryMs: queried - queriedAt, overdueMs, redisMs: written - queried, publishMs: Date.now() - written },
