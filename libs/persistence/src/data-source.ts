@@ -11,6 +11,7 @@ import { Indicators7661764700000000 } from './migrations/1764700000000-indicator
 import { Procedures1764700000100 } from './migrations/1764700000100-procedures';
 import { HotCounterUpdates1764800000000 } from './migrations/1764800000000-hot-counter-updates';
 import { DossierBatchEntry1764900000000 } from './migrations/1764900000000-dossier-batch-entry';
+import { OverdueOpenIndex1765000000000 } from './migrations/1765000000000-overdue-open-index';
 
 export const MIGRATIONS = [
   InitialSchema1763900000000,
@@ -25,6 +26,7 @@ export const MIGRATIONS = [
   Procedures1764700000100,
   HotCounterUpdates1764800000000,
   DossierBatchEntry1764900000000,
+  OverdueOpenIndex1765000000000,
 ];
 
 /** Every wait on PostgreSQL has a bound (issue 10); each app chooses its own (settings DB_*_MS). */

@@ -27,6 +27,14 @@ export const DOSSIERS_TABLE: DossierTimes = {
   resolvedAt: 'resolved_at',
 };
 
+/**
+ * `overdueFrom(DOSSIERS_TABLE)` as `dossiers` stores it: a generated column (migration
+ * 1765000000000), indexed with the unit over the open dossiers (`resolved_at IS NULL`), so the
+ * overdue ones of a unit are one index range. test/overdue-rule.e2e-spec.ts checks it equals the
+ * expression on arbitrary dossiers.
+ */
+export const DOSSIERS_OVERDUE_FROM = 'overdue_from';
+
 /** A relation that already has the columns opened_at, due_at, late_at, resolved_at. */
 export const TIMES_COLUMNS: DossierTimes = { openedAt: 'opened_at', dueAt: 'due_at', lateAt: 'late_at', resolvedAt: 'resolved_at' };
 

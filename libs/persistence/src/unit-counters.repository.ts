@@ -1,5 +1,5 @@
 import { type CounterDelta, type DayCounters, type LocalDate, zeroCounters } from '@tthc/domain';
-import { DOSSIERS_TABLE, overdueOpenAtSql } from './overdue-rule.sql';
+import { DOSSIERS_OVERDUE_FROM } from './overdue-rule.sql';
 import { type WritePart, runWrites } from './combined-writes';
 import type { Sql } from './sql';
 
@@ -127,12 +127,14 @@ export async function sumCountersForWindows(sql: Sql, windows: WindowBounds[], u
 /**
  * Live overdue-open gauge per unit at `now` (PRODUCT.md's rule, `overdueOpenAtSql`): a LATE flag
  * or a receipt stamped slightly ahead of our clock (within the accepted skew) does not count
- * before its instant.
+ * before its instant. For an unresolved dossier the rule is `overdue_from <= now`
+ * (`DOSSIERS_OVERDUE_FROM`), and the index over the open dossiers by unit and that instant gives
+ * each unit's overdue ones as one range, not every open dossier to evaluate (migration 1765000000000).
  */
 export async function countOverdueOpenNow(sql: Sql, now: Date, unitCodes?: string[]): Promise<Map<string, number>> {
   const rows: { unit_code: string; n: number }[] = await sql.query(
     `SELECT unit_code, count(*)::int AS n FROM dossiers
-      WHERE resolved_at IS NULL AND ${overdueOpenAtSql(DOSSIERS_TABLE, '$1::timestamptz')}
+      WHERE resolved_at IS NULL AND ${DOSSIERS_OVERDUE_FROM} <= $1::timestamptz
         ${unitCodes ? 'AND unit_code = ANY($2::text[])' : ''}
       GROUP BY unit_code`,
     unitCodes ? [now, unitCodes] : [now],
