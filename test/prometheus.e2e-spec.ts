@@ -108,6 +108,7 @@ describe('Prometheus scraping the running apps (real Prometheus, Kafka, PostgreS
       expect(await scalar('sum(tthc_consumer_committed_offset{app="ingest"})')).toBe(14);
     }, 60_000);
     expect(await scalar('sum(tthc_consumer_batch_duration_seconds_count{app="aggregator",outcome="ok"}) > 0')).toBeGreaterThan(0);
+    expect(await scalar('sum(tthc_live_snapshot_updates_total{app="aggregator",outcome="published"}) > 0')).toBeGreaterThan(0);
     expect(await scalar('sum(tthc_db_transaction_duration_seconds_count{app="aggregator",outcome="commit"}) > 0')).toBeGreaterThan(0);
     // HTTP latency by route pattern: the API calls above, Prometheus' own scrapes, and a 404.
     await fetch(`${apiUrl}/no-such-page`);

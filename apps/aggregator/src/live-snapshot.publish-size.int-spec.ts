@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { loadUnitCatalogue } from '@tthc/catalogue';
+import { METRICS } from '@tthc/infrastructure';
 import { createKafka } from '@tthc/messaging';
+import type { AppMetrics } from '@tthc/observability';
 import { createLogger } from '@tthc/platform';
 import { batchOf, WorkerContext } from '../../../test/support/worker-context';
 import { AggregatorSettings } from './aggregator.settings';
@@ -67,5 +69,9 @@ describe('LiveSnapshotPublisher sends sized (real Kafka, PostgreSQL, Redis)', ()
     const after = (await ctx.read(metricsTopic)).slice(units.length);
     expect(after.map((m) => m.key?.toString())).toEqual([unit]);
     expect(JSON.parse(after[0].value!.toString()).today.receivedTotal).toBe(1);
+    // And it counted so: start-up and the flush published, nothing failed.
+    const updates = await ctx.app.get<AppMetrics>(METRICS).registry.getSingleMetric('tthc_live_snapshot_updates_total')!.get();
+    const count = (outcome: string) => updates.values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
+    expect([count('published'), count('failed')]).toEqual([2, 0]);
   });
 });

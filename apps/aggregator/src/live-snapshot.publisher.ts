@@ -2,10 +2,11 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type Redis from 'ioredis';
 import type { Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { CLOCK, type Clock, LOGGER, PRODUCER, REDIS, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
+import { CLOCK, type Clock, LOGGER, METRICS, PRODUCER, REDIS, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
 import { type LocalDate, type WindowCounts, addWindowCounts, localDayOf, zeroWindowCounts } from '@tthc/domain';
 import { type LiveWindow, LiveMetricsStore, buildUnitSnapshot, liveWindows, snapshotFingerprint } from '@tthc/live-metrics';
 import { sendSized } from '@tthc/messaging';
+import type { AppMetrics } from '@tthc/observability';
 import { countOverdueOpenNow, sumWindowCounts } from '@tthc/persistence';
 import type { Logger } from '@tthc/platform';
 import type { AggregatorSettings } from './aggregator.settings';
@@ -44,6 +45,7 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
   private readonly store: LiveMetricsStore;
   private readonly pacer: RecomputePacer;
   private readonly past = new PastWindowSums();
+  @Inject(METRICS) private readonly metrics?: AppMetrics;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -120,13 +122,21 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     return this.serialised(units, true);
   }
 
-  /** One recompute at a time; a failed one puts its units back for the next flush. */
+  /**
+   * One recompute at a time; a failed one puts its units back for the next flush, and counts
+   * (`tthc_live_snapshot_updates_total`): a snapshot that stopped moving is only visible there
+   * (deploy/prometheus, TthcLiveSnapshotFailing), since the batches go on committing.
+   */
   private serialised(units: string[], wholeCatalogue: boolean): Promise<void> {
     this.running = this.running.then(() =>
-      this.recompute(units, wholeCatalogue).catch((err) => {
-        this.markDirty(units);
-        this.logger.warn({ err, units: units.length }, 'live snapshot update failed; will retry');
-      }),
+      this.recompute(units, wholeCatalogue).then(
+        () => this.metrics?.liveSnapshotUpdates.inc({ outcome: 'published' }),
+        (err) => {
+          this.metrics?.liveSnapshotUpdates.inc({ outcome: 'failed' });
+          this.markDirty(units);
+          this.logger.warn({ err, units: units.length }, 'live snapshot update failed; will retry');
+        },
+      ),
     );
     return this.running;
   }

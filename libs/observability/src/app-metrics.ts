@@ -40,6 +40,13 @@ export class AppMetrics {
   /** Aggregator: events of the validated topic folded in committed batches (a record may bundle many). */
   readonly eventsApplied: Counter;
 
+  /**
+   * Aggregator: recomputes of the live snapshot (Redis and `tthc.metrics.units`): `published`, or
+   * `failed` (its units are retried at the next flush). Nothing else shows a snapshot that has
+   * stopped moving: the batches go on committing meanwhile.
+   */
+  readonly liveSnapshotUpdates: Counter<'outcome'>;
+
   /** Every PostgreSQL transaction of the app, from BEGIN to COMMIT or ROLLBACK. */
   readonly dbTransactionDuration: Histogram<'outcome'>;
 
@@ -121,6 +128,12 @@ export class AppMetrics {
       help: 'PostgreSQL transaction time from BEGIN to COMMIT (outcome commit) or ROLLBACK (outcome rollback)',
       labelNames: ['outcome'],
       buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.liveSnapshotUpdates = new Counter({
+      name: 'tthc_live_snapshot_updates_total',
+      help: 'Live snapshot recomputes by outcome: published (Redis and the unit metrics topic written) or failed (retried at the next flush)',
+      labelNames: ['outcome'],
       registers,
     });
     this.alertTransitions = new Counter({
