@@ -41,6 +41,10 @@ describe('LiveSnapshotPublisher sends sized (real Kafka, PostgreSQL, Redis)', ()
   });
   afterAll(async () => {
     await ctx?.close();
+    const admin = createKafka(process.env.KAFKA_BROKERS!, 'int-live-size', createLogger('int', 'error')).admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [metricsTopic] }).catch(() => undefined);
+    await admin.disconnect();
   });
 
   it("publishes every unit's snapshot at start-up, then a flush's, over a topic that takes a tenth of them a request", async () => {
