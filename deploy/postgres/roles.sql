@@ -34,6 +34,8 @@ GRANT SELECT, INSERT ON rejected_events TO :"aggregator";
 -- Opens a batch (gate, offset row, unit locks) in one call; runs with the caller's own rights.
 REVOKE EXECUTE ON FUNCTION tthc_enter_dossier_batch(text, text, text, int, int, text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tthc_enter_dossier_batch(text, text, text, int, int, text[]) TO :"aggregator";
+-- tthc_overdue_from stays open to all: it computes the generated dossiers.overdue_from, so every
+-- role that writes dossiers runs it, and it reads nothing.
 
 -- notifier: reads the figures, writes alerts, transitions, the grouped notifications, the webhook
 -- outbox and the rules in force.
