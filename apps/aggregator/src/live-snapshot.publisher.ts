@@ -205,13 +205,18 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
       { complete },
     );
     const written = Date.now();
-    const changed = snapshots.filter((s) => this.lastPublished.get(s.unitCode) !== snapshotFingerprint(s));
+    // Each fingerprint once: nationally a flush may carry 3,355 snapshots of ~2 KB.
+    const changed = snapshots.map((s) => ({ s, fingerprint: snapshotFingerprint(s) })).filter(({ s, fingerprint }) => this.lastPublished.get(s.unitCode) !== fingerprint);
     if (changed.length === 0) return;
     // In requests below the broker's limit: a nation's flush is ~3,355 snapshots of ~2 KB, and one
     // request over `message.max.bytes` is refused whole, for every flush after it (its units are
     // marked dirty again), which is how the national runs published nothing (BENCHMARKS.md).
-    await sendSized(this.producer, [{ topic: this.settings.TOPIC_UNIT_METRICS, messages: changed.map((s) => ({ key: s.unitCode, value: JSON.stringify(s) })) }], this.settings.KAFKA_MAX_SEND_BYTES);
-    for (const s of changed) this.lastPublished.set(s.unitCode, snapshotFingerprint(s));
+    await sendSized(
+      this.producer,
+      [{ topic: this.settings.TOPIC_UNIT_METRICS, messages: changed.map(({ s }) => ({ key: s.unitCode, value: JSON.stringify(s) })) }],
+      this.settings.KAFKA_MAX_SEND_BYTES,
+    );
+    for (const { s, fingerprint } of changed) this.lastPublished.set(s.unitCode, fingerprint);
     this.logger.debug(
       { units: unitCodes.length, changed: changed.length, queryMs: queried - queriedAt, overdueMs, redisMs: written - queried, publishMs: Date.now() - written },
       'live snapshot recomputed',
