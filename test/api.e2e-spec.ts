@@ -295,6 +295,20 @@ describe('query API (real Kafka, PostgreSQL, Redis)', () => {
         expect(res.body.units).toHaveLength(125);
       });
     });
+
+    it('answers ?provinceCode= for the province it serves, 404 for another and 400 for a malformed one', async () => {
+      const own = await get('/api/v1/metrics/live?provinceCode=86', IOC);
+      expect(own.status).toBe(200);
+      expect(own.body).toMatchObject({ provinceCode: '86', provinceName: 'Tỉnh Vĩnh Long' });
+      expect(own.body.units).toHaveLength(125);
+      expect(own.body.province).toEqual((await get('/api/v1/metrics/live', IOC)).body.province);
+      const other = await get('/api/v1/metrics/live?provinceCode=01', IOC);
+      expect(other.status).toBe(404);
+      expect(other.body.message).toBe('province "01" is not served here: this deployment serves province 86 only');
+      const malformed = await get('/api/v1/metrics/live?provinceCode=8a', IOC);
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.message).toEqual(['provinceCode must be a two-digit province code such as 86']);
+    });
   });
 
   describe('exports', () => {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { UnitSnapshot, WindowFigures } from '@tthc/contracts';
 import { addWindowCounts, zeroWindowCounts } from '@tthc/domain';
@@ -41,8 +41,19 @@ export class LiveMetricsService {
     this.store = new LiveMetricsStore(redis, settings.REDIS_KEY_PREFIX);
   }
 
-  async read() {
-    const provinces = this.settings.PROVINCE_CODE === 'all' ? [...new Set(this.units.all().map((u) => u.provinceCode))] : [this.settings.PROVINCE_CODE];
+  /** The served provinces' figures, or only `provinceCode`'s (404 when this deployment does not serve it). */
+  async read(provinceCode?: string) {
+    const national = this.settings.PROVINCE_CODE === 'all';
+    const served = national ? [...new Set(this.units.all().map((u) => u.provinceCode))] : [this.settings.PROVINCE_CODE];
+    if (provinceCode !== undefined && !served.includes(provinceCode)) {
+      throw new NotFoundException(
+        national
+          ? `province "${provinceCode}" has no unit in the unit catalogue`
+          : `province "${provinceCode}" is not served here: this deployment serves province ${this.settings.PROVINCE_CODE} only`,
+      );
+    }
+    const shown = provinceCode ?? this.settings.PROVINCE_CODE;
+    const provinces = provinceCode === undefined ? served : [provinceCode];
     const read = await Promise.all(provinces.map((p) => this.store.readProvince(p)));
     // Partial figures would be wrong figures: until the aggregator has rebuilt the snapshot from
     // PostgreSQL (after Redis was restarted or flushed), say so instead (issue 11).
@@ -58,9 +69,9 @@ export class LiveMetricsService {
     province.overdueOpen = snapshots.reduce((n, s) => n + s.overdueOpen, 0);
     const asOf = snapshots.reduce<string | null>((m, s) => (m === null || s.asOf < m ? s.asOf : m), null);
     return {
-      provinceCode: this.settings.PROVINCE_CODE,
+      provinceCode: shown,
       // The pages' heading (issue 15: the dashboard hard-coded "Tỉnh Vĩnh Long"), from the catalogue.
-      provinceName: this.settings.PROVINCE_CODE === 'all' ? 'Toàn quốc' : this.units.provinceName(this.settings.PROVINCE_CODE),
+      provinceName: shown === 'all' ? 'Toàn quốc' : this.units.provinceName(shown),
       asOf,
       province,
       units: snapshots.map((s: UnitSnapshot) => ({ name: this.units.nameOf(s.unitCode), ...s })).sort((a, b) => a.unitCode.localeCompare(b.unitCode)),

@@ -5,6 +5,7 @@ import { IndicatorSeriesDto, IndicatorsReportDto } from './indicators.dto';
 import { IndicatorSeriesQuery, IndicatorsQuery } from './indicators.query';
 import { IndicatorsService, indicatorSelection } from './indicators.service';
 import { LiveMetricsService } from './live-metrics.service';
+import { LiveQuery } from './live.query';
 import { ProvinceMetricsDto, RankingDto, SeriesDto, UnitMetricsDto, UnitsMetricsDto } from './metrics.dto';
 import { MetricsService } from './metrics.service';
 import { RangeQuery, RankingQuery, SeriesQuery } from './range.query';
@@ -85,9 +86,10 @@ export class MetricsController {
 
   @Get('live')
   @Roles('ioc')
-  @ApiOperation({ summary: 'Today, month-to-date and rolling 30 days for the province and each unit, from Redis (role: ioc)' })
-  liveFigures() {
-    return this.live.read();
+  @ApiOperation({ summary: 'Today, month-to-date and rolling 30 days for the province and each unit, from Redis; ?provinceCode= for one province of a national deployment (role: ioc)' })
+  @ApiNotFoundResponse({ description: 'provinceCode is not a province this deployment serves.' })
+  liveFigures(@Query() q: LiveQuery) {
+    return this.live.read(q.provinceCode);
   }
 
   @Get('units/:unitCode')
