@@ -10,6 +10,8 @@ export interface FreshnessResult {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** What the poller read: `GET /metrics/live` with this query string ('' for every served province). */
+  apiQuery: string;
   /** The same markers at points along the way (FreshnessProbe), in pipeline order. */
   stages?: { name: string; seen: number; p50Ms: number; p99Ms: number }[];
 }
@@ -49,6 +51,8 @@ export async function measureFreshness(opts: {
   apiBase: string;
   apiKey: string;
   markerUnit: string;
+  /** The marker unit's province: nationally the poller reads only it (`?provinceCode=`), as that province's screen does. */
+  markerProvince?: string;
   loadUnits: string[];
   rate: number;
   seconds: number;
@@ -56,13 +60,19 @@ export async function measureFreshness(opts: {
   probes?: FreshnessProbe[];
 }): Promise<FreshnessResult> {
   const { producer, topic, markerUnit, loadUnits, rate, seconds } = opts;
+  let apiQuery = opts.markerProvince === undefined ? '' : `?provinceCode=${opts.markerProvince}`;
   const readCount = async (): Promise<number> => {
-    const res = await fetch(`${opts.apiBase}/api/v1/metrics/live`, { headers: { 'X-API-Key': opts.apiKey } });
-    if (!res.ok) throw new Error(`GET /metrics/live: ${res.status}`);
+    const res = await fetch(`${opts.apiBase}/api/v1/metrics/live${apiQuery}`, { headers: { 'X-API-Key': opts.apiKey } });
+    if (!res.ok) throw new Error(`GET /metrics/live${apiQuery}: ${res.status}`);
     const body = (await res.json()) as LiveBody;
     return body.units.find((u) => u.unitCode === markerUnit)?.today.receivedTotal ?? 0;
   };
-  const base = await readCount();
+  // A build from before ?provinceCode= (`--before`) answers it 400: it is read whole, as it was then.
+  const base = await readCount().catch(async (err: unknown) => {
+    if (apiQuery === '' || !String(err).endsWith(': 400')) throw err;
+    apiQuery = '';
+    return readCount();
+  });
   for (const probe of opts.probes ?? []) probe.begin(base);
   const sentAt: number[] = [];
   const markerIds: string[] = [];
@@ -142,6 +152,7 @@ export async function measureFreshness(opts: {
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
     maxMs: sorted[sorted.length - 1] ?? NaN,
+    apiQuery,
     ...(stages.length ? { stages } : {}),
   };
 }

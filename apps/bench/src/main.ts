@@ -143,7 +143,8 @@ async function main(): Promise<number> {
 /** Stage 5: freshness of GET /metrics/live under steady load, on the running pipeline. */
 async function freshness(ctx: RunContext, env: Record<string, string | undefined>, apiBase: string, runId: string): Promise<FreshnessResult[]> {
   const topic = env.TOPIC_EVENTS!;
-  const units = loadUnitCatalogue(ctx.opts.province).map((u) => u.code);
+  const catalogue = loadUnitCatalogue(ctx.opts.province);
+  const units = catalogue.map((u) => u.code);
   const producer = ctx.kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const out: FreshnessResult[] = [];
@@ -160,6 +161,7 @@ async function freshness(ctx: RunContext, env: Record<string, string | undefined
           apiBase,
           apiKey: 'local-ioc-key',
           markerUnit,
+          markerProvince: ctx.opts.province === 'all' ? catalogue[catalogue.length - 1].provinceCode : undefined,
           loadUnits: units.slice(0, -1),
           rate,
           seconds: ctx.opts.freshnessSeconds,
