@@ -2,7 +2,19 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { Client } from 'pg';
 import { type DossierState, isOverdueOpenAt, openIntervals } from '@tthc/domain';
-import { DOSSIERS_OVERDUE_FROM, DOSSIERS_TABLE, type Sql, countOverdueOpenNow, loadDossiers, openAtSql, overdueFrom, overdueOpenAtSql, runMigrations, saveDossiers } from '@tthc/persistence';
+import {
+  DOSSIERS_OVERDUE_FROM,
+  DOSSIERS_TABLE,
+  type Sql,
+  countOverdueOpenNow,
+  countOverdueOpenWithNextCrossing,
+  loadDossiers,
+  openAtSql,
+  overdueFrom,
+  overdueOpenAtSql,
+  runMigrations,
+  saveDossiers,
+} from '@tthc/persistence';
 
 /**
  * Issue 14: the overdue rule has one home in the domain (`openIntervals` / `isOverdueOpenAt`)
@@ -95,6 +107,31 @@ describe('the overdue rule in SQL agrees with the domain (real PostgreSQL)', () 
       const counted = (await countOverdueOpenNow(sql, new Date(t), ['28756'])).get('28756') ?? 0;
       const domain = unresolved.filter((s) => isOverdueOpenAt(s, t)).length;
       if (counted !== domain) disagreements.push({ at: new Date(t).toISOString(), sql: counted, domain });
+    }
+    expect(instants.size).toBeGreaterThan(30);
+    expect(disagreements.slice(0, 5)).toEqual([]);
+  });
+
+  it('with its next crossing: the count, and the earliest instant after it at which an unresolved dossier becomes overdue', async () => {
+    const states = fc.sample(fc.tuple(...Array.from({ length: 300 }, (_, i) => stateArb(i))), { seed: 21, numRuns: 1 })[0];
+    // Two units, so one's dossiers cannot stand in for the other's.
+    const units = states.map((s, i) => ({ ...s, unitCode: i % 3 === 0 ? '28777' : '28756' }));
+    await db.query('DELETE FROM dossiers');
+    await saveDossiers(sql, units, new Map());
+    const instants = new Set<number>();
+    for (const s of units) for (const f of [s.receipt, s.lateFlag]) if (f) for (const t of [f.occurredAt, f.dueAt]) for (const d of [-1, 0, 1]) instants.add(t + d);
+    const disagreements: unknown[] = [];
+    for (const t of [...instants].sort((a, b) => a - b)) {
+      const counted = await countOverdueOpenWithNextCrossing(sql, new Date(t), ['28756', '28777', '29999']);
+      for (const unit of ['28756', '28777', '29999']) {
+        const unresolved = units.filter((s) => s.unitCode === unit && !s.resolution);
+        const expected = {
+          count: unresolved.filter((s) => isOverdueOpenAt(s, t)).length,
+          nextCrossing: Math.min(...unresolved.map((s) => openIntervals(s).overdue?.from ?? Infinity).filter((from) => from > t)),
+        };
+        const got = counted.get(unit);
+        if (got?.count !== expected.count || got.nextCrossing !== expected.nextCrossing) disagreements.push({ at: new Date(t).toISOString(), unit, got, expected });
+      }
     }
     expect(instants.size).toBeGreaterThan(30);
     expect(disagreements.slice(0, 5)).toEqual([]);

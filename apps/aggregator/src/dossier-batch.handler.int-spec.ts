@@ -35,7 +35,13 @@ describe('DossierBatchHandler (real PostgreSQL, Kafka)', () => {
 
   it('counts a batch once, stores the next offset with it, and skips what is below the stored offset', async () => {
     const topic = ctx.env.TOPIC_VALIDATED!;
-    expect(await handler.handle(batchOf(topic, [ev(1), ev(2), ev(3)], 0))).toEqual({ changedUnits: new Set(['28756']), earliestDays: new Map([['28756', '2025-07-15']]), applied: 3 });
+    expect(await handler.handle(batchOf(topic, [ev(1), ev(2), ev(3)], 0))).toEqual({
+      changedUnits: new Set(['28756']),
+      earliestDays: new Map([['28756', '2025-07-15']]),
+      // Received with a deadline a day on: their count can change from 1 ms after it.
+      overdueChangeFrom: new Map([['28756', T + 86_400_001]]),
+      applied: 3,
+    });
     expect(await received()).toBe(3);
     expect(await stored()).toBe('3');
     // Redelivered after a crash, overlapping the next messages: only offsets 3 and 4 are new.
@@ -98,7 +104,12 @@ describe('DossierBatchHandler (real PostgreSQL, Kafka)', () => {
     expect(failure).toMatchObject({ kind: 'data', code: '23514' });
     expect(await received()).toBe(8);
 
-    expect(await handler.deadLetter(batchOf(topic, [bundle], 10), failure)).toEqual({ changedUnits: new Set(['28756']), earliestDays: new Map([['28756', '2025-07-15']]), applied: 2 });
+    expect(await handler.deadLetter(batchOf(topic, [bundle], 10), failure)).toEqual({
+      changedUnits: new Set(['28756']),
+      earliestDays: new Map([['28756', '2025-07-15']]),
+      overdueChangeFrom: new Map([['28756', T + 86_400_001]]),
+      applied: 2,
+    });
     expect(await received()).toBe(10);
     expect(await stored()).toBe('11');
     const dead = (await ctx.read(ctx.env.TOPIC_DLQ!)).filter((m) => m.headers![DLQ_HEADERS.sourceOffset]!.toString() === '10');
@@ -120,7 +131,12 @@ describe('DossierBatchHandler (real PostgreSQL, Kafka)', () => {
       bundles.push(`[${events.join(',')}]`);
     }
     const before = await received();
-    expect(await handler.handle(batchOf(topic, bundles, 11))).toEqual({ changedUnits: new Set(units), earliestDays: new Map(units.map((u) => [u, '2025-07-15'])), applied: 40_000 });
+    expect(await handler.handle(batchOf(topic, bundles, 11))).toEqual({
+      changedUnits: new Set(units),
+      earliestDays: new Map(units.map((u) => [u, '2025-07-15'])),
+      overdueChangeFrom: new Map(units.map((u) => [u, T + 86_400_001])),
+      applied: 40_000,
+    });
     const [all] = await ctx.db.query<{ n: number }>(`SELECT sum(received_total)::int AS n FROM unit_daily_counters WHERE unit_code = ANY($1)`, [units]);
     expect(all.n - before).toBe(40_000);
     expect(await stored()).toBe('211');

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type DeadLetter, type DecodedValidated, decodeValidatedRecord, encodeValidatedRecords, storageRejection } from '@tthc/contracts';
-import { CounterDeltaAccumulator, type DossierEvent, type DossierState, IndicatorDeltaAccumulator, type LocalDate, applyDossierEvent, indicatorChange } from '@tthc/domain';
+import { CounterDeltaAccumulator, type DossierEvent, type DossierState, IndicatorDeltaAccumulator, type LocalDate, applyDossierEvent, indicatorChange, overdueChangeFrom } from '@tthc/domain';
 import { DeadLetterWriter, LOGGER, SETTINGS } from '@tthc/infrastructure';
 import { OffsetGapError, type PartitionBatch, recordContext } from '@tthc/messaging';
 import {
@@ -25,6 +25,12 @@ export interface DossierBatchResult {
   changedUnits: Set<string>;
   /** Per unit whose day rows the batch wrote, the earliest day written (the live snapshot re-reads a unit's past days only when it is before today). */
   earliestDays: Map<string, LocalDate>;
+  /**
+   * Per unit, the earliest instant from which the batch can have changed its overdue-open count
+   * (libs/domain `overdueChangeFrom` of each changed dossier); a unit absent: at no instant. The
+   * live snapshot keeps a unit's count until then (OverdueCounts).
+   */
+  overdueChangeFrom: Map<string, number>;
   /** Events folded (metrics: a validated record may bundle many). */
   applied: number;
 }
@@ -166,13 +172,18 @@ function refuseGap(batch: PartitionBatch, stored: string | undefined): void {
   if (stored !== undefined && BigInt(first) > BigInt(stored)) throw new OffsetGapError(batch.topic, batch.partition, stored, first);
 }
 
-type Changes = Pick<DossierBatchResult, 'changedUnits' | 'earliestDays'>;
+type Changes = Pick<DossierBatchResult, 'changedUnits' | 'earliestDays' | 'overdueChangeFrom'>;
 
-const nothingChanged = (): Changes => ({ changedUnits: new Set(), earliestDays: new Map() });
+const nothingChanged = (): Changes => ({ changedUnits: new Set(), earliestDays: new Map(), overdueChangeFrom: new Map() });
 
 function mergeChanges(into: Changes, more: Changes): void {
   for (const unit of more.changedUnits) into.changedUnits.add(unit);
   for (const [unit, day] of more.earliestDays) noteDay(into.earliestDays, unit, day);
+  for (const [unit, from] of more.overdueChangeFrom) noteInstant(into.overdueChangeFrom, unit, from);
+}
+
+function noteInstant(earliest: Map<string, number>, unit: string, instant: number): void {
+  if (instant < (earliest.get(unit) ?? Infinity)) earliest.set(unit, instant);
 }
 
 function noteDay(earliest: Map<string, LocalDate>, unit: string, day: LocalDate): void {
@@ -211,8 +222,10 @@ async function foldEvents(tx: Sql, events: DossierEvent[]): Promise<{ changes: C
   const indicatorDeltas = indicators.deltas();
   const earliestDays = new Map<string, LocalDate>();
   for (const d of [...counterDeltas, ...indicatorDeltas]) noteDay(earliestDays, d.unitCode, d.day);
+  const overdueFrom = new Map<string, number>();
+  for (const [key, after] of changed) noteInstant(overdueFrom, after.unitCode, overdueChangeFrom(loaded.get(key), after));
   return {
-    changes: { changedUnits: new Set([...changed.values()].map((s) => s.unitCode)), earliestDays },
+    changes: { changedUnits: new Set([...changed.values()].map((s) => s.unitCode)), earliestDays, overdueChangeFrom: overdueFrom },
     writes: [...dossierWrites([...changed.values()], loaded), ...counterDeltaWrites(counterDeltas), ...indicatorDeltaWrites(indicatorDeltas)],
   };
 }

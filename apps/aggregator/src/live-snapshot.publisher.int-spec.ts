@@ -38,11 +38,11 @@ describe('LiveSnapshotPublisher (real PostgreSQL, Redis, Kafka)', () => {
       dueAt: Date.parse(`${day}T17:00:00+07:00`),
     });
 
-  /** Applies events as one batch and hands the result to the publisher as the controller does. */
-  const apply = async (events: string[], tell = true) => {
+  /** Applies events as one batch and hands the result to the publisher as the controller does (`tell*` false: leaves that part out). */
+  const apply = async (events: string[], tell = true, tellOverdue = true) => {
     const r = await handler.handle(batchOf(ctx.env.TOPIC_VALIDATED!, events, offset));
     offset += events.length;
-    publisher.markDirty(r.changedUnits, false, tell ? r.earliestDays : undefined);
+    publisher.markDirty(r.changedUnits, false, tell ? r.earliestDays : undefined, tellOverdue ? r.overdueChangeFrom : undefined);
   };
   const snapshot = async (): Promise<Omit<UnitSnapshot, 'asOf'>> => {
     const { snapshots } = await store.readProvince('86');
@@ -115,5 +115,30 @@ describe('LiveSnapshotPublisher (real PostgreSQL, Redis, Kafka)', () => {
     const full = await snapshot();
     expect(full.rolling30d.receivedTotal).toBe(before.rolling30d.receivedTotal + 1);
     expect(sliced).toEqual(full);
+  });
+
+  it('keeps the overdue count while nothing can have changed it, and reads it again when something did', async () => {
+    // Two dossiers received on 2 July, due that day at 17:00: overdue by now (31 July, 12:00).
+    await apply([ev('2025-07-02', 'RECEIVED', 'ov-1'), ev('2025-07-02', 'RECEIVED', 'ov-2')]);
+    await publisher.refreshAll();
+    const counted = (await snapshot()).overdueOpen;
+    expect(counted).toBeGreaterThanOrEqual(2);
+
+    // The control: one of them resolved, and the publisher not told when its count can change.
+    // The kept count stands (stale), which is what shows it was not read again.
+    await apply([ev('2025-07-31', 'RESOLVED', 'ov-1')], true, false);
+    await publisher.flushDirty();
+    expect((await snapshot()).overdueOpen).toBe(counted);
+
+    // A receipt due next week: told, and nothing before next week can change; the count is kept (still stale).
+    await apply([ev('2025-08-07')]);
+    await publisher.flushDirty();
+    expect((await snapshot()).overdueOpen).toBe(counted);
+
+    // The other one resolved, told: read again, and both resolutions show.
+    await apply([ev('2025-07-31', 'RESOLVED', 'ov-2')]);
+    const [flushed, full] = await flushedThenFull();
+    expect(flushed.overdueOpen).toBe(counted - 2);
+    expect(flushed).toEqual(full);
   });
 });

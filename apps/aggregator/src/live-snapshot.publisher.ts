@@ -7,9 +7,10 @@ import { type LocalDate, type WindowCounts, addWindowCounts, localDayOf, zeroWin
 import { type LiveWindow, LiveMetricsStore, buildUnitSnapshot, liveWindows, snapshotFingerprint } from '@tthc/live-metrics';
 import { sendSized } from '@tthc/messaging';
 import type { AppMetrics } from '@tthc/observability';
-import { countOverdueOpenNow, sumWindowCounts } from '@tthc/persistence';
+import { type OverdueCount, countOverdueOpenWithNextCrossing, sumWindowCounts } from '@tthc/persistence';
 import type { Logger } from '@tthc/platform';
 import type { AggregatorSettings } from './aggregator.settings';
+import { OverdueCounts } from './overdue-counts';
 import { PastWindowSums, splitAtToday } from './past-window-sums';
 import { RecomputePacer } from './recompute-pacer';
 import { REFRESH_SLICES, nextRefreshSlice } from './refresh-slices';
@@ -21,7 +22,9 @@ import { REFRESH_SLICES, nextRefreshSlice } from './refresh-slices';
  * query, so the cost is per flush, not per batch. A flush reads today's day rows and keeps each
  * unit's sums of the days before (PastWindowSums), rereading them only for a unit a batch wrote
  * a past day of: live traffic writes today, and a whole window's rows of every dirty unit were
- * most of a flush's cost. While the aggregator is catching up on a backlog, a flush also waits
+ * most of a flush's cost. Likewise each unit's overdue-open count is kept until a batch changes a
+ * dossier whose overdue state can differ from now on, or an open dossier crosses its deadline
+ * (OverdueCounts); re-reading it for every dirty unit was then most of a flush's cost. While the aggregator is catching up on a backlog, a flush also waits
  * while the last one's queries say they would take more than LIVE_FLUSH_MAX_DUTY_PERCENT of the
  * time (RecomputePacer); live traffic is never held back. Within every LIVE_REFRESH_MS each unit
  * is recomputed from every day, which moves "today" past midnight, counts newly overdue dossiers,
@@ -45,6 +48,7 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
   private readonly store: LiveMetricsStore;
   private readonly pacer: RecomputePacer;
   private readonly past = new PastWindowSums();
+  private readonly overdue = new OverdueCounts();
   @Inject(METRICS) private readonly metrics?: AppMetrics;
 
   constructor(
@@ -79,10 +83,12 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
   /**
    * `behind`: the batch was fetched with more records already waiting (`fetchedBehind`).
    * `earliestDays`: per unit, the earliest day row the batch wrote; a day before today makes the
-   * unit's past sums be read again (PastWindowSums).
+   * unit's past sums be read again (PastWindowSums). `overdueChangeFrom`: per unit, the instant
+   * from which the batch can have changed its overdue count (OverdueCounts).
    */
-  markDirty(units: Iterable<string>, behind = false, earliestDays?: ReadonlyMap<string, LocalDate>): void {
+  markDirty(units: Iterable<string>, behind = false, earliestDays?: ReadonlyMap<string, LocalDate>, overdueChangeFrom?: ReadonlyMap<string, number>): void {
     for (const u of units) this.dirty.add(u);
+    for (const [unit, from] of overdueChangeFrom ?? []) this.overdue.changed(unit, from);
     if (earliestDays?.size) {
       const today = localDayOf(this.clock.now());
       for (const [unit, day] of earliestDays) this.past.invalidate(unit, day, today);
@@ -111,14 +117,23 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     this.refreshCursor = next.cursor;
     for (const unit of next.slice) {
       this.past.forget(unit);
+      this.overdue.forget(unit);
       this.dirty.add(unit);
     }
+  }
+
+  /** After a partition assignment: another instance may have changed this one's units meanwhile. */
+  forgetOverdueCounts(): void {
+    this.overdue.forgetAll();
   }
 
   /** Every unit from every day, at once; marks the snapshot complete. */
   refreshAll(): Promise<void> {
     const units = this.units.all().map((u) => u.code);
-    for (const unit of units) this.past.forget(unit);
+    for (const unit of units) {
+      this.past.forget(unit);
+      this.overdue.forget(unit);
+    }
     return this.serialised(units, true);
   }
 
@@ -171,6 +186,33 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
   }
 
   /**
+   * Each unit's overdue-open count at `now`: kept where nothing can have changed it since it was
+   * read (OverdueCounts: a receipt due next week does not, the clock passing a deadline or the
+   * resolution of an overdue dossier does), read for the others. `read`: how many were read.
+   */
+  private async overdueCounts(now: number, unitCodes: string[]): Promise<{ counts: Map<string, number>; read: number }> {
+    const counts = new Map<string, number>();
+    const toRead: string[] = [];
+    for (const unit of unitCodes) {
+      const kept = this.overdue.get(unit, now);
+      if (kept === undefined) toRead.push(unit);
+      else counts.set(unit, kept);
+    }
+    if (toRead.length === 0) return { counts, read: 0 };
+    this.overdue.beginCount();
+    let read: Map<string, OverdueCount>;
+    try {
+      read = await countOverdueOpenWithNextCrossing(this.dataSource, new Date(now), toRead);
+    } catch (err) {
+      this.overdue.abortCount();
+      throw err;
+    }
+    this.overdue.finishCount(toRead, now, read);
+    for (const unit of toRead) counts.set(unit, read.get(unit)?.count ?? 0);
+    return { counts, read: toRead.length };
+  }
+
+  /**
    * `wholeCatalogue`: every unit of the catalogue, which marks the snapshot complete
    * (LiveMetricsStore). A partial update first checks the marker: Redis restarted or flushed since
    * the last full refresh means the snapshot is gone, and it is rebuilt whole from PostgreSQL now;
@@ -193,13 +235,10 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     // waits, not the cost the pacing bounds.
     const queriedAt = Date.now();
     let overdueMs = 0;
-    const [sums, overdue] = await Promise.all([
-      this.windowSums(windows, localDayOf(now), unitCodes),
-      countOverdueOpenNow(this.dataSource, new Date(now), unitCodes).finally(() => (overdueMs = Date.now() - queriedAt)),
-    ]);
+    const [sums, overdue] = await Promise.all([this.windowSums(windows, localDayOf(now), unitCodes), this.overdueCounts(now, unitCodes).finally(() => (overdueMs = Date.now() - queriedAt))]);
     const queried = Date.now();
     this.pacer.finished(queriedAt, queried);
-    const snapshots = unitCodes.map((code) => buildUnitSnapshot(code, now, windows, sums.get(code), overdue.get(code) ?? 0));
+    const snapshots = unitCodes.map((code) => buildUnitSnapshot(code, now, windows, sums.get(code), overdue.counts.get(code) ?? 0));
     await this.store.write(
       snapshots.map((snapshot) => ({ provinceCode: this.units.get(snapshot.unitCode)?.provinceCode ?? 'unknown', snapshot })),
       { complete },
@@ -218,7 +257,7 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     );
     for (const { s, fingerprint } of changed) this.lastPublished.set(s.unitCode, fingerprint);
     this.logger.debug(
-      { units: unitCodes.length, changed: changed.length, queryMs: queried - queriedAt, overdueMs, redisMs: written - queried, publishMs: Date.now() - written },
+      { units: unitCodes.length, changed: changed.length, overdueRead: overdue.read, queryMs: queried - queriedAt, overdueMs, redisMs: written - queried, publishMs: Date.now() - written },
       'live snapshot recomputed',
     );
   }

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { CounterDeltaAccumulator } from './day-counters';
 import type { Channel, DossierEvent, DossierEventType } from './dossier-event';
-import { applyDossierEvent, type DossierState } from './dossier-fold';
+import { applyDossierEvent, type DossierState, overdueChangeFrom } from './dossier-fold';
 
 // ---------------------------------------------------------------------------------------------
 // Reference model
@@ -321,6 +321,42 @@ describe('applyDossierEvent folded over arbitrary event streams', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('an event changes no overdue count before overdueChangeFrom(state before, state after)', () => {
+    fc.assert(
+      fc.property(scenarioArb, ({ delivered }) => {
+        const states = new Map<string, DossierState>();
+        const acc = new CounterDeltaAccumulator();
+        const instants = [...new Set(delivered.flatMap((e) => [e.occurredAt - 1, e.occurredAt, e.occurredAt + 1, e.dueAt, e.dueAt + 1, e.dueAt + 2]))];
+
+        delivered.forEach((e, i) => {
+          const key = `${e.unitCode}|${e.dossierId}`;
+          const before = states.get(key);
+          const after = applyDossierEvent(before, e, acc);
+          states.set(key, after);
+          const from = overdueChangeFrom(before, after);
+          for (const t of instants) {
+            if (t >= from) continue;
+
+            // The reference model over the events so far, without and with this one.
+            expect({ t, overdue: referenceGauges(delivered.slice(0, i + 1), e.unitCode, t).overdue }).toEqual({ t, overdue: referenceGauges(delivered.slice(0, i), e.unitCode, t).overdue });
+          }
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('overdueChangeFrom is the earlier start of the two overdue intervals, Infinity with none', () => {
+    const receipt = (occurredAt: number, dueAt: number) => ({ eventId: 'r', occurredAt, dueAt, channel: 'ONLINE' as const });
+    const open: DossierState = { unitCode: '28756', dossierId: 'D', procedureCode: 'p', receipt: receipt(BASE, BASE + DAY) };
+    const resolvedOnTime: DossierState = { ...open, resolution: { eventId: 's', occurredAt: BASE + HOUR, dueAt: BASE + DAY } };
+    const flagged: DossierState = { ...open, lateFlag: { eventId: 'l', occurredAt: BASE + 2 * HOUR, dueAt: BASE + DAY } };
+    expect(overdueChangeFrom(undefined, open)).toBe(BASE + DAY + 1);
+    expect(overdueChangeFrom(open, resolvedOnTime)).toBe(BASE + DAY + 1);
+    expect(overdueChangeFrom(open, flagged)).toBe(BASE + 2 * HOUR);
+    expect(overdueChangeFrom(undefined, resolvedOnTime)).toBe(Infinity);
   });
 
   it('the reference model itself counts a hand-made case as PRODUCT.md defines it', () => {

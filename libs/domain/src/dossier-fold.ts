@@ -261,6 +261,19 @@ export function foldDossier(events: Iterable<DossierEvent>): DossierState | unde
 }
 
 /**
+ * The earliest instant from which `before` and `after` can disagree on being overdue and open
+ * (`isOverdueOpenAt`): until either state's overdue interval starts, neither is overdue, so a
+ * change of state leaves every overdue count before that instant as it was. Infinity when
+ * neither state has an overdue interval (a receipt whose deadline is far ahead, then resolved on
+ * time, say). The live snapshot keeps a unit's overdue count until the earliest such instant of
+ * the dossiers changed since it was counted (apps/aggregator `OverdueCounts`).
+ */
+export function overdueChangeFrom(before: DossierState | undefined, after: DossierState | undefined): number {
+  const from = (s: DossierState | undefined) => (s && openIntervals(s).overdue?.from) ?? Infinity;
+  return Math.min(from(before), from(after));
+}
+
+/**
  * Overdue open at instant `at` (PRODUCT.md): known to be open (received, or flagged LATE by
  * the source), not resolved by `at`, and either past its deadline or flagged LATE by `at` — that
  * is, `at` falls in the dossier's overdue interval. The rule itself lives in `openIntervals`;

@@ -16,11 +16,15 @@ export function workerSubscription(
   kafka: Kafka,
   logger: Logger,
   metrics: AppMetrics,
-  options: Pick<BatchSubscription, 'groupId' | 'topic' | 'partitionsConsumedConcurrently' | 'maxWaitTimeInMs' | 'readStoredOffsets'>,
+  options: Pick<BatchSubscription, 'groupId' | 'topic' | 'partitionsConsumedConcurrently' | 'maxWaitTimeInMs' | 'readStoredOffsets'> & {
+    /** Told the partitions this member holds after every group join (none after leaving). */
+    assigned?: (partitions: number[]) => void;
+  },
 ): BatchSubscription {
+  const { assigned, ...subscription } = options;
   const lag = new ConsumerLagMonitor(kafka, options.topic, options.groupId, metrics, logger, settings.CONSUMER_LAG_POLL_MS);
   return {
-    ...options,
+    ...subscription,
     kafka,
     logger,
     metadataMaxAge: settings.KAFKA_METADATA_MAX_AGE_MS,
@@ -34,7 +38,10 @@ export function workerSubscription(
         // Each attempt's time, for a freshness breakdown (bench: BENCH_APP_LOG_LEVEL=debug).
         logger.debug({ topic: b.topic, partition: b.partition, records: b.size, ms: Math.round(b.seconds * 1000), ok: b.ok }, 'batch attempt');
       },
-      assigned: (partitions) => lag.assigned(partitions),
+      assigned: (partitions) => {
+        lag.assigned(partitions);
+        assigned?.(partitions);
+      },
       started: () => lag.start(),
       stopped: () => lag.stop(),
     },

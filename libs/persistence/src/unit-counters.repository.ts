@@ -142,6 +142,31 @@ export async function countOverdueOpenNow(sql: Sql, now: Date, unitCodes?: strin
   return new Map(rows.map((r) => [r.unit_code, Number(r.n)]));
 }
 
+/** A unit's overdue-open count at an instant, and when the next of its open dossiers becomes overdue. */
+export interface OverdueCount {
+  count: number;
+  /** The earliest `overdue_from` after the instant among its unresolved dossiers (ms); Infinity when none. */
+  nextCrossing: number;
+}
+
+/**
+ * `countOverdueOpenNow` for `unitCodes`, with each unit's next crossing: until then, and until a
+ * change to one of its dossiers, the count stays what it is (apps/aggregator `OverdueCounts`).
+ * Two ranges of the same partial index per unit; the second is one descent (min of a range).
+ */
+export async function countOverdueOpenWithNextCrossing(sql: Sql, now: Date, unitCodes: string[]): Promise<Map<string, OverdueCount>> {
+  // The instant as epoch milliseconds (float8: exact for whole milliseconds), whatever type parsers the connection has.
+  const rows: { unit_code: string; n: number; next: number | null }[] = await sql.query(
+    `SELECT u.unit_code,
+            (SELECT count(*) FROM dossiers d WHERE d.unit_code = u.unit_code AND d.resolved_at IS NULL AND d.${DOSSIERS_OVERDUE_FROM} <= $1::timestamptz)::int AS n,
+            (SELECT extract(epoch FROM min(d.${DOSSIERS_OVERDUE_FROM})) * 1000 FROM dossiers d
+              WHERE d.unit_code = u.unit_code AND d.resolved_at IS NULL AND d.${DOSSIERS_OVERDUE_FROM} > $1::timestamptz)::float8 AS next
+       FROM unnest($2::text[]) AS u(unit_code)`,
+    [now, unitCodes],
+  );
+  return new Map(rows.map((r) => [r.unit_code, { count: Number(r.n), nextCrossing: r.next === null ? Infinity : Number(r.next) }]));
+}
+
 /** Replaces one unit's day counters for [from, to] with `rows` (days absent from `rows` become absent). */
 export async function replaceDayCounters(sql: Sql, unitCode: string, from: LocalDate, to: LocalDate, rows: CounterDelta[]): Promise<void> {
   await sql.query(`DELETE FROM unit_daily_counters WHERE unit_code = $1 AND day BETWEEN $2::date AND $3::date`, [unitCode, from, to]);

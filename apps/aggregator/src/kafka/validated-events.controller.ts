@@ -35,6 +35,8 @@ export class ValidatedEventsController implements OnModuleInit {
         topic: s.TOPIC_VALIDATED,
         partitionsConsumedConcurrently: s.AGGREGATOR_PARTITIONS_CONCURRENTLY,
         readStoredOffsets: () => readNextOffsets(this.dataSource, s.AGGREGATOR_GROUP_ID, s.TOPIC_VALIDATED),
+        // Another instance may have changed the units this one now owns: their kept overdue counts go.
+        assigned: () => this.live.forgetOverdueCounts(),
       }),
     );
   }
@@ -50,7 +52,7 @@ export class ValidatedEventsController implements OnModuleInit {
   }
 
   private observe(r: DossierBatchResult, behind = false): void {
-    this.live.markDirty(r.changedUnits, behind, r.earliestDays);
+    this.live.markDirty(r.changedUnits, behind, r.earliestDays, r.overdueChangeFrom);
     if (r.applied > 0) this.metrics.eventsApplied.inc(r.applied);
   }
 }
