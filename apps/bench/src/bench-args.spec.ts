@@ -23,6 +23,11 @@ describe('npm run bench options', () => {
     expect(() => parse('--aggregators', '0')).toThrow('--aggregators must be a positive number, got "0"');
   });
 
+  it('stands in for autovacuum on a server without it unless --no-vacuum', () => {
+    expect(parse().vacuum).toBe(true);
+    expect(parse('--no-vacuum').vacuum).toBe(false);
+  });
+
   it('sizes a national run at 27× the province over the national catalogue', () => {
     expect(parse('--national', '--days', '7')).toMatchObject({ province: 'all', days: 7, rateScale: NATIONAL_VOLUME_FACTOR });
   });

@@ -33,6 +33,8 @@ export interface BenchOptions {
   backlog: boolean;
   /** Aggregator processes in each whole run, one consumer group (PRODUCT.md: scale out by instances). Default 1. */
   aggregators: number;
+  /** On a server with autovacuum off, vacuum the run's database as autovacuum would (AutovacuumStandIn); `--no-vacuum` turns it off. */
+  vacuum: boolean;
 }
 
 export const BENCH_USAGE = `Usage: npm run bench -- [options]
@@ -55,6 +57,8 @@ export const BENCH_USAGE = `Usage: npm run bench -- [options]
                       in the topic before the apps start, as the Kafka Streams baseline is measured)
   --aggregators N     aggregator processes per whole run, in one consumer group (default 1)
   --national          the national catalogue (3,321 communes) at 27× the province's volume; size it with --days
+  --no-vacuum         on a server with autovacuum off, do not stand in for it (default: the bench vacuums and
+                      analyzes the run's database at autovacuum's naptime and thresholds)
 `;
 
 /** Records per dossier-day at rate scale 1, measured on a quarter (696,439 lines over 92 days). */
@@ -87,6 +91,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       national: { type: 'boolean' },
       live: { type: 'boolean' },
       aggregators: { type: 'string' },
+      'no-vacuum': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -125,6 +130,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     staged: !v['no-staged'],
     backlog: !v.live,
     aggregators: Math.round(num(v.aggregators, 1, 'aggregators')),
+    vacuum: !v['no-vacuum'],
   };
 }
 

@@ -80,6 +80,10 @@ export function printReport(r: BenchResults): void {
     lines.push(
       `last run: in PostgreSQL after ${last.endToEndPostgres.seconds} s, in Redis after ${last.endToEndRedis.seconds} s; peak RSS ${JSON.stringify(last.peakRssMb)}; database ${last.databaseMb} MB (${last.databaseMbPerMillion} MB per million records)`,
     );
+    if (last.autovacuum) {
+      const done = last.autovacuum.map((w) => `${w.action} ${w.table} at ${w.atSeconds} s (${w.ms} ms)`);
+      lines.push(`autovacuum is off on this server; the bench stood in for it in the last run: ${done.length ? done.join(', ') : 'nothing was due'}`);
+    }
     if (last.statements) lines.push(`PostgreSQL executor time by statement, last run (pg_stat_statements):`, ...statementLines(last.statements));
     else lines.push(`(no PostgreSQL statement breakdown: the server does not have pg_stat_statements in shared_preload_libraries)`);
     const lag = last.lag;
@@ -93,7 +97,7 @@ export function printReport(r: BenchResults): void {
     [' (before)', r.freshnessBefore],
   ] as const) {
     for (const f of figures ?? []) {
-      lines.push(`freshness${label} at ${f.rate}/s: p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, max ${f.maxMs} ms (${f.seen}/${f.markers} markers)`);
+      lines.push(`freshness${label} at ${f.rate}/s: p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, max ${f.maxMs} ms (${f.seen}/${f.markers} markers; GET /metrics/live${f.apiQuery})`);
       for (const s of f.stages ?? []) lines.push(`  of which at the ${s.name}: p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms (${s.seen}/${f.markers} markers)`);
     }
   }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
+import { AutovacuumStandIn, type StandInWork } from '../autovacuum-stand-in';
 import type { AppProcess } from '../app-process';
 import type { BenchOptions } from '../bench-args';
 import { BenchEnv, DIST_ROOT, appScript } from '../bench-env';
@@ -175,6 +176,8 @@ export interface WholeRun {
   databaseMbPerMillion: number;
   /** PostgreSQL's executor time by statement, when the server has pg_stat_statements loaded. */
   statements?: StatementCost[];
+  /** What the bench vacuumed or analyzed in the run's database for a server without autovacuum (AutovacuumStandIn), through the freshness phases. */
+  autovacuum?: StandInWork[];
 }
 
 /**
@@ -187,6 +190,7 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
   const env = pipelineEnv(ctx, distRoot);
   const admin = await connectAdmin(ctx.kafka);
   const samplerAdmin = await connectAdmin(ctx.kafka);
+  let standIn: AutovacuumStandIn | undefined;
   try {
     await env.provision();
     // Apps named in --profile that have no stage of their own (notifier, api) are profiled here.
@@ -219,6 +223,7 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
       log(`whole run "${label}" ${env.id}: file produced; starting the apps on the backlog`);
       servicesBefore = serviceCpuSeconds();
       t0 = Date.now();
+      if (opts.vacuum) standIn = await AutovacuumStandIn.start(env.env.DATABASE_URL!);
       sampler.start();
       apps = await startApps();
       appsBefore = apps.map(() => 0);
@@ -227,6 +232,7 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
       log(`whole run "${label}" ${env.id}: apps up; producing the file`);
       sampler.start();
       servicesBefore = serviceCpuSeconds();
+      if (opts.vacuum) standIn = await AutovacuumStandIn.start(env.env.DATABASE_URL!);
       // CPU from here on: start-up (Nest, module loading) is not the cost of the records.
       appsBefore = apps.map((p) => (p.sample(), p.cpuSeconds));
       t0 = Date.now();
@@ -267,6 +273,8 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
       databaseMb: round(databaseMb),
       databaseMbPerMillion: round((databaseMb * 1e6) / feed.records),
       statements,
+      // The same array: what it does during the freshness phases shows too.
+      autovacuum: standIn?.work,
     };
     for (const p of apps.filter((a) => profiled(a.name))) {
       const frames = await stopProfiled(p, join(profDir, p.name), 25);
@@ -276,6 +284,7 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
     if (then) await then(env, apiBase);
     return { run, passed: truthCheckPassed(check) };
   } finally {
+    await standIn?.stop();
     await admin.disconnect();
     await samplerAdmin.disconnect();
     await (opts.keep ? env.stopApps() : env.destroy());
