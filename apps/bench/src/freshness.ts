@@ -60,19 +60,15 @@ export async function measureFreshness(opts: {
   probes?: FreshnessProbe[];
 }): Promise<FreshnessResult> {
   const { producer, topic, markerUnit, loadUnits, rate, seconds } = opts;
-  let apiQuery = opts.markerProvince === undefined ? '' : `?provinceCode=${opts.markerProvince}`;
+  const apiQuery = opts.markerProvince === undefined ? '' : `?provinceCode=${opts.markerProvince}`;
   const readCount = async (): Promise<number> => {
     const res = await fetch(`${opts.apiBase}/api/v1/metrics/live${apiQuery}`, { headers: { 'X-API-Key': opts.apiKey } });
     if (!res.ok) throw new Error(`GET /metrics/live${apiQuery}: ${res.status}`);
     const body = (await res.json()) as LiveBody;
     return body.units.find((u) => u.unitCode === markerUnit)?.today.receivedTotal ?? 0;
   };
-  // A build from before ?provinceCode= (`--before`) answers it 400: it is read whole, as it was then.
-  const base = await readCount().catch(async (err: unknown) => {
-    if (apiQuery === '' || !String(err).endsWith(': 400')) throw err;
-    apiQuery = '';
-    return readCount();
-  });
+  // A build from before ?provinceCode= (`--before`) ignores it and answers every province, as it did then.
+  const base = await readCount();
   for (const probe of opts.probes ?? []) probe.begin(base);
   const sentAt: number[] = [];
   const markerIds: string[] = [];
