@@ -23,10 +23,11 @@ import { REFRESH_SLICES, nextRefreshSlice } from './refresh-slices';
  * unit's sums of the days before (PastWindowSums), rereading them only for a unit a batch wrote
  * a past day of: live traffic writes today, and a whole window's rows of every dirty unit were
  * most of a flush's cost. Likewise each unit's overdue-open count is kept until a batch changes a
- * dossier whose overdue state can differ from now on, or an open dossier crosses its deadline
- * (OverdueCounts); re-reading it for every dirty unit was then most of a flush's cost. While the aggregator is catching up on a backlog, a flush also waits
- * while the last one's queries say they would take more than LIVE_FLUSH_MAX_DUTY_PERCENT of the
- * time (RecomputePacer); live traffic is never held back. Within every LIVE_REFRESH_MS each unit
+ * dossier whose overdue state can differ from then on, or an open dossier crosses its deadline
+ * (OverdueCounts); re-reading it for every dirty unit was then most of a flush's cost. While the
+ * aggregator is catching up on a backlog, a flush also waits while the last one's queries say
+ * they would take more than LIVE_FLUSH_MAX_DUTY_PERCENT of the time (RecomputePacer); live
+ * traffic is never held back. Within every LIVE_REFRESH_MS each unit
  * is recomputed from every day, which moves "today" past midnight, counts newly overdue dossiers,
  * and repairs what this process cannot see (an audit replay of past days) or what a crash between
  * a batch's commit and its flush left stale (the snapshot is derived state, always recomputable
