@@ -4,7 +4,7 @@ import { Test } from '@nestjs/testing';
 import { type Kafka, type KafkaMessage } from 'kafkajs';
 import { loadUnitCatalogue } from '@tthc/catalogue';
 import { type CommonSettings, loadSettings } from '@tthc/config';
-import { InfrastructureModule } from '@tthc/infrastructure';
+import { type Clock, InfrastructureModule } from '@tthc/infrastructure';
 import type { AppName } from '@tthc/observability';
 import { createKafka } from '@tthc/messaging';
 import { upsertUnits } from '@tthc/persistence';
@@ -25,8 +25,8 @@ export class WorkerContext {
     readonly app: INestApplicationContext,
   ) {}
 
-  /** `env`: settings of the spec's own over the context's (a webhook receiver, say). */
-  static async create<S extends CommonSettings>(appName: AppName, settingsClass: Type<S>, providers: Type<unknown>[], now: string, env: Record<string, string> = {}): Promise<WorkerContext> {
+  /** `now`: a fixed instant, or a clock the spec moves. `env`: settings of the spec's own over the context's (a webhook receiver, say). */
+  static async create<S extends CommonSettings>(appName: AppName, settingsClass: Type<S>, providers: Type<unknown>[], now: string | Clock, env: Record<string, string> = {}): Promise<WorkerContext> {
     const id = randomBytes(4).toString('hex');
     const db = await ScratchDatabase.create();
     await upsertUnits(db.dataSource, loadUnitCatalogue());
@@ -39,7 +39,7 @@ export class WorkerContext {
     await admin.disconnect();
     const settings = loadSettings(settingsClass, full);
     const moduleRef = await Test.createTestingModule({
-      imports: [InfrastructureModule.forRoot({ appName, settings, databaseSchema: db.schema, producer: true, clock: fixedClock(now) })],
+      imports: [InfrastructureModule.forRoot({ appName, settings, databaseSchema: db.schema, producer: true, clock: typeof now === 'string' ? fixedClock(now) : now })],
       providers,
     }).compile();
     const app = await moduleRef.init();

@@ -25,6 +25,9 @@ describe('LiveSnapshotPublisher (real PostgreSQL, Redis, Kafka)', () => {
   let offset = 0;
   let n = 0;
   const metricsTopic = `int.${randomBytes(4).toString('hex')}.metrics.units`;
+  // The aggregator's clock: 31 July, noon, unless a test moves it (and puts it back).
+  const NOON = Date.parse('2025-07-31T12:00:00+07:00');
+  let nowMs = NOON;
 
   const ev = (day: string, type: 'RECEIVED' | 'RESOLVED' = 'RECEIVED', dossier = `d-${++n}`) =>
     JSON.stringify({
@@ -64,11 +67,17 @@ describe('LiveSnapshotPublisher (real PostgreSQL, Redis, Kafka)', () => {
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic: metricsTopic, numPartitions: 1 }] });
     await admin.disconnect();
     // The timers are left out of it: the spec flushes and refreshes by hand.
-    ctx = await WorkerContext.create('aggregator', AggregatorSettings, [DossierBatchHandler, LiveSnapshotPublisher], '2025-07-31T12:00:00+07:00', {
-      TOPIC_UNIT_METRICS: metricsTopic,
-      LIVE_FLUSH_MS: '60000',
-      LIVE_REFRESH_MS: '3600000',
-    });
+    ctx = await WorkerContext.create(
+      'aggregator',
+      AggregatorSettings,
+      [DossierBatchHandler, LiveSnapshotPublisher],
+      { now: () => nowMs },
+      {
+        TOPIC_UNIT_METRICS: metricsTopic,
+        LIVE_FLUSH_MS: '60000',
+        LIVE_REFRESH_MS: '3600000',
+      },
+    );
     handler = ctx.app.get(DossierBatchHandler);
     publisher = ctx.app.get(LiveSnapshotPublisher);
     store = new LiveMetricsStore(ctx.app.get<Redis>(REDIS), ctx.env.REDIS_KEY_PREFIX!);
@@ -140,5 +149,35 @@ describe('LiveSnapshotPublisher (real PostgreSQL, Redis, Kafka)', () => {
     const [flushed, full] = await flushedThenFull();
     expect(flushed.overdueOpen).toBe(counted - 2);
     expect(flushed).toEqual(full);
+  });
+
+  it('shows a dossier as overdue at the first flush after its deadline, with nothing else happening in its unit', async () => {
+    const MIN = 60_000;
+    const receipt = JSON.stringify({
+      eventId: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+      type: 'RECEIVED',
+      dossierId: 'due-at-half-past',
+      unitCode: unit,
+      procedureCode: '1.001612',
+      occurredAt: NOON - 60 * MIN,
+      channel: 'DIRECT',
+      dueAt: NOON + 30 * MIN,
+    });
+    await apply([receipt]);
+    await publisher.refreshAll();
+    const before = (await snapshot()).overdueOpen;
+    try {
+      nowMs = NOON + 30 * MIN; // the deadline itself: not overdue yet (from 1 ms after it)
+      await publisher.flushDirty();
+      expect((await snapshot()).overdueOpen).toBe(before);
+      nowMs = NOON + 30 * MIN + 1;
+      await publisher.flushDirty(); // no batch marked the unit: the lapsed count does
+      const flushed = await snapshot();
+      expect(flushed.overdueOpen).toBe(before + 1);
+      await publisher.refreshAll();
+      expect(flushed).toEqual(await snapshot());
+    } finally {
+      nowMs = NOON;
+    }
   });
 });

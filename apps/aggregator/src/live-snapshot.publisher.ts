@@ -24,19 +24,20 @@ import { REFRESH_SLICES, nextRefreshSlice } from './refresh-slices';
  * a past day of: live traffic writes today, and a whole window's rows of every dirty unit were
  * most of a flush's cost. Likewise each unit's overdue-open count is kept until a batch changes a
  * dossier whose overdue state can differ from then on, or an open dossier crosses its deadline
- * (OverdueCounts); re-reading it for every dirty unit was then most of a flush's cost. While the
- * aggregator is catching up on a backlog, a flush also waits while the last one's queries say
- * they would take more than LIVE_FLUSH_MAX_DUTY_PERCENT of the time (RecomputePacer); live
- * traffic is never held back. Within every LIVE_REFRESH_MS each unit
- * is recomputed from every day, which moves "today" past midnight, counts newly overdue dossiers,
- * and repairs what this process cannot see (an audit replay of past days) or what a crash between
- * a batch's commit and its flush left stale (the snapshot is derived state, always recomputable
- * from PostgreSQL): a tenth of the units every LIVE_REFRESH_MS / 10, recomputed by the next flush
- * with the dirty ones. Recomputing every unit at once read every day row of the province in one
- * flush, and the live traffic's flushes waited behind it (serialised): 420–820 ms after a
- * quarter of history, and it grows with the units (BENCHMARKS.md). The whole recompute
- * (`refreshAll`) runs at start-up and when Redis lost the snapshot. Only snapshots that changed
- * are published.
+ * (OverdueCounts) — then the unit is flushed at the next tick, events or not, so a dossier shows
+ * as overdue within LIVE_FLUSH_MS of its deadline; re-reading every dirty unit's count at every
+ * flush was most of a flush's cost after the window sums. While the aggregator is catching up on
+ * a backlog, a flush also waits while the last one's queries say they would take more than
+ * LIVE_FLUSH_MAX_DUTY_PERCENT of the time (RecomputePacer); live traffic is never held back.
+ * Within every LIVE_REFRESH_MS each unit is recomputed from every day, which moves "today" past
+ * midnight and repairs what this process cannot see (an audit replay of past days, another
+ * instance's changes) or what a crash between a batch's commit and its flush left stale (the
+ * snapshot is derived state, always recomputable from PostgreSQL): a tenth of the units every
+ * LIVE_REFRESH_MS / 10, recomputed by the next flush with the dirty ones. Recomputing every unit
+ * at once read every day row of the province in one flush, and the live traffic's flushes waited
+ * behind it (serialised): 420–820 ms after a quarter of history, and it grows with the units
+ * (BENCHMARKS.md). The whole recompute (`refreshAll`) runs at start-up and when Redis lost the
+ * snapshot. Only snapshots that changed are published.
  */
 @Injectable()
 export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -97,8 +98,12 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     if (behind) this.pacer.behind(Date.now());
   }
 
-  /** The timer's flush: paced while catching up (RecomputePacer); the shutdown's never is. */
+  /**
+   * The timer's flush: paced while catching up (RecomputePacer); the shutdown's never is. Units
+   * whose kept overdue count lapsed (a deadline passed) are flushed too, events or not.
+   */
   flushDirty(): Promise<void> {
+    for (const unit of this.overdue.lapsed(this.clock.now())) this.dirty.add(unit);
     return this.pacer.ready(Date.now()) ? this.flushNow() : this.running;
   }
 

@@ -109,6 +109,25 @@ describe('OverdueCounts: a kept count is the count a query would read now', () =
     expect(cache.get('28777', T0)).toBeUndefined();
   });
 
+  it('names the units whose kept count lapsed: at the next crossing, or when a change reached back before now', () => {
+    const cache = new OverdueCounts();
+    cache.beginCount();
+    cache.finishCount(
+      ['28756', '28777'],
+      T0,
+      new Map([
+        ['28756', { count: 1, nextCrossing: T0 + HOUR }],
+        ['28777', { count: 0, nextCrossing: Infinity }],
+      ]),
+    );
+    expect(cache.lapsed(T0 + HOUR - 1)).toEqual([]);
+    expect(cache.lapsed(T0 + HOUR)).toEqual(['28756']);
+    cache.changed('28777', T0 + 1);
+    expect(cache.lapsed(T0 + 2)).toEqual(['28777']);
+    cache.forget('28756');
+    expect(cache.lapsed(T0 + 2 * HOUR)).toEqual(['28777']);
+  });
+
   it('does not answer for an instant before the count (a clock set back)', () => {
     const cache = new OverdueCounts();
     cache.beginCount();

@@ -36,6 +36,18 @@ export class OverdueCounts {
     return k && k.countedAt <= now && now < k.validUntil ? k.count : undefined;
   }
 
+  /**
+   * The units whose kept count no longer holds at `now` — an open dossier crossed its deadline, or
+   * a change reached back before `now` — so that a flush reads them again even if nothing else
+   * happens in them: the screens see a dossier become overdue at its deadline, not at the
+   * unit's next refresh slice. A few thousand comparisons nationally, per flush tick.
+   */
+  lapsed(now: number): string[] {
+    const out: string[] = [];
+    for (const [unit, k] of this.known) if (now >= k.validUntil) out.push(unit);
+    return out;
+  }
+
   /** A batch changed dossiers of `unit` whose overdue state can differ from instant `from` on. */
   changed(unit: string, from: number): void {
     if (from === Infinity) return;
