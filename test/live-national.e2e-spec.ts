@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { loadUnitCatalogue } from '@tthc/catalogue';
-import { encodeValidatedEvent } from '@tthc/contracts';
+import { validatedReceipts } from './support/dossier-events';
 import { PipelineHarness, eventually, fixedClock } from './support/pipeline-harness';
 
 /**
@@ -16,24 +16,11 @@ describe('live figures of a national deployment (real Kafka, PostgreSQL, Redis)'
   let h: PipelineHarness;
   let n = 0;
 
-  const produce = (unit: string, count: number) =>
-    h.produce(
-      Array.from({ length: count }, () => {
-        n++;
-        const event = {
-          eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-          type: 'RECEIVED' as const,
-          dossierId: `d-${n}`,
-          unitCode: unit,
-          procedureCode: '1.001612',
-          occurredAt: T,
-          channel: 'ONLINE' as const,
-          dueAt: T + 86_400_000,
-        };
-        return { key: unit, value: encodeValidatedEvent(event) };
-      }),
-      h.env.TOPIC_VALIDATED,
-    );
+  const produce = (unit: string, count: number) => {
+    const messages = validatedReceipts(unit, n + 1, count, T);
+    n += count;
+    return h.produce(messages, h.env.TOPIC_VALIDATED);
+  };
   const live = (query = '') => request(h.http()).get(`/api/v1/metrics/live${query}`).set(IOC);
   // A /metrics/live body (supertest types it `any`).
   const codes = (body: unknown) => (body as { units: { unitCode: string }[] }).units.map((u) => u.unitCode).sort();

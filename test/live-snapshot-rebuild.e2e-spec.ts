@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import request from 'supertest';
-import { encodeValidatedEvent } from '@tthc/contracts';
 import { PrivateRedis } from '@tthc/process-kit';
+import { validatedReceipts } from './support/dossier-events';
 import { PipelineHarness, eventually, fixedClock } from './support/pipeline-harness';
 
 /**
@@ -20,24 +20,11 @@ describe('live snapshot after a Redis flush (a private redis-server, real Kafka,
   let h: PipelineHarness;
   let n = 0;
 
-  const produce = (unit: string, count: number) =>
-    h.produce(
-      Array.from({ length: count }, () => {
-        n++;
-        const event = {
-          eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-          type: 'RECEIVED' as const,
-          dossierId: `d-${n}`,
-          unitCode: unit,
-          procedureCode: '1.001612',
-          occurredAt: T,
-          channel: n % 2 ? ('ONLINE' as const) : ('DIRECT' as const),
-          dueAt: T + 86_400_000,
-        };
-        return { key: unit, value: encodeValidatedEvent(event) };
-      }),
-      h.env.TOPIC_VALIDATED,
-    );
+  const produce = (unit: string, count: number) => {
+    const messages = validatedReceipts(unit, n + 1, count, T, (k) => (k % 2 ? 'ONLINE' : 'DIRECT'));
+    n += count;
+    return h.produce(messages, h.env.TOPIC_VALIDATED);
+  };
   const live = () => request(h.http()).get('/api/v1/metrics/live').set(IOC);
   /** Month-to-date receipts per unit as PostgreSQL has them (the clock says 2025-07-31). */
   const fromPostgres = async () => {

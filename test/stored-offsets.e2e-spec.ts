@@ -1,7 +1,7 @@
 import type { INestMicroservice } from '@nestjs/common';
 import { AggregatorModule } from '../apps/aggregator/src/aggregator.module';
-import { encodeValidatedEvent } from '@tthc/contracts';
 import { startWorker } from '@tthc/infrastructure';
+import { validatedReceipts } from './support/dossier-events';
 import { PipelineHarness, eventually, fixedClock } from './support/pipeline-harness';
 
 /**
@@ -20,16 +20,11 @@ describe('aggregator stored offsets against the Kafka group offset (real Kafka, 
   let n = 0;
 
   /** `count` new dossiers received in `unit`, in the validated topic's wire form. */
-  const produce = (unit: string, count: number) =>
-    h.produce(
-      Array.from({ length: count }, () => {
-        n++;
-        const eventId = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-        const event = { eventId, type: 'RECEIVED' as const, dossierId: `d-${n}`, unitCode: unit, procedureCode: '1.001612', occurredAt: T, channel: 'ONLINE' as const, dueAt: T + 86_400_000 };
-        return { key: unit, value: encodeValidatedEvent(event) };
-      }),
-      h.env.TOPIC_VALIDATED,
-    );
+  const produce = (unit: string, count: number) => {
+    const messages = validatedReceipts(unit, n + 1, count, T);
+    n += count;
+    return h.produce(messages, h.env.TOPIC_VALIDATED);
+  };
   const receivedByUnit = async () => {
     const rows = await h.sql<{ unit_code: string; n: number }>(`SELECT unit_code, sum(received_total)::int AS n FROM unit_daily_counters GROUP BY unit_code`);
     return Object.fromEntries(UNITS.map((u) => [u, rows.find((r) => r.unit_code === u)?.n ?? 0]));

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { encodeValidatedEvent } from '@tthc/contracts';
 
 /** v1 events as a source system would send them (PRODUCT.md, event contract). */
 export interface V1Event {
@@ -32,6 +33,27 @@ export const resolved = (unitCode: string, dossierId: string, occurredAt: string
 export const late = (unitCode: string, dossierId: string, occurredAt: string, dueAt: string): V1Event => base('LATE', unitCode, dossierId, occurredAt, dueAt);
 
 export const asMessage = (e: V1Event) => ({ key: e.dossierId, value: JSON.stringify(e) });
+
+/**
+ * `count` new dossiers received in `unit` at `at` (due a day later), numbered from `first` (event
+ * and dossier `d-<n>`), as messages of the validated topic: its wire form, keyed by unit.
+ */
+export function validatedReceipts(unit: string, first: number, count: number, at: number, channel: (n: number) => 'ONLINE' | 'DIRECT' = () => 'ONLINE') {
+  return Array.from({ length: count }, (_, i) => {
+    const n = first + i;
+    const event = {
+      eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+      type: 'RECEIVED' as const,
+      dossierId: `d-${n}`,
+      unitCode: unit,
+      procedureCode: '1.001612',
+      occurredAt: at,
+      channel: channel(n),
+      dueAt: at + 86_400_000,
+    };
+    return { key: unit, value: encodeValidatedEvent(event) };
+  });
+}
 
 /** v2 events (issue 15; docs/event-contract.md): a type and its v2 fields. */
 export interface V2Event {
