@@ -23,10 +23,11 @@ export interface IngestBatchResult {
  *
  * Crash safety (house style 5) without an outbox: the raw-log insert, the DLQ record and the
  * sends all happen inside one database transaction that commits only after Kafka acknowledged
- * the sends; the source offset is committed after that. A crash before the commit rolls the log
- * back and the batch is redelivered and sent again; the aggregator is an idempotent receiver, so
- * a re-sent event changes nothing. A crash after the commit redelivers events the log already
- * has, which are then dropped as duplicates, and they were already forwarded.
+ * the sends; the source offset is committed after that (every KAFKA_COMMIT_INTERVAL_MS, for all
+ * partitions at once). A crash before the commit rolls the log back and the batch is redelivered
+ * and sent again; the aggregator is an idempotent receiver, so a re-sent event changes nothing. A
+ * crash after the commit redelivers events the log already has (up to the commit interval's
+ * worth), which are then dropped as duplicates, and they were already forwarded.
  */
 @Injectable()
 export class IngestBatchHandler {

@@ -194,6 +194,22 @@ export class CommonSettings {
   @Max(64 * 1024 * 1024)
   KAFKA_FETCH_MAX_BYTES_PER_PARTITION = 1024 * 1024;
 
+  /**
+   * Ingest and the aggregator: how often a worker commits its position to Kafka, one request for
+   * all its partitions; 0 commits after every batch. Both may re-read what was applied past the
+   * last commit (after a crash or a rebalance) without effect: ingest drops events the raw log
+   * already has, the aggregator resumes from the offsets stored with its counters. Per batch, an
+   * offset commit was ~100 broker requests a second at 5,000 events/s, ~1.4 ms of broker CPU each,
+   * and a round trip every fetch waited for (issue 12, BENCHMARKS.md). The notifier commits after
+   * every batch: a snapshot seen again after a newer one could flap an alert. Lag
+   * (`tthc_consumer_lag`) lags by up to this much.
+   */
+  @IntSetting()
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  KAFKA_COMMIT_INTERVAL_MS = 500;
+
   /** TLS to the brokers (kafkajs `ssl`); the system CAs, plus KAFKA_SSL_CA_FILE when set. */
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' || value === '' ? false : value))
   @IsBoolean({ message: 'must be true or false' })

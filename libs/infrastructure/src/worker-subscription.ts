@@ -16,7 +16,7 @@ export function workerSubscription(
   kafka: Kafka,
   logger: Logger,
   metrics: AppMetrics,
-  options: Pick<BatchSubscription, 'groupId' | 'topic' | 'partitionsConsumedConcurrently' | 'maxWaitTimeInMs' | 'readStoredOffsets'> & {
+  options: Pick<BatchSubscription, 'groupId' | 'topic' | 'partitionsConsumedConcurrently' | 'maxWaitTimeInMs' | 'readStoredOffsets' | 'commitIntervalMs'> & {
     /** Told the partitions this member holds after every group join (none after leaving). */
     assigned?: (partitions: number[]) => void;
   },

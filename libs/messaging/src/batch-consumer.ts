@@ -67,6 +67,13 @@ export interface BatchConsumerOptions {
    */
   metadataMaxAge?: number;
   fromBeginning?: boolean;
+  /**
+   * How often applied positions are committed to Kafka, in one request for every partition with
+   * news (and once more at stop); 0 (the default) commits after each batch, before the next
+   * fetch. Only for handlers that may see records again past the last commit without effect: a
+   * crash or a rebalance re-reads up to this much.
+   */
+  commitIntervalMs?: number;
   /** Health: a partition with lag that has not advanced for this long is reported stalled. */
   stallAfterMs?: number;
   /** Health: this many failed attempts in a row on one partition's batch is reported failing. */
@@ -134,6 +141,11 @@ export class BatchConsumer {
   private readonly now: () => number;
   /** Aborted by stop(): wakes every backoff wait, so a shutdown never sits out a 15 s retry delay. */
   private readonly stopped = new AbortController();
+  /** Applied but not yet committed to Kafka (commitIntervalMs > 0): the next offset per partition. */
+  private readonly uncommitted = new Map<number, string>();
+  private commitTimer?: NodeJS.Timeout;
+  /** Commits one after the other, so a partition's committed offset never goes back. */
+  private committing: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: BatchConsumerOptions) {
     this.now = opts.now ?? Date.now;
@@ -191,6 +203,8 @@ export class BatchConsumer {
       const assigned = payload.memberAssignment[o.topic] ?? [];
       // Health follows the assignment: a partition handed to another member is not ours to report.
       for (const p of [...this.partitions.keys()]) if (!assigned.includes(p)) this.partitions.delete(p);
+      // A partition's new owner commits its own progress: ours must not move its offset back.
+      for (const p of [...this.uncommitted.keys()]) if (!assigned.includes(p)) this.uncommitted.delete(p);
       this.joined = true;
       o.observer?.assigned?.(assigned);
       this.seeker?.joined(consumer, assigned);
@@ -245,9 +259,43 @@ export class BatchConsumer {
     const last = batch.messages[batch.messages.length - 1];
     payload.resolveOffset(last.offset);
     if (!this.stopping) {
-      await this.consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: whole.nextOffset }]);
+      this.uncommitted.set(batch.partition, whole.nextOffset);
+      if (!this.opts.commitIntervalMs) await this.commitApplied();
+      else this.commitTimer ??= setTimeout(() => this.commitOnTimer(), this.opts.commitIntervalMs);
     }
     await heartbeat();
+  }
+
+  /** Commits every partition's applied position not committed yet, in one request. */
+  private commitApplied(): Promise<void> {
+    this.committing = this.committing
+      .catch(() => undefined)
+      .then(async () => {
+        if (this.uncommitted.size === 0 || !this.consumer) return;
+        const offsets = [...this.uncommitted].map(([partition, offset]) => ({ topic: this.opts.topic, partition, offset }));
+        this.uncommitted.clear();
+        try {
+          await this.consumer.commitOffsets(offsets);
+        } catch (error) {
+          // Back for the next commit unless a later batch (or a rebalance) superseded them.
+          for (const o of offsets) if (!this.uncommitted.has(o.partition)) this.uncommitted.set(o.partition, o.offset);
+          throw error;
+        }
+      });
+    return this.committing;
+  }
+
+  private commitOnTimer(): void {
+    this.commitTimer = undefined;
+    this.commitApplied().then(
+      () => undefined,
+      (error: unknown) => {
+        // A rebalance or an unreachable broker: the positions stay for the next commit, and a
+        // re-read past the last commit has no effect (commitIntervalMs); lag shows it meanwhile.
+        this.opts.logger.warn({ err: error, topic: this.opts.topic, groupId: this.opts.groupId, partitions: [...this.uncommitted.keys()] }, 'offset commit failed; retrying with the next');
+        if (!this.stopping && this.uncommitted.size > 0) this.commitTimer ??= setTimeout(() => this.commitOnTimer(), this.opts.commitIntervalMs);
+      },
+    );
   }
 
   /** Waits for the seeks of the last group join, heartbeating so a slow database does not cost the membership. */
@@ -365,6 +413,10 @@ export class BatchConsumer {
   async stop(): Promise<void> {
     this.stopping = true;
     this.stopped.abort();
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    // While still a member: what was applied before the stop began is not read again.
+    await this.commitApplied().catch((error: unknown) => this.opts.logger.warn({ err: error, topic: this.opts.topic }, 'offset commit at stop failed; the next owner re-reads from the last one'));
     await this.consumer?.disconnect();
     await this.opts.observer?.stopped?.();
   }

@@ -35,6 +35,8 @@ export class ValidatedEventsController implements OnModuleInit {
         topic: s.TOPIC_VALIDATED,
         partitionsConsumedConcurrently: s.AGGREGATOR_PARTITIONS_CONCURRENTLY,
         readStoredOffsets: () => readNextOffsets(this.dataSource, s.AGGREGATOR_GROUP_ID, s.TOPIC_VALIDATED),
+        // Kafka's committed offsets only show lag here: a restart resumes from the stored ones.
+        commitIntervalMs: s.KAFKA_COMMIT_INTERVAL_MS,
         // Another instance may have changed the units this one now owns: their kept overdue counts go.
         assigned: () => this.live.forgetOverdueCounts(),
       }),

@@ -25,7 +25,13 @@ export class DossierEventsController implements OnModuleInit {
     const s = this.settings;
     this.transport.subscribe(
       BATCH_PATTERNS.dossierEvents,
-      workerSubscription(s, this.kafka, this.logger, this.metrics, { groupId: s.INGEST_GROUP_ID, topic: s.TOPIC_EVENTS, partitionsConsumedConcurrently: s.INGEST_PARTITIONS_CONCURRENTLY }),
+      workerSubscription(s, this.kafka, this.logger, this.metrics, {
+        groupId: s.INGEST_GROUP_ID,
+        topic: s.TOPIC_EVENTS,
+        partitionsConsumedConcurrently: s.INGEST_PARTITIONS_CONCURRENTLY,
+        // Re-reading past the last commit changes nothing: the raw log drops what it already has.
+        commitIntervalMs: s.KAFKA_COMMIT_INTERVAL_MS,
+      }),
     );
   }
 

@@ -32,7 +32,9 @@ export class UnitMetricsController implements OnModuleInit {
       BATCH_PATTERNS.unitMetrics,
       // The fetch wait is the consumer's default (250 ms): the broker answers a fetch as soon as a
       // snapshot lands, so alert latency does not wait on it (BENCHMARKS.md, Alerting); 50 ms
-      // only meant 20 empty fetches a second while the province is quiet.
+      // only meant 20 empty fetches a second while the province is quiet. Offsets are committed
+      // after every batch (no KAFKA_COMMIT_INTERVAL_MS): a restart that saw an older snapshot
+      // again after a newer one could flap an alert.
       workerSubscription(s, this.kafka, this.logger, this.metrics, { groupId: s.NOTIFIER_GROUP_ID, topic: s.TOPIC_UNIT_METRICS }),
     );
   }
