@@ -144,6 +144,27 @@ export class Sampler {
  * moves into its children's (a national run's window sums run in parallel workers that exit
  * after each query; without them PostgreSQL's share was under-counted).
  */
+/**
+ * CPU seconds used so far by each process that shares the machine in a freshness phase: the
+ * pipeline's apps (any `…/apps/<name>/src/main.js` node process), PostgreSQL and the broker
+ * (`serviceCpuSeconds`), and this bench process (its producer, poller and probes).
+ */
+export function phaseCpuSeconds(): Record<string, number> {
+  const out: Record<string, number> = { ...serviceCpuSeconds(), bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 };
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let app: string | undefined;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'node') continue;
+      app = /\/apps\/([a-z-]+)\/src\/main\.js/.exec(readFileSync(`/proc/${entry}/cmdline`, 'utf8'))?.[1];
+    } catch {
+      continue;
+    }
+    if (app && app !== 'bench') out[app] = (out[app] ?? 0) + (readCpuSeconds(Number(entry)) ?? 0);
+  }
+  return out;
+}
+
 export function serviceCpuSeconds(): { postgres: number; kafka: number } {
   const out = { postgres: 0, kafka: 0 };
   for (const entry of readdirSync('/proc')) {

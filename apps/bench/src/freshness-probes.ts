@@ -70,6 +70,8 @@ async function topicProbe(
   await consumer.subscribe({ topic, fromBeginning: false });
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
   await consumer.run({
+    // A throwaway group: committing its offsets only cost the broker it measures (~1.4 ms a commit, one per fetch).
+    autoCommit: false,
     eachBatch: async ({ batch }) => {
       const now = Date.now();
       for (const m of batch.messages) onMessage(m.key?.toString(), m.value, now);

@@ -12,6 +12,8 @@ export interface FreshnessResult {
   maxMs: number;
   /** What the poller read: `GET /metrics/live` with this query string ('' for every served province). */
   apiQuery: string;
+  /** CPU cores each process used through the phase (CPU seconds ÷ wall seconds; `phaseCpuSeconds`). */
+  cpuCores?: Record<string, number>;
   /** The same markers at points along the way (FreshnessProbe), in pipeline order. */
   stages?: { name: string; seen: number; p50Ms: number; p99Ms: number }[];
 }

@@ -11,7 +11,7 @@ import { createLogger } from '@tthc/platform';
 import { BENCH_USAGE, parseBenchArgs, wholeRunOrder } from './bench-args';
 import { ensureBroker } from './bench-broker';
 import { DIST_ROOT } from './bench-env';
-import { log } from './bench-kit';
+import { log, phaseCpuSeconds } from './bench-kit';
 import { type FreshnessResult, measureFreshness } from './freshness';
 import { unitMetricsProbe, validatedTopicProbe } from './freshness-probes';
 import { type BenchResults, printReport } from './report';
@@ -154,27 +154,33 @@ async function freshness(ctx: RunContext, env: Record<string, string | undefined
   try {
     for (const rate of ctx.opts.freshnessRates) {
       log(`freshness at ${rate}/s for ${ctx.opts.freshnessSeconds} s`);
-      out.push(
-        await measureFreshness({
-          producer,
-          topic,
-          apiBase,
-          apiKey: 'local-ioc-key',
-          markerUnit,
-          markerProvince: ctx.opts.province === 'all' ? catalogue[catalogue.length - 1].provinceCode : undefined,
-          loadUnits: units.slice(0, -1),
-          rate,
-          seconds: ctx.opts.freshnessSeconds,
-          runId,
-          probes,
-        }),
-      );
+      const cpuBefore = phaseCpuSeconds();
+      const startedAt = Date.now();
+      const measured = await measureFreshness({
+        producer,
+        topic,
+        apiBase,
+        apiKey: 'local-ioc-key',
+        markerUnit,
+        markerProvince: ctx.opts.province === 'all' ? catalogue[catalogue.length - 1].provinceCode : undefined,
+        loadUnits: units.slice(0, -1),
+        rate,
+        seconds: ctx.opts.freshnessSeconds,
+        runId,
+        probes,
+      });
+      out.push({ ...measured, cpuCores: coresBetween(cpuBefore, phaseCpuSeconds(), Date.now() - startedAt) });
       log(`freshness: ${JSON.stringify(out[out.length - 1])}`);
     }
   } finally {
     await Promise.all([producer.disconnect(), ...probes.map((p) => p.close())]);
   }
   return out;
+}
+
+/** CPU seconds per process between two `phaseCpuSeconds` readings, as cores over `wallMs`. */
+function coresBetween(before: Record<string, number>, after: Record<string, number>, wallMs: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(after).map(([name, s]) => [name, Math.round(((s - (before[name] ?? 0)) * 1000 * 100) / wallMs) / 100]));
 }
 
 function safe(f: () => string): string | undefined {

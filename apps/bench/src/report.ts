@@ -1,3 +1,4 @@
+import { cpus } from 'node:os';
 import { median } from './bench-kit';
 import { sparkline } from './lag-sampler';
 import { statementLines } from './pg-statements';
@@ -99,6 +100,14 @@ export function printReport(r: BenchResults): void {
     for (const f of figures ?? []) {
       lines.push(`freshness${label} at ${f.rate}/s: p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms, max ${f.maxMs} ms (${f.seen}/${f.markers} markers; GET /metrics/live${f.apiQuery})`);
       for (const s of f.stages ?? []) lines.push(`  of which at the ${s.name}: p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms (${s.seen}/${f.markers} markers)`);
+      if (f.cpuCores) {
+        const total = Object.values(f.cpuCores).reduce((a, b) => a + b, 0);
+        lines.push(
+          `  CPU through the phase, cores: ${total.toFixed(2)} of ${cpus().length} (${Object.entries(f.cpuCores)
+            .map(([name, cores]) => `${name} ${cores.toFixed(2)}`)
+            .join(', ')})`,
+        );
+      }
     }
   }
   for (const [app, frames] of Object.entries(r.staged?.profiles ?? {})) {
