@@ -123,6 +123,7 @@ export class AutovacuumStandIn {
   async catchUp(): Promise<void> {
     clearTimeout(this.timer);
     await this.running;
+    // The pass just awaited scheduled the next one as it finished: this pass replaces it.
     clearTimeout(this.timer);
     this.running = this.pass().catch((err: unknown) => log(`autovacuum stand-in: ${String(err)}`));
     await this.running;

@@ -144,41 +144,39 @@ export class Sampler {
  * moves into its children's (a national run's window sums run in parallel workers that exit
  * after each query; without them PostgreSQL's share was under-counted).
  */
-/**
- * CPU seconds used so far by each process that shares the machine in a freshness phase: the
- * pipeline's apps (any `…/apps/<name>/src/main.js` node process), PostgreSQL and the broker
- * (`serviceCpuSeconds`), and this bench process (its producer, poller and probes).
- */
-export function phaseCpuSeconds(): Record<string, number> {
-  const out: Record<string, number> = { ...serviceCpuSeconds(), bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6 };
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let app: string | undefined;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'node') continue;
-      app = /\/apps\/([a-z-]+)\/src\/main\.js/.exec(readFileSync(`/proc/${entry}/cmdline`, 'utf8'))?.[1];
-    } catch {
-      continue;
-    }
-    if (app && app !== 'bench') out[app] = (out[app] ?? 0) + (readCpuSeconds(Number(entry)) ?? 0);
-  }
-  return out;
+export function serviceCpuSeconds(): { postgres: number; kafka: number } {
+  const { postgres = 0, kafka = 0 } = scanCpuSeconds(false);
+  return { postgres, kafka };
 }
 
-export function serviceCpuSeconds(): { postgres: number; kafka: number } {
-  const out = { postgres: 0, kafka: 0 };
+/**
+ * CPU seconds used so far by each process that shares the machine in a freshness phase: the
+ * pipeline's apps (any `…/apps/<name>/src/main.js` node process), PostgreSQL and the broker (as
+ * `serviceCpuSeconds`), and this bench process (its producer, poller and probes).
+ */
+export function phaseCpuSeconds(): Record<string, number> {
+  const own = process.cpuUsage();
+  return { postgres: 0, kafka: 0, ...scanCpuSeconds(true), bench: (own.user + own.system) / 1e6 };
+}
+
+/** One pass over /proc: PostgreSQL, the broker and, with `apps`, each pipeline app by name. */
+function scanCpuSeconds(apps: boolean): Record<string, number> {
+  const out: Record<string, number> = {};
+  const add = (name: string, seconds: number | undefined) => (out[name] = (out[name] ?? 0) + (seconds ?? 0));
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    let comm: string;
-    let cmdline: string;
+    const pid = Number(entry);
     try {
-      comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
-      cmdline = comm === 'java' ? readFileSync(`/proc/${entry}/cmdline`, 'utf8') : '';
+      const comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      if (comm === 'postgres') add('postgres', readCpuSeconds(pid, true));
+      else if (comm === 'java' && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('kafka.Kafka')) add('kafka', readCpuSeconds(pid));
+      else if (apps && comm === 'node') {
+        const app = /\/apps\/([a-z-]+)\/src\/main\.js/.exec(readFileSync(`/proc/${entry}/cmdline`, 'utf8'))?.[1];
+        if (app && app !== 'bench') add(app, readCpuSeconds(pid));
+      }
     } catch {
-      continue;
+      // the process ended while being read
     }
-    if (comm === 'postgres') out.postgres += readCpuSeconds(Number(entry), true) ?? 0;
-    else if (comm === 'java' && cmdline.includes('kafka.Kafka')) out.kafka += readCpuSeconds(Number(entry)) ?? 0;
   }
   return out;
 }
