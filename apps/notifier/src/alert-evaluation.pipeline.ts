@@ -5,7 +5,7 @@ import { CLOCK, type Clock, UnitDirectory } from '@tthc/infrastructure';
 import { ALERT_RULES } from './alert-rules.token';
 import { AlertLogRecorder } from './evaluation/alert-log.recorder';
 import { AlertOutboxPublisher } from './evaluation/alert-outbox.publisher';
-import { observeSubjects, windowSpans } from './evaluation/observation.stage';
+import { figureNeeds, observeSubjects } from './evaluation/observation.stage';
 import { ruleSubjects } from './evaluation/rule-subjects.stage';
 import { UnitFiguresReader } from './evaluation/unit-figures.reader';
 
@@ -63,10 +63,9 @@ export class AlertEvaluationPipeline {
   private async evaluate(unitCodes: string[], withProvince: boolean, snapshots?: ReadonlyMap<string, UnitSnapshot>): Promise<AlertMessage[]> {
     const now = this.clock.now();
     const subjects = ruleSubjects(this.rules, unitCodes, this.units, withProvince);
-    const withOverdue = subjects.some((s) => s.rule.metric === 'overdueOpen');
     let written = 0;
     if (subjects.length > 0) {
-      const figures = await this.figures.read(unitCodes, windowSpans(subjects, now), withOverdue, now, snapshots);
+      const figures = await this.figures.read(unitCodes, figureNeeds(subjects, now), now, snapshots);
       written = await this.recorder.record(observeSubjects(subjects, figures, now), withProvince ? undefined : unitCodes, now);
     }
     if (written === 0 && !(await this.outbox.hasPending())) return [];

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { ALERT_RATE_LABELS, ALERT_RATE_METRICS, type WindowCounts, WINDOW_COUNT_FIELDS, rateObservation, zeroWindowCounts } from './alert-indicator';
-import { ALERT_METRICS, DEFAULT_ALERT_RULES } from './alert-rule';
+import { ALERT_RATE_FIELDS, ALERT_RATE_LABELS, ALERT_RATE_METRICS, type WindowCounts, WINDOW_COUNT_FIELDS, rateObservation, zeroWindowCounts } from './alert-indicator';
+import { ALERT_METRICS, DEFAULT_ALERT_RULES, metricFields } from './alert-rule';
 import { alertText } from './alert-text';
 
 const counts = (c: Partial<WindowCounts>): WindowCounts => ({ ...zeroWindowCounts(), ...c });
@@ -59,6 +59,36 @@ describe('rateObservation: the figure an alert rule judges, and the sample behin
         expect(o.value === null).toBe(o.sampleSize === 0);
       }),
     );
+  });
+
+  // Any counts, the gauges' fields aside (no rate reads them), large enough that sums and ratios differ.
+  const arbAnyCounts = fc.record(Object.fromEntries(WINDOW_COUNT_FIELDS.map((f) => [f, fc.nat({ max: 1_000 })])) as Record<keyof WindowCounts, fc.Arbitrary<number>>);
+  const only = (c: WindowCounts, fields: readonly (keyof WindowCounts)[]): WindowCounts => {
+    const kept = zeroWindowCounts();
+    for (const f of fields) kept[f] = c[f];
+    return kept;
+  };
+
+  it('reads only the fields ALERT_RATE_FIELDS lists: the others zeroed, every figure and sample stays', () => {
+    fc.assert(
+      fc.property(arbAnyCounts, fc.constantFrom(...ALERT_RATE_METRICS), (c, metric) => {
+        expect(rateObservation(metric, only(c, ALERT_RATE_FIELDS[metric]))).toEqual(rateObservation(metric, c));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('needs every field it lists: zeroing any one of them changes the figure or the sample of some window', () => {
+    for (const metric of ALERT_RATE_METRICS) {
+      for (const field of ALERT_RATE_FIELDS[metric]) {
+        // A window where every count is distinct and non-zero, so each field weighs on the ratio.
+        const c = zeroWindowCounts();
+        WINDOW_COUNT_FIELDS.forEach((f, i) => (c[f] = 10 + 7 * i));
+        expect({ metric, field, o: rateObservation(metric, { ...c, [field]: 0 }) }).not.toEqual({ metric, field, o: rateObservation(metric, c) });
+      }
+    }
+    expect(metricFields('overdueOpen')).toEqual([]);
+    expect(metricFields('onTimeRate')).toEqual(['resolvedOnTime', 'resolvedTotal']);
   });
 
   it('every rate has a Vietnamese label for the alert texts', () => {

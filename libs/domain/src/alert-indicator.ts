@@ -47,6 +47,27 @@ export const ALERT_RATE_DENOMINATORS = {
 export type AlertRateMetric = keyof typeof ALERT_RATE_DENOMINATORS;
 export const ALERT_RATE_METRICS = Object.keys(ALERT_RATE_DENOMINATORS) as AlertRateMetric[];
 
+/**
+ * The counts each rate reads, numerator and denominator: the only fields a rule on it needs from
+ * the day rows (the clock tick reads every unit's window from PostgreSQL, and the fields it does
+ * not need were most of that read nationally; BENCHMARKS.md). The spec holds the lists to
+ * `rateObservation`: zeroing any other field changes no figure, zeroing a listed one can.
+ */
+export const ALERT_RATE_FIELDS: Readonly<Record<AlertRateMetric, readonly WindowCountField[]>> = {
+  fullyOnlineRate: ['fullyOnline', 'receivedV2'],
+  onlineRate: ['receivedOnline', 'receivedTotal'],
+  onTimeRate: ['resolvedOnTime', 'resolvedTotal'],
+  aheadRate: ['resolvedAhead', 'resolvedTotal'],
+  componentsDigitizedRate: ['componentsDigitized', 'receivedV2'],
+  resultElectronicRate: ['resultElectronic', 'resolvedV2'],
+  resultDigitizedRate: ['resultDigitized', 'resolvedV2'],
+  digitisedRate: ['componentsDigitized', 'resultDigitized', 'receivedV2', 'resolvedV2'],
+  dataReusedRate: ['dataReused', 'resolvedV2'],
+  onlinePaymentRate: ['paidOnline', 'paidCounter'],
+  satisfactionRate: ['ratedSatisfied', 'ratedCount'],
+  feedbackOnTimeRate: ['feedbackResolvedOnTime', 'feedbackResolvedLate'],
+};
+
 /** How the alert texts and the rule labels name each figure (Vietnamese, with diacritics). */
 export const ALERT_RATE_LABELS: Readonly<Record<AlertRateMetric, string>> = {
   fullyOnlineRate: 'tỷ lệ hồ sơ xử lý toàn trình trực tuyến',

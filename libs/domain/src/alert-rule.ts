@@ -1,4 +1,4 @@
-import { ALERT_RATE_METRICS, type AlertRateMetric } from './alert-indicator';
+import { ALERT_RATE_FIELDS, ALERT_RATE_METRICS, type AlertRateMetric, type WindowCountField } from './alert-indicator';
 import { addDays, type LocalDate, localDayOf, startOfMonth, startOfQuarter } from './local-day';
 
 /**
@@ -15,6 +15,11 @@ export const ALERT_METRICS: readonly AlertMetric[] = [...ALERT_RATE_METRICS, 'ov
 
 export function isRateMetric(metric: AlertMetric): metric is AlertRateMetric {
   return metric !== 'overdueOpen';
+}
+
+/** The window counts a rule on `metric` reads; none for the overdue count (counted as of now, not summed). */
+export function metricFields(metric: AlertMetric): readonly WindowCountField[] {
+  return isRateMetric(metric) ? ALERT_RATE_FIELDS[metric] : [];
 }
 
 /** `below`: bad when the figure is under the target (rates); `above`: bad when over it (counts). */

@@ -5,7 +5,8 @@ import { type WritePart, runWrites } from './combined-writes';
 import { closeBatchGate, enterDossierBatch, nextOffsetWrite, readNextOffsets, saveNextOffset } from './consumer-offsets.repository';
 import { dossierWrites, loadDossiers, saveDossiers } from './dossier-state.repository';
 import { appendNewRawEvents, recordNewRejections } from './raw-event-log.repository';
-import { applyCounterDeltas, counterDeltaWrites, sumCountersByUnit, sumCountersForWindows } from './unit-counters.repository';
+import { applyCounterDeltas, counterDeltaWrites, sumCountersByUnit } from './unit-counters.repository';
+import { sumWindowCounts } from './window-counts.repository';
 
 /** The repositories the pipeline writes through, on the real PostgreSQL (one scratch schema). */
 describe('repositories (real PostgreSQL)', () => {
@@ -267,7 +268,7 @@ describe('repositories (real PostgreSQL)', () => {
       ]);
       const sums = await sumCountersByUnit(db.dataSource, '2025-07-14', '2025-07-15', ['28777']);
       expect(sums.get('28777')).toEqual({ receivedTotal: 4, receivedOnline: 3, receivedDirect: 1, resolvedTotal: 2, resolvedOnTime: 1, resolvedLate: 1 });
-      const windows = await sumCountersForWindows(
+      const windows = await sumWindowCounts(
         db.dataSource,
         [
           { name: 'day15', from: '2025-07-15', to: '2025-07-15' },

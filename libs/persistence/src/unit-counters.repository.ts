@@ -80,51 +80,6 @@ export interface WindowBounds {
 }
 
 /**
- * Several windows (today, month-to-date, rolling 30 days) for a set of units in one scan:
- * the live snapshot's query, run once per batch for the units it touched.
- */
-export async function sumCountersForWindows(sql: Sql, windows: WindowBounds[], unitCodes?: string[]): Promise<Map<string, Map<string, DayCounters>>> {
-  const minFrom = windows.reduce((m, w) => (w.from < m ? w.from : m), windows[0].from);
-  const maxTo = windows.reduce((m, w) => (w.to > m ? w.to : m), windows[0].to);
-  const params: unknown[] = [minFrom, maxTo];
-  const cols = windows
-    .map((w, i) => {
-      params.push(w.from, w.to);
-      const f = `day BETWEEN $${params.length - 1}::date AND $${params.length}::date`;
-      return ['received_total', 'received_online', 'received_direct', 'resolved_total', 'resolved_on_time', 'resolved_late']
-        .map((c) => `COALESCE(SUM(${c}) FILTER (WHERE ${f}), 0)::int AS "w${i}_${c}"`)
-        .join(', ');
-    })
-    .join(', ');
-  let unitFilter = '';
-  if (unitCodes) {
-    params.push(unitCodes);
-    unitFilter = `AND unit_code = ANY($${params.length}::text[])`;
-  }
-  const rows: Record<string, string | number>[] = await sql.query(
-    `SELECT unit_code, ${cols} FROM unit_daily_counters
-      WHERE day BETWEEN $1::date AND $2::date ${unitFilter} GROUP BY unit_code`,
-    params,
-  );
-  const result = new Map<string, Map<string, DayCounters>>();
-  for (const r of rows) {
-    const perWindow = new Map<string, DayCounters>();
-    windows.forEach((w, i) => {
-      perWindow.set(w.name, {
-        receivedTotal: Number(r[`w${i}_received_total`]),
-        receivedOnline: Number(r[`w${i}_received_online`]),
-        receivedDirect: Number(r[`w${i}_received_direct`]),
-        resolvedTotal: Number(r[`w${i}_resolved_total`]),
-        resolvedOnTime: Number(r[`w${i}_resolved_on_time`]),
-        resolvedLate: Number(r[`w${i}_resolved_late`]),
-      });
-    });
-    result.set(String(r.unit_code), perWindow);
-  }
-  return result;
-}
-
-/**
  * Live overdue-open gauge per unit at `now` (PRODUCT.md's rule, `overdueOpenAtSql`): a LATE flag
  * or a receipt stamped slightly ahead of our clock (within the accepted skew) does not count
  * before its instant. For an unresolved dossier the rule is `overdue_from <= now`

@@ -1,5 +1,5 @@
 import { type AlertRule, type WindowCounts, ruleDefaults, zeroWindowCounts } from '@tthc/domain';
-import { observeSubjects, windowSpans } from './observation.stage';
+import { figureNeeds, observeSubjects } from './observation.stage';
 import type { RuleSubject } from './rule-subjects.stage';
 import type { UnitFigures } from './snapshot-figures';
 
@@ -21,13 +21,20 @@ const FIGURES = new Map<string, UnitFigures>([
   ['B', unit({ rolling30d: { receivedTotal: 10, receivedOnline: 10, receivedV2: 8, fullyOnline: 8 } }, 12)],
 ]);
 
-describe('windowSpans', () => {
+describe('figureNeeds', () => {
   it('names each window the rules use once, with its days as of now', () => {
     const subjects = [subject('A', rule('a')), subject('B', rule('b')), subject('A', rule('c', { window: { kind: 'monthToDate' } }))];
-    expect(windowSpans(subjects, NOW)).toEqual([
+    expect(figureNeeds(subjects, NOW).spans).toEqual([
       { name: 'rolling30d', from: '2025-07-02', to: '2025-07-31' },
       { name: 'monthToDate', from: '2025-07-01', to: '2025-07-31' },
     ]);
+  });
+
+  it('asks for the counts the rules’ rates read, each once, and for the overdue count only when a rule judges it', () => {
+    const defaults = [subject('A', rule('fully', { metric: 'fullyOnlineRate' })), subject('A', rule('on-time', { metric: 'onTimeRate' })), subject('B', rule('online'))];
+    expect(figureNeeds(defaults, NOW)).toMatchObject({ fields: ['fullyOnline', 'receivedV2', 'resolvedOnTime', 'resolvedTotal', 'receivedOnline', 'receivedTotal'], overdue: false });
+    const overdue = subject('B', rule('overdue', { ...ruleDefaults('overdueOpen'), metric: 'overdueOpen' }));
+    expect(figureNeeds([overdue], NOW)).toMatchObject({ fields: [], overdue: true });
   });
 });
 

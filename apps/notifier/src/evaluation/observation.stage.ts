@@ -1,4 +1,4 @@
-import { type AlertRule, type Observation, type WindowCounts, addWindowCounts, rateObservation, windowBounds, windowName, zeroWindowCounts } from '@tthc/domain';
+import { type AlertRule, type Observation, type WindowCountField, type WindowCounts, addWindowCounts, metricFields, rateObservation, windowBounds, windowName, zeroWindowCounts } from '@tthc/domain';
 import type { WindowBounds } from '@tthc/persistence';
 import type { RuleSubject } from './rule-subjects.stage';
 import type { UnitFigures } from './snapshot-figures';
@@ -8,14 +8,25 @@ export interface ObservedSubject extends RuleSubject {
   observation: Observation;
 }
 
-/** The windows the subjects' rules use, as of `now`, each once. */
-export function windowSpans(subjects: readonly RuleSubject[], now: number): WindowBounds[] {
+/** What the subjects' rules judge, as of one evaluation: the figures to read for them and no more. */
+export interface FigureNeeds {
+  /** The windows the rules sum, each once. */
+  spans: WindowBounds[];
+  /** The counts their rates read (`metricFields`); a read from the day rows sums these only. */
+  fields: WindowCountField[];
+  /** Whether any rule judges the overdue-open count. */
+  overdue: boolean;
+}
+
+export function figureNeeds(subjects: readonly RuleSubject[], now: number): FigureNeeds {
   const spans = new Map<string, WindowBounds>();
+  const fields = new Set<WindowCountField>();
   for (const { rule } of subjects) {
     const name = windowName(rule.window);
     if (!spans.has(name)) spans.set(name, { name, ...windowBounds(rule.window, now) });
+    for (const f of metricFields(rule.metric)) fields.add(f);
   }
-  return [...spans.values()];
+  return { spans: [...spans.values()], fields: [...fields], overdue: subjects.some((s) => s.rule.metric === 'overdueOpen') };
 }
 
 /**

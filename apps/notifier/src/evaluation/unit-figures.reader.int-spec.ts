@@ -1,7 +1,8 @@
 import type { UnitSnapshot, WindowFigures } from '@tthc/contracts';
-import { type DayFacts, zeroCounters, zeroIndicatorCounts, zeroWindowCounts } from '@tthc/domain';
+import { type DayFacts, WINDOW_COUNT_FIELDS, type WindowCountField, zeroCounters, zeroIndicatorCounts, zeroWindowCounts } from '@tthc/domain';
 import { applyCounterDeltas, applyIndicatorDeltas } from '@tthc/persistence';
 import { ScratchDatabase } from '../../../../test/support/scratch-database';
+import type { FigureNeeds } from './observation.stage';
 import { UnitFiguresReader } from './unit-figures.reader';
 
 /** The figures stage on the real PostgreSQL: what a snapshot carries is taken from it, the rest read from the store. */
@@ -30,6 +31,8 @@ describe('UnitFiguresReader (real PostgreSQL)', () => {
     rolling30d: window('2025-07-02', '2025-07-31', rollingTotal),
     overdueOpen,
   });
+  /** The windows, the overdue count or not, and every count unless the test narrows them. */
+  const needs = (spans: FigureNeeds['spans'], overdue: boolean, fields: WindowCountField[] = [...WINDOW_COUNT_FIELDS]): FigureNeeds => ({ spans, fields, overdue });
   const received = (figures: Awaited<ReturnType<UnitFiguresReader['read']>>, unit: string, span: string) => figures.get(unit)?.windows.get(span)?.receivedTotal;
 
   beforeAll(async () => {
@@ -55,50 +58,61 @@ describe('UnitFiguresReader (real PostgreSQL)', () => {
   });
 
   it('without a snapshot, reads every window and the overdue count from the store', async () => {
-    const figures = await new UnitFiguresReader(db.dataSource).read(['28756', '28777'], [ROLLING, WEEK], true, NOW);
+    const figures = await new UnitFiguresReader(db.dataSource).read(['28756', '28777'], needs([ROLLING, WEEK], true), NOW);
     expect([received(figures, '28756', 'rolling30d'), received(figures, '28756', 'rolling7d'), figures.get('28756')?.overdueOpen]).toEqual([13, 3, 1]);
     expect([received(figures, '28777', 'rolling30d'), figures.get('28777')?.overdueOpen]).toEqual([5, 0]);
   });
 
   it('takes the windows a snapshot carries from it, and reads only the others', async () => {
-    const figures = await new UnitFiguresReader(db.dataSource).read(['28756'], [ROLLING, WEEK], true, NOW, new Map([['28756', snapshot(NOW)]]));
+    const figures = await new UnitFiguresReader(db.dataSource).read(['28756'], needs([ROLLING, WEEK], true), NOW, new Map([['28756', snapshot(NOW)]]));
     expect([received(figures, '28756', 'rolling30d'), received(figures, '28756', 'rolling7d'), figures.get('28756')?.overdueOpen]).toEqual([99, 3, 7]);
   });
 
   it('reads from the store a snapshot made before its window’s days (yesterday’s 30 days)', async () => {
     const yesterday = { ...snapshot(NOW - 86_400_000), rolling30d: window('2025-07-01', '2025-07-30', 99) };
-    const figures = await new UnitFiguresReader(db.dataSource).read(['28756'], [ROLLING], false, NOW, new Map([['28756', yesterday]]));
+    const figures = await new UnitFiguresReader(db.dataSource).read(['28756'], needs([ROLLING], false), NOW, new Map([['28756', yesterday]]));
     expect(received(figures, '28756', 'rolling30d')).toBe(13);
   });
 
   it('does not go back to a snapshot older than its last read of the store for that unit', async () => {
     const reader = new UnitFiguresReader(db.dataSource);
-    await reader.read(['28756'], [ROLLING], true, NOW);
-    const stale = await reader.read(['28756'], [ROLLING], true, NOW + 1000, new Map([['28756', snapshot(NOW - 1000)]]));
+    await reader.read(['28756'], needs([ROLLING], true), NOW);
+    const stale = await reader.read(['28756'], needs([ROLLING], true), NOW + 1000, new Map([['28756', snapshot(NOW - 1000)]]));
     expect([received(stale, '28756', 'rolling30d'), stale.get('28756')?.overdueOpen]).toEqual([13, 1]);
-    const fresh = await reader.read(['28756'], [ROLLING], true, NOW + 2000, new Map([['28756', snapshot(NOW + 1500)]]));
+    const fresh = await reader.read(['28756'], needs([ROLLING], true), NOW + 2000, new Map([['28756', snapshot(NOW + 1500)]]));
     expect([received(fresh, '28756', 'rolling30d'), fresh.get('28756')?.overdueOpen]).toEqual([99, 7]);
   });
 
   it('reads from the store for a snapshot without a readable time', async () => {
-    const figures = await new UnitFiguresReader(db.dataSource).read(['28756'], [ROLLING], true, NOW, new Map([['28756', { ...snapshot(NOW), asOf: 'yesterday' }]]));
+    const figures = await new UnitFiguresReader(db.dataSource).read(['28756'], needs([ROLLING], true), NOW, new Map([['28756', { ...snapshot(NOW), asOf: 'yesterday' }]]));
     expect([received(figures, '28756', 'rolling30d'), figures.get('28756')?.overdueOpen]).toEqual([13, 1]);
   });
 
   it('reads the v2 counts from the (unit, procedure, day) rows, summed over procedures, beside the v1 counters', async () => {
-    const figures = await new UnitFiguresReader(db.dataSource).read(['28756'], [ROLLING], false, NOW);
+    const figures = await new UnitFiguresReader(db.dataSource).read(['28756'], needs([ROLLING], false), NOW);
     expect(figures.get('28756')?.windows.get('rolling30d')).toMatchObject({ receivedTotal: 13, receivedV2: 8, fullyOnline: 6 });
+  });
+
+  it('sums only the counts the rules read: a table none of them is in is not read, the counts left out are 0', async () => {
+    const v2Only = await new UnitFiguresReader(db.dataSource).read(['28756'], needs([ROLLING], false, ['fullyOnline', 'receivedV2']), NOW);
+    expect(v2Only.get('28756')?.windows.get('rolling30d')).toEqual({ ...zeroWindowCounts(), receivedV2: 8, fullyOnline: 6 });
+    const v1Only = await new UnitFiguresReader(db.dataSource).read(['28756', '28777'], needs([ROLLING, WEEK], false, ['resolvedTotal', 'receivedTotal']), NOW);
+    expect(v1Only.get('28756')?.windows.get('rolling30d')).toEqual({ ...zeroWindowCounts(), receivedTotal: 13 });
+    expect([received(v1Only, '28756', 'rolling7d'), received(v1Only, '28777', 'rolling30d')]).toEqual([3, 5]);
+    // Only the overdue count judged: no window is summed at all, and the count is still read.
+    const overdueOnly = await new UnitFiguresReader(db.dataSource).read(['28756'], needs([ROLLING], true, []), NOW);
+    expect([overdueOnly.get('28756')?.windows.size, overdueOnly.get('28756')?.overdueOpen]).toEqual([0, 1]);
   });
 
   it('takes v2 counts from a snapshot that carries them, and reads a window from the store when its snapshot predates them', async () => {
     const withV2 = snapshot(NOW);
     withV2.rolling30d = { ...withV2.rolling30d, receivedV2: 50, fullyOnline: 45 };
-    const fromSnapshot = await new UnitFiguresReader(db.dataSource).read(['28756'], [ROLLING], false, NOW, new Map([['28756', withV2]]));
+    const fromSnapshot = await new UnitFiguresReader(db.dataSource).read(['28756'], needs([ROLLING], false), NOW, new Map([['28756', withV2]]));
     expect(fromSnapshot.get('28756')?.windows.get('rolling30d')).toMatchObject({ receivedTotal: 99, receivedV2: 50, fullyOnline: 45 });
     const v1Only = snapshot(NOW);
     const { receivedV2: _a, fullyOnline: _b, ...older } = v1Only.rolling30d;
     v1Only.rolling30d = older as typeof v1Only.rolling30d;
-    const fromStore = await new UnitFiguresReader(db.dataSource).read(['28756'], [ROLLING], false, NOW, new Map([['28756', v1Only]]));
+    const fromStore = await new UnitFiguresReader(db.dataSource).read(['28756'], needs([ROLLING], false), NOW, new Map([['28756', v1Only]]));
     expect(fromStore.get('28756')?.windows.get('rolling30d')).toMatchObject({ receivedTotal: 13, receivedV2: 8, fullyOnline: 6 });
   });
 });

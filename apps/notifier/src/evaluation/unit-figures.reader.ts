@@ -3,13 +3,15 @@ import { DataSource } from 'typeorm';
 import type { UnitSnapshot } from '@tthc/contracts';
 import type { WindowCounts } from '@tthc/domain';
 import { type WindowBounds, countOverdueOpenNow, sumWindowCounts } from '@tthc/persistence';
+import type { FigureNeeds } from './observation.stage';
 import { type UnitFigures, figuresFromSnapshot } from './snapshot-figures';
 
 /**
  * The observe stage's input: each unit's figures for the windows the rules use. What the unit's
  * snapshot on `tthc.metrics.units` carries (today, month-to-date, rolling 30 days, overdue open)
  * is taken from it; only other windows, or units without a usable snapshot (the clock tick), are
- * read from the day counters and the dossiers, in one query each.
+ * read from the day counters and the dossiers, in one query each, and of the day rows only the
+ * counts the rules read (`FigureNeeds.fields`: the others are 0 in a figure read from the store).
  *
  * A snapshot older than this process's last read of the store for that unit is not used: a
  * consumer that lags behind the tick would otherwise judge a unit on figures the tick had already
@@ -24,8 +26,7 @@ export class UnitFiguresReader {
 
   async read(
     unitCodes: readonly string[],
-    spans: readonly WindowBounds[],
-    withOverdue: boolean,
+    { spans, fields, overdue: withOverdue }: FigureNeeds,
     now: number,
     snapshots: ReadonlyMap<string, UnitSnapshot> = new Map(),
   ): Promise<Map<string, UnitFigures>> {
@@ -47,7 +48,7 @@ export class UnitFiguresReader {
     }
     const storeSpans = [...new Map([...fromStore.values()].flat().map((s) => [s.name, s])).values()];
     const [sums, overdue] = await Promise.all([
-      storeSpans.length === 0 ? new Map<string, Map<string, WindowCounts>>() : sumWindowCounts(this.dataSource, storeSpans, [...fromStore.keys()]),
+      storeSpans.length === 0 ? new Map<string, Map<string, WindowCounts>>() : sumWindowCounts(this.dataSource, storeSpans, [...fromStore.keys()], fields),
       overdueFromStore.length === 0 ? new Map<string, number>() : countOverdueOpenNow(this.dataSource, new Date(now), overdueFromStore),
     ]);
     for (const [code, missing] of fromStore) {
