@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type INestApplicationContext, type Type } from '@nestjs/common';
+import { type INestApplicationContext, type Provider, type Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { type Kafka, type KafkaMessage } from 'kafkajs';
 import { loadUnitCatalogue } from '@tthc/catalogue';
@@ -26,7 +26,7 @@ export class WorkerContext {
   ) {}
 
   /** `now`: a fixed instant, or a clock the spec moves. `env`: settings of the spec's own over the context's (a webhook receiver, say). */
-  static async create<S extends CommonSettings>(appName: AppName, settingsClass: Type<S>, providers: Type<unknown>[], now: string | Clock, env: Record<string, string> = {}): Promise<WorkerContext> {
+  static async create<S extends CommonSettings>(appName: AppName, settingsClass: Type<S>, providers: Provider[], now: string | Clock, env: Record<string, string> = {}): Promise<WorkerContext> {
     const id = randomBytes(4).toString('hex');
     const db = await ScratchDatabase.create();
     await upsertUnits(db.dataSource, loadUnitCatalogue());

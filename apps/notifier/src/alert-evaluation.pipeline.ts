@@ -1,13 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AlertMessage, UnitSnapshot } from '@tthc/contracts';
 import type { AlertRule } from '@tthc/domain';
-import { CLOCK, type Clock, UnitDirectory } from '@tthc/infrastructure';
+import { CLOCK, type Clock, LOGGER, UnitDirectory } from '@tthc/infrastructure';
+import type { Logger } from '@tthc/platform';
 import { ALERT_RULES } from './alert-rules.token';
 import { AlertLogRecorder } from './evaluation/alert-log.recorder';
 import { AlertOutboxPublisher } from './evaluation/alert-outbox.publisher';
+import { HeldSnapshots } from './evaluation/held-snapshots';
 import { figureNeeds, observeSubjects } from './evaluation/observation.stage';
 import { ruleSubjects } from './evaluation/rule-subjects.stage';
-import { UnitFiguresReader } from './evaluation/unit-figures.reader';
+import { type FigureSources, UnitFiguresReader } from './evaluation/unit-figures.reader';
 
 /**
  * The notifier's evaluation, as a pipeline of small stages in the manner of Alertmanager's
@@ -22,6 +24,9 @@ import { UnitFiguresReader } from './evaluation/unit-figures.reader';
 @Injectable()
 export class AlertEvaluationPipeline {
   private chain: Promise<unknown> = Promise.resolve();
+  private readonly held = new HeldSnapshots();
+  // Whether the clock tick judges on earlier store reads: only once this member is known to hold every partition.
+  private reuseStoreReads = false;
 
   constructor(
     @Inject(ALERT_RULES) private readonly rules: AlertRule[],
@@ -30,22 +35,48 @@ export class AlertEvaluationPipeline {
     private readonly recorder: AlertLogRecorder,
     private readonly outbox: AlertOutboxPublisher,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** After metric changes: the unit rules for the units of these snapshots, on their figures. */
-  evaluateSnapshots(snapshots: readonly UnitSnapshot[]): Promise<AlertMessage[]> {
+  /**
+   * After metric changes: the unit rules for the units of these snapshots (one partition's, in
+   * offset order), on their figures. They are held for the clock tick.
+   */
+  evaluateSnapshots(partition: number, snapshots: readonly UnitSnapshot[]): Promise<AlertMessage[]> {
     const known = new Map(snapshots.filter((s) => this.units.has(s.unitCode)).map((s) => [s.unitCode, s]));
-    return this.serialised(() => this.evaluate([...known.keys()], false, known));
+    this.held.hold(partition, known.values());
+    return this.serialised(() => this.evaluate([...known.keys()], false, { snapshots: known }));
   }
 
-  /** On the clock tick: every unit and the province rules, on the store's figures. */
+  /**
+   * After a group join: the snapshots of partitions this member no longer holds are not judged on.
+   * `everyPartition`: it holds all of `tthc.metrics.units`, so every unit's snapshots reach it and
+   * a window read from the store stays true until one says otherwise. While another member
+   * receives some units' snapshots, a read of those units could go stale unseen here: none is
+   * judged on again, and none made before this join either.
+   */
+  partitionsAssigned(partitions: readonly number[], everyPartition: boolean): void {
+    this.held.keepPartitions(partitions);
+    this.figures.forgetStoreReads();
+    this.reuseStoreReads = everyPartition;
+  }
+
+  /**
+   * On the clock tick: every unit and the province rules, each unit on its latest held snapshot
+   * where that answers the window, else (while this member holds every partition) on what was
+   * last read of it from the store if no snapshot made since says it changed; the store for the
+   * rest, and for the overdue count.
+   */
   evaluateAll(): Promise<AlertMessage[]> {
-    return this.serialised(() =>
-      this.evaluate(
-        this.units.all().map((u) => u.code),
-        true,
-      ),
-    );
+    return this.serialised(async () => {
+      const started = performance.now();
+      const readBefore = this.figures.unitsReadFromStore;
+      const units = this.units.all().map((u) => u.code);
+      const published = await this.evaluate(units, true, { snapshots: this.held.all(), overdueFromSnapshots: false, reuseStoreReads: this.reuseStoreReads });
+      const fromStore = this.figures.unitsReadFromStore - readBefore;
+      this.logger.debug({ units: units.length, fromStore, ms: Math.round(performance.now() - started) }, 'alert tick evaluated');
+      return published;
+    });
   }
 
   /** Publishes transitions written elsewhere (acknowledgements from the API) when there are any. */
@@ -60,12 +91,12 @@ export class AlertEvaluationPipeline {
     return next;
   }
 
-  private async evaluate(unitCodes: string[], withProvince: boolean, snapshots?: ReadonlyMap<string, UnitSnapshot>): Promise<AlertMessage[]> {
+  private async evaluate(unitCodes: string[], withProvince: boolean, sources: FigureSources): Promise<AlertMessage[]> {
     const now = this.clock.now();
     const subjects = ruleSubjects(this.rules, unitCodes, this.units, withProvince);
     let written = 0;
     if (subjects.length > 0) {
-      const figures = await this.figures.read(unitCodes, figureNeeds(subjects, now), now, snapshots);
+      const figures = await this.figures.read(unitCodes, figureNeeds(subjects, now), now, sources);
       written = await this.recorder.record(observeSubjects(subjects, figures, now), withProvince ? undefined : unitCodes, now);
     }
     if (written === 0 && !(await this.outbox.hasPending())) return [];

@@ -64,27 +64,70 @@ describe('UnitFiguresReader (real PostgreSQL)', () => {
   });
 
   it('takes the windows a snapshot carries from it, and reads only the others', async () => {
-    const figures = await new UnitFiguresReader(db.dataSource).read(['28756'], needs([ROLLING, WEEK], true), NOW, new Map([['28756', snapshot(NOW)]]));
+    const figures = await new UnitFiguresReader(db.dataSource).read(['28756'], needs([ROLLING, WEEK], true), NOW, { snapshots: new Map([['28756', snapshot(NOW)]]) });
     expect([received(figures, '28756', 'rolling30d'), received(figures, '28756', 'rolling7d'), figures.get('28756')?.overdueOpen]).toEqual([99, 3, 7]);
   });
 
   it('reads from the store a snapshot made before its window’s days (yesterday’s 30 days)', async () => {
     const yesterday = { ...snapshot(NOW - 86_400_000), rolling30d: window('2025-07-01', '2025-07-30', 99) };
-    const figures = await new UnitFiguresReader(db.dataSource).read(['28756'], needs([ROLLING], false), NOW, new Map([['28756', yesterday]]));
+    const figures = await new UnitFiguresReader(db.dataSource).read(['28756'], needs([ROLLING], false), NOW, { snapshots: new Map([['28756', yesterday]]) });
     expect(received(figures, '28756', 'rolling30d')).toBe(13);
   });
 
   it('does not go back to a snapshot older than its last read of the store for that unit', async () => {
     const reader = new UnitFiguresReader(db.dataSource);
     await reader.read(['28756'], needs([ROLLING], true), NOW);
-    const stale = await reader.read(['28756'], needs([ROLLING], true), NOW + 1000, new Map([['28756', snapshot(NOW - 1000)]]));
+    const stale = await reader.read(['28756'], needs([ROLLING], true), NOW + 1000, { snapshots: new Map([['28756', snapshot(NOW - 1000)]]) });
     expect([received(stale, '28756', 'rolling30d'), stale.get('28756')?.overdueOpen]).toEqual([13, 1]);
-    const fresh = await reader.read(['28756'], needs([ROLLING], true), NOW + 2000, new Map([['28756', snapshot(NOW + 1500)]]));
+    const fresh = await reader.read(['28756'], needs([ROLLING], true), NOW + 2000, { snapshots: new Map([['28756', snapshot(NOW + 1500)]]) });
     expect([received(fresh, '28756', 'rolling30d'), fresh.get('28756')?.overdueOpen]).toEqual([99, 7]);
   });
 
+  it('reads the overdue count from the store when told to (the clock tick), and still takes the windows from the snapshot', async () => {
+    const reader = new UnitFiguresReader(db.dataSource);
+    const tick = await reader.read(['28756'], needs([ROLLING], true), NOW, { snapshots: new Map([['28756', snapshot(NOW - 5000)]]), overdueFromSnapshots: false });
+    expect([received(tick, '28756', 'rolling30d'), tick.get('28756')?.overdueOpen]).toEqual([99, 1]);
+    // That read covered the overdue count only: a snapshot older than it still answers the windows, not the count.
+    const lagging = await reader.read(['28756'], needs([ROLLING], true), NOW + 1000, { snapshots: new Map([['28756', snapshot(NOW - 1000, 98)]]) });
+    expect([received(lagging, '28756', 'rolling30d'), lagging.get('28756')?.overdueOpen]).toEqual([98, 1]);
+    const newer = await reader.read(['28756'], needs([ROLLING], true), NOW + 2000, { snapshots: new Map([['28756', snapshot(NOW + 1500, 97)]]) });
+    expect([received(newer, '28756', 'rolling30d'), newer.get('28756')?.overdueOpen]).toEqual([97, 7]);
+  });
+
+  it('on the clock tick, judges again on what it read from the store until a snapshot made since says the unit changed', async () => {
+    const reader = new UnitFiguresReader(db.dataSource);
+    const tick = (at: number, spans = [ROLLING], snapshots = new Map<string, UnitSnapshot>()) =>
+      reader.read(['28756', '28777'], needs(spans, false), at, { snapshots, overdueFromSnapshots: false, reuseStoreReads: true });
+    await tick(NOW);
+    expect(reader.unitsReadFromStore).toBe(2);
+    const again = await tick(NOW + 15_000);
+    expect([received(again, '28756', 'rolling30d'), received(again, '28777', 'rolling30d'), reader.unitsReadFromStore]).toEqual([13, 5, 2]);
+    // A snapshot made before the read: the read stands. One made after it: the unit is judged on the snapshot.
+    const older = await tick(NOW + 30_000, [ROLLING], new Map([['28756', snapshot(NOW - 1000)]]));
+    expect([received(older, '28756', 'rolling30d'), reader.unitsReadFromStore]).toEqual([13, 2]);
+    const newer = await tick(NOW + 45_000, [ROLLING], new Map([['28756', snapshot(NOW + 40_000)]]));
+    expect([received(newer, '28756', 'rolling30d'), received(newer, '28777', 'rolling30d'), reader.unitsReadFromStore]).toEqual([99, 5, 2]);
+    // Past midnight the window covers other days: read again, for both.
+    const nextDay = { name: 'rolling30d', from: '2025-07-03', to: '2025-08-01' };
+    await tick(NOW + 86_400_000, [nextDay], new Map([['28756', snapshot(NOW + 40_000)]]));
+    expect(reader.unitsReadFromStore).toBe(4);
+    // Without reuse (after metric changes) every read goes to the store.
+    await reader.read(['28777'], needs([ROLLING], false), NOW + 90_000);
+    expect(reader.unitsReadFromStore).toBe(5);
+  });
+
+  it('on the clock tick, reads again a window the snapshots do not carry once a snapshot made after its read arrives', async () => {
+    const reader = new UnitFiguresReader(db.dataSource);
+    const tick = (at: number, snapshots: Map<string, UnitSnapshot>) => reader.read(['28756'], needs([WEEK], false), at, { snapshots, overdueFromSnapshots: false, reuseStoreReads: true });
+    await tick(NOW, new Map());
+    await tick(NOW + 15_000, new Map([['28756', snapshot(NOW - 1000)]]));
+    expect(reader.unitsReadFromStore).toBe(1);
+    const after = await tick(NOW + 30_000, new Map([['28756', snapshot(NOW + 20_000)]]));
+    expect([reader.unitsReadFromStore, received(after, '28756', 'rolling7d')]).toEqual([2, 3]);
+  });
+
   it('reads from the store for a snapshot without a readable time', async () => {
-    const figures = await new UnitFiguresReader(db.dataSource).read(['28756'], needs([ROLLING], true), NOW, new Map([['28756', { ...snapshot(NOW), asOf: 'yesterday' }]]));
+    const figures = await new UnitFiguresReader(db.dataSource).read(['28756'], needs([ROLLING], true), NOW, { snapshots: new Map([['28756', { ...snapshot(NOW), asOf: 'yesterday' }]]) });
     expect([received(figures, '28756', 'rolling30d'), figures.get('28756')?.overdueOpen]).toEqual([13, 1]);
   });
 
@@ -107,12 +150,12 @@ describe('UnitFiguresReader (real PostgreSQL)', () => {
   it('takes v2 counts from a snapshot that carries them, and reads a window from the store when its snapshot predates them', async () => {
     const withV2 = snapshot(NOW);
     withV2.rolling30d = { ...withV2.rolling30d, receivedV2: 50, fullyOnline: 45 };
-    const fromSnapshot = await new UnitFiguresReader(db.dataSource).read(['28756'], needs([ROLLING], false), NOW, new Map([['28756', withV2]]));
+    const fromSnapshot = await new UnitFiguresReader(db.dataSource).read(['28756'], needs([ROLLING], false), NOW, { snapshots: new Map([['28756', withV2]]) });
     expect(fromSnapshot.get('28756')?.windows.get('rolling30d')).toMatchObject({ receivedTotal: 99, receivedV2: 50, fullyOnline: 45 });
     const v1Only = snapshot(NOW);
     const { receivedV2: _a, fullyOnline: _b, ...older } = v1Only.rolling30d;
     v1Only.rolling30d = older as typeof v1Only.rolling30d;
-    const fromStore = await new UnitFiguresReader(db.dataSource).read(['28756'], needs([ROLLING], false), NOW, new Map([['28756', v1Only]]));
+    const fromStore = await new UnitFiguresReader(db.dataSource).read(['28756'], needs([ROLLING], false), NOW, { snapshots: new Map([['28756', v1Only]]) });
     expect(fromStore.get('28756')?.windows.get('rolling30d')).toMatchObject({ receivedTotal: 13, receivedV2: 8, fullyOnline: 6 });
   });
 });

@@ -17,6 +17,8 @@ import type { NotifierSettings } from '../notifier.settings';
 @Controller()
 @UseFilters(RethrowRpcExceptions)
 export class UnitMetricsController implements OnModuleInit {
+  private joins = 0;
+
   constructor(
     private readonly pipeline: AlertEvaluationPipeline,
     @Inject(BATCH_SERVER) private readonly transport: KafkaBatchServer,
@@ -35,8 +37,38 @@ export class UnitMetricsController implements OnModuleInit {
       // only meant 20 empty fetches a second while the province is quiet. Offsets are committed
       // after every batch (no KAFKA_COMMIT_INTERVAL_MS): a restart that saw an older snapshot
       // again after a newer one could flap an alert.
-      workerSubscription(s, this.kafka, this.logger, this.metrics, { groupId: s.NOTIFIER_GROUP_ID, topic: s.TOPIC_UNIT_METRICS }),
+      workerSubscription(s, this.kafka, this.logger, this.metrics, {
+        groupId: s.NOTIFIER_GROUP_ID,
+        topic: s.TOPIC_UNIT_METRICS,
+        assigned: (partitions) => this.assigned(partitions),
+      }),
     );
+  }
+
+  /**
+   * After every group join. Until the topic's partition count confirms that this member holds
+   * every partition, the clock tick keeps no store reads (AlertEvaluationPipeline
+   * .partitionsAssigned); a count that comes back after a later join is not applied.
+   */
+  private assigned(partitions: number[]): void {
+    const join = ++this.joins;
+    this.pipeline.partitionsAssigned(partitions, false);
+    if (partitions.length === 0) return;
+    this.partitionCount()
+      .then((count) => {
+        if (join === this.joins && new Set(partitions).size === count) this.pipeline.partitionsAssigned(partitions, true);
+      })
+      .catch((err: unknown) => this.logger.warn({ err }, 'partition count of the unit metrics topic unread: the clock tick reads every unit without a snapshot'));
+  }
+
+  private async partitionCount(): Promise<number> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return (await admin.fetchTopicOffsets(this.settings.TOPIC_UNIT_METRICS)).length;
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   @EventPattern(BATCH_PATTERNS.unitMetrics)
@@ -52,7 +84,7 @@ export class UnitMetricsController implements OnModuleInit {
         this.logger.error({ err, ...recordContext(batch.topic, batch.partition, m) }, 'unreadable unit snapshot skipped');
       }
     }
-    if (latest.size > 0) await this.pipeline.evaluateSnapshots([...latest.values()]);
+    if (latest.size > 0) await this.pipeline.evaluateSnapshots(batch.partition, [...latest.values()]);
   }
 
   /**
