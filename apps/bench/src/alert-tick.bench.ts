@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { loadUnitCatalogue } from '@tthc/catalogue';
 import { DEFAULT_ALERT_RULES, WINDOW_COUNT_FIELDS, type WindowCountField, addDays, localDayOf, metricFields, windowBounds, windowName } from '@tthc/domain';
-import { INDICATOR_COLUMNS, type WindowBounds, dataSourceOptions, ensureDatabase, runMigrations, sumWindowCounts, upsertUnits } from '@tthc/persistence';
+import { INDICATOR_COLUMNS, type WindowBounds, dataSourceOptions, dropDatabase, ensureDatabase, runMigrations, sumWindowCounts, upsertUnits } from '@tthc/persistence';
 import { median, serviceCpuSeconds } from './bench-kit';
 
 /**
@@ -110,11 +110,7 @@ async function main(): Promise<void> {
     if (differences > 0) process.exitCode = 1;
   } finally {
     await db.destroy();
-    if (process.env.KEEP !== '1') {
-      const drop = await new DataSource(dataSourceOptions(URL.replace(/\/[^/]+$/, '/postgres'), { poolSize: 1, appName: 'tthc-bench' })).initialize();
-      await drop.query(`DROP DATABASE IF EXISTS ${new globalThis.URL(URL).pathname.slice(1)} WITH (FORCE)`);
-      await drop.destroy();
-    }
+    if (process.env.KEEP !== '1') await dropDatabase(URL);
   }
 }
 
