@@ -1,13 +1,14 @@
 import request from 'supertest';
 import { decodeValidatedRecord } from '@tthc/contracts';
+import { WorkerHealthServer } from '@tthc/infrastructure';
 import { PipelineHarness, eventually, fixedClock } from './support/pipeline-harness';
 import { asMessage, received } from './support/dossier-events';
 
 /**
- * Ingest writes the raw log and sends to Kafka in one transaction that commits after the send
- * was acknowledged, then commits its source offset (see IngestBatchHandler). These tests put the
- * pipeline in the state each crash point leaves behind and check that nothing is lost or
- * double counted.
+ * Ingest writes the raw log and its next source offset and sends to Kafka in one transaction that
+ * commits after the send was acknowledged, without waiting for the WAL flush; Kafka's committed
+ * offset only shows lag (see IngestBatchHandler). These tests put the pipeline in the state each
+ * crash point leaves behind and check that nothing is lost or double counted.
  */
 describe('ingest crash recovery (real Kafka, PostgreSQL)', () => {
   let h: PipelineHarness;
@@ -31,7 +32,9 @@ describe('ingest crash recovery (real Kafka, PostgreSQL)', () => {
   };
   const validatedCount = async () => (await validated()).events;
   const metrics = async () => (await request(h.http()).get(`/api/v1/metrics/units/${UNIT}?from=2025-07-15&to=2025-07-15`).set({ 'X-API-Key': 'local-auditor-key' })).body;
-  const rewindIngest = async () => {
+  /** What a rolled-back (or lost) ingest commit leaves: its stored offsets back at the start. */
+  const rewindStoredOffsets = () => h.sql(`UPDATE consumer_offsets SET next_offset = 0 WHERE consumer_group = $1`, [h.env.INGEST_GROUP_ID]);
+  const rewindKafkaOffsets = async () => {
     const admin = h.kafka.admin();
     await admin.connect();
     await admin.resetOffsets({ groupId: h.env.INGEST_GROUP_ID!, topic: h.env.TOPIC_EVENTS!, earliest: true });
@@ -50,22 +53,26 @@ describe('ingest crash recovery (real Kafka, PostgreSQL)', () => {
     await h?.close();
   });
 
-  it('crash after the raw-log commit, before the offset commit: redelivered events are not forwarded again', async () => {
+  it("a restart resumes from the offsets stored with the raw log, not from Kafka's committed ones", async () => {
     await h.stop('ingest');
-    await rewindIngest();
-    await h.start('ingest');
-    // A sentinel behind the redelivered batch shows ingest has worked through it.
+    await rewindKafkaOffsets();
+    await h.startWith('ingest', { HEALTH_PORT: '0', HEALTH_HOST: '127.0.0.1' });
     const sentinel = received(UNIT, 'sentinel-1', '2025-07-15T10:00:00+07:00', 'DIRECT', '2025-07-20T17:00:00+07:00');
     await h.produce([asMessage(sentinel)]);
     await eventually(async () => expect(await metrics()).toMatchObject({ receivedTotal: 51, receivedOnline: 30 }));
     expect(await validatedCount()).toBe(51);
+    // The restarted ingest read the sentinel alone: not the 50 before it, where Kafka's offset pointed.
+    const port = h.app('ingest').get(WorkerHealthServer).port();
+    const consumed = (await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).match(/^tthc_consumer_messages_total\{topic="[^"]+",group="[^"]+",app="ingest"\} (\d+)$/m);
+    expect(consumed?.[1]).toBe('1');
   });
 
-  it('crash after the send, before the raw-log commit: the re-sent events are harmless downstream', async () => {
+  it('crash after the send, before the commit (or a commit PostgreSQL lost): the events come back, and the re-sent ones are harmless downstream', async () => {
     await h.stop('ingest');
-    // The rolled-back transaction: the raw log does not have these events, but they were sent.
+    // The rolled-back transaction: the raw log and its stored offset do not have these events,
+    // but they were sent, and Kafka's committed offset is past them.
     await h.sql(`DELETE FROM raw_events WHERE dossier_id LIKE 'c-%'`);
-    await rewindIngest();
+    await rewindStoredOffsets();
     await h.start('ingest');
 
     await eventually(async () => expect(await validatedCount()).toBe(101)); // the 50 forwarded a second time

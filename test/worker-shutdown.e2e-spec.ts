@@ -17,11 +17,11 @@ describe('SIGTERM during a backlog (worker processes, real Kafka, PostgreSQL, Re
   let h: PipelineHarness;
   const workers: WorkerProcess[] = [];
 
-  const count = async (sql: string) => (await h.sql<{ n: number }>(sql))[0].n;
+  const count = async (sql: string, params: unknown[] = []) => (await h.sql<{ n: number }>(sql, params))[0].n;
   const rawEvents = () => count(`SELECT count(*)::int AS n FROM raw_events`);
   const dossiers = () => count(`SELECT count(*)::int AS n FROM dossiers`);
   const receivedTotal = () => count(`SELECT coalesce(sum(received_total), 0)::int AS n FROM unit_daily_counters`);
-  const storedOffsets = () => count(`SELECT coalesce(sum(next_offset), 0)::int AS n FROM consumer_offsets WHERE next_offset >= 0`);
+  const storedOffsets = () => count(`SELECT coalesce(sum(next_offset), 0)::int AS n FROM consumer_offsets WHERE topic = $1 AND next_offset >= 0`, [h.env.TOPIC_VALIDATED]);
   const validatedEnd = async () => {
     const admin = h.kafka.admin();
     await admin.connect();

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { type DeadLetter, type DecodedValidated, decodeValidatedRecord, encodeValidatedRecords, storageRejection } from '@tthc/contracts';
 import { CounterDeltaAccumulator, type DossierEvent, type DossierState, IndicatorDeltaAccumulator, type LocalDate, applyDossierEvent, indicatorChange, overdueChangeFrom } from '@tthc/domain';
 import { DeadLetterWriter, LOGGER, SETTINGS } from '@tthc/infrastructure';
-import { OffsetGapError, type PartitionBatch, recordContext } from '@tthc/messaging';
+import { type PartitionBatch, recordContext, refuseOffsetGap } from '@tthc/messaging';
 import {
   type Sql,
   type WritePart,
@@ -69,7 +69,7 @@ export class DossierBatchHandler {
       // crash (asynchronous commit: at most wal_writer_delay × 3) takes its offset with it and
       // the batch is applied again: no fsync wait per batch, and still exactly once (issue 12).
       const stored = await enterDossierBatch(tx, { group, topic: batch.topic, partition: batch.partition, units: unitsOf(decoded), asynchronousCommit: true });
-      refuseGap(batch, stored);
+      refuseOffsetGap(batch, stored);
       const events: DossierEvent[] = [];
       const refused: DeadLetter[] = [];
       let pending = 0;
@@ -110,7 +110,7 @@ export class DossierBatchHandler {
     const decoded = decodeValidatedRecord(m.value);
     return this.dataSource.transaction(async (tx) => {
       const stored = await enterDossierBatch(tx, { group, topic: batch.topic, partition: batch.partition, units: unitsOf([decoded]), asynchronousCommit: false });
-      refuseGap(batch, stored);
+      refuseOffsetGap(batch, stored);
       const changed = nothingChanged();
       let applied = 0;
       if (stored !== undefined && BigInt(stored) > BigInt(m.offset)) return { ...changed, applied };
@@ -159,17 +159,6 @@ function unitsOf(records: readonly DecodedValidated[]): Set<string> {
   const units = new Set<string>();
   for (const r of records) if (r.ok) for (const e of r.events) units.add(e.unitCode);
   return units;
-}
-
-/**
- * A batch that starts past the stored next offset would skip the records in between for good:
- * refused (the transaction rolls back) so the batch consumer reads the partition again from the
- * stored offset (issue 11). A batch starting before it is normal after a crash or a rebalance: what
- * is below the stored offset was applied, and is skipped.
- */
-function refuseGap(batch: PartitionBatch, stored: string | undefined): void {
-  const first = batch.messages[0].offset;
-  if (stored !== undefined && BigInt(first) > BigInt(stored)) throw new OffsetGapError(batch.topic, batch.partition, stored, first);
 }
 
 type Changes = Pick<DossierBatchResult, 'changedUnits' | 'earliestDays' | 'overdueChangeFrom'>;

@@ -1,4 +1,5 @@
 import { DLQ_HEADERS } from '@tthc/contracts';
+import { OffsetGapError } from '@tthc/messaging';
 import { classifyFailure } from '@tthc/platform';
 import { batchOf, WorkerContext } from '../../../test/support/worker-context';
 import { IngestBatchHandler } from './ingest-batch.handler';
@@ -26,6 +27,8 @@ describe('IngestBatchHandler (real PostgreSQL, Kafka)', () => {
     ctx = await WorkerContext.create('ingest', IngestSettings, [IngestBatchHandler], '2025-07-31T12:00:00+07:00');
     handler = ctx.app.get(IngestBatchHandler);
   });
+  /** The next offset stored for partition 0 of the events topic, beside the raw log. */
+  const storedOffset = async () => (await ctx.db.query<{ o: string }>(`SELECT next_offset::text AS o FROM consumer_offsets WHERE topic = $1 AND partition = 0`, [ctx.env.TOPIC_EVENTS]))[0]?.o;
   afterAll(async () => {
     await ctx?.close();
   });
@@ -48,24 +51,69 @@ describe('IngestBatchHandler (real PostgreSQL, Kafka)', () => {
     expect(await handler.handle(batchOf(topic, [ev(1), ev(2), ev(1), ev(3, { unitCode: '99999' }), '{']))).toMatchObject({ forwarded: 0, duplicates: 3, rejected: 2 });
     expect(await ctx.read(ctx.env.TOPIC_VALIDATED!)).toHaveLength(1);
     expect(await ctx.read(ctx.env.TOPIC_DLQ!)).toHaveLength(2);
+    expect(await storedOffset()).toBe('5');
   });
 
   it('fails the whole batch with a data error when storage refuses one event, and dead-letters that event alone once isolated', async () => {
     await ctx.db.query(`ALTER TABLE raw_events ADD CONSTRAINT refuse_x CHECK (dossier_id <> 'd-refused')`);
     const topic = ctx.env.TOPIC_EVENTS!;
-    const error = await handler.handle(batchOf(topic, [ev(10), ev(11, { dossierId: 'd-refused' })], 100)).then(
+    const error = await handler.handle(batchOf(topic, [ev(10), ev(11, { dossierId: 'd-refused' })], 5)).then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(classifyFailure(error)).toMatchObject({ kind: 'data', code: '23514' });
-    // Nothing of the failed batch stayed: one transaction.
+    // Nothing of the failed batch stayed, its offset neither: one transaction.
     expect((await ctx.db.query(`SELECT 1 FROM raw_events WHERE dossier_id = 'd-10'`)).length).toBe(0);
+    expect(await storedOffset()).toBe('5');
 
-    await handler.deadLetter(batchOf(topic, [ev(11, { dossierId: 'd-refused' })], 101), classifyFailure(error));
-    await handler.deadLetter(batchOf(topic, [ev(11, { dossierId: 'd-refused' })], 101), classifyFailure(error));
-    const dead = (await ctx.read(ctx.env.TOPIC_DLQ!)).filter((m) => m.headers![DLQ_HEADERS.sourceOffset]!.toString() === '101');
+    // The batch consumer isolates the records: the first alone, then the refused one alone.
+    await handler.handle(batchOf(topic, [ev(10)], 5));
+    await handler.deadLetter(batchOf(topic, [ev(11, { dossierId: 'd-refused' })], 6), classifyFailure(error));
+    await handler.deadLetter(batchOf(topic, [ev(11, { dossierId: 'd-refused' })], 6), classifyFailure(error));
+    const dead = (await ctx.read(ctx.env.TOPIC_DLQ!)).filter((m) => m.headers![DLQ_HEADERS.sourceOffset]!.toString() === '6');
     expect(dead).toHaveLength(1);
     expect(dead[0].headers![DLQ_HEADERS.reasonCode]!.toString()).toBe('STORAGE_REJECTED');
     expect(dead[0].headers![DLQ_HEADERS.errorCode]!.toString()).toBe('23514');
+    // The partition carries on past the dead-lettered record.
+    expect(await storedOffset()).toBe('7');
+  });
+
+  it('stores the next offset with the raw log, and commits without waiting for the WAL flush only a batch that dead-letters nothing', async () => {
+    // Each raw-log row notes the synchronous_commit its transaction runs with.
+    await ctx.db.query(`CREATE TABLE commit_modes (dossier_id text, mode text)`);
+    await ctx.db.query(`CREATE FUNCTION note_commit_mode() RETURNS trigger LANGUAGE plpgsql AS $$
+                          BEGIN INSERT INTO commit_modes VALUES (NEW.dossier_id, current_setting('synchronous_commit')); RETURN NEW; END $$`);
+    await ctx.db.query(`CREATE TRIGGER note_commit_mode AFTER INSERT ON raw_events FOR EACH ROW EXECUTE FUNCTION note_commit_mode()`);
+    const topic = ctx.env.TOPIC_EVENTS!;
+    try {
+      await handler.handle(batchOf(topic, [ev(20), ev(21)], 7));
+      expect(await storedOffset()).toBe('9');
+      await handler.handle(batchOf(topic, [ev(22), '{'], 9));
+      expect(await storedOffset()).toBe('11');
+      const modes = await ctx.db.query<{ dossier_id: string; mode: string }>(`SELECT dossier_id, mode FROM commit_modes ORDER BY dossier_id`);
+      expect(modes).toEqual([
+        { dossier_id: 'd-20', mode: 'off' },
+        { dossier_id: 'd-21', mode: 'off' },
+        { dossier_id: 'd-22', mode: 'on' },
+      ]);
+    } finally {
+      await ctx.db.query(`DROP TRIGGER note_commit_mode ON raw_events`);
+    }
+  });
+
+  it('refuses a batch that starts past the stored offset (a commit PostgreSQL lost), keeping and forwarding nothing of it', async () => {
+    const topic = ctx.env.TOPIC_EVENTS!;
+    const forwardedBefore = (await ctx.read(ctx.env.TOPIC_VALIDATED!)).length;
+    const error = await handler.handle(batchOf(topic, [ev(30)], 14)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(OffsetGapError.is(error) && { expected: error.expected, got: error.got }).toEqual({ expected: '11', got: '14' });
+    expect((await ctx.db.query(`SELECT 1 FROM raw_events WHERE dossier_id = 'd-30'`)).length).toBe(0);
+    expect(await storedOffset()).toBe('11');
+    expect(await ctx.read(ctx.env.TOPIC_VALIDATED!)).toHaveLength(forwardedBefore);
+    // Read again from the stored offset, it goes through.
+    expect(await handler.handle(batchOf(topic, ['{', '{', '{', ev(30)], 11))).toMatchObject({ forwarded: 1, rejected: 3 });
+    expect(await storedOffset()).toBe('15');
   });
 });

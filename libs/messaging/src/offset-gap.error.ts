@@ -24,3 +24,13 @@ export class OffsetGapError extends Error {
     return error instanceof OffsetGapError || (error as { name?: unknown } | null)?.name === 'OffsetGapError';
   }
 }
+
+/**
+ * For a handler that stores its next offset with its effects: throws OffsetGapError when the batch
+ * starts past `stored` (the records in between would be lost for good), before anything of it is
+ * applied. A batch starting at or before it is normal after a crash or a rebalance.
+ */
+export function refuseOffsetGap(batch: { topic: string; partition: number; messages: readonly { offset: string }[] }, stored: string | undefined): void {
+  const first = batch.messages[0].offset;
+  if (stored !== undefined && BigInt(first) > BigInt(stored)) throw new OffsetGapError(batch.topic, batch.partition, stored, first);
+}

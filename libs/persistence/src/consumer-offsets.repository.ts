@@ -85,6 +85,33 @@ export async function enterDossierBatch(sql: Sql, entry: DossierBatchEntry): Pro
   return v === null || v === undefined || String(v) === '-1' ? undefined : String(v);
 }
 
+export interface SourceBatchEntry {
+  group: string;
+  topic: string;
+  partition: number;
+  /** The offset after the batch's last record: stored now, so it commits or rolls back with the batch. */
+  nextOffset: string;
+  /** `synchronous_commit = off` for this transaction: sound because the offset goes with the effects. */
+  asynchronousCommit: boolean;
+}
+
+/**
+ * Opens a batch of a worker whose effects need no locks but its partition's (ingest's raw log),
+ * in one round trip (migration 1765100000000's `tthc_enter_source_batch`): locks the partition's
+ * offset row (a second instance that believes it owns the partition waits), moves it to
+ * `nextOffset` (never backwards: a redelivered batch leaves it where it was) and returns the
+ * offset stored before, or undefined when none was. The caller refuses a batch that starts past
+ * the returned offset (`refuseOffsetGap`): its transaction rolls back, offset row included.
+ */
+export async function enterSourceBatch(sql: Sql, entry: SourceBatchEntry): Promise<string | undefined> {
+  const rows: { stored: string | null }[] = await sql.query(
+    `SELECT ${entry.asynchronousCommit ? "set_config('synchronous_commit', 'off', true), " : ''}tthc_enter_source_batch($1, $2, $3, $4) AS stored`,
+    [entry.group, entry.topic, entry.partition, entry.nextOffset],
+  );
+  const v = rows[0]?.stored;
+  return v === null || v === undefined ? undefined : String(v);
+}
+
 export async function closeBatchGate(sql: Sql, group: string): Promise<void> {
   await sql.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [batchGateKey(group)]);
 }

@@ -12,6 +12,7 @@ import { Procedures1764700000100 } from './migrations/1764700000100-procedures';
 import { HotCounterUpdates1764800000000 } from './migrations/1764800000000-hot-counter-updates';
 import { DossierBatchEntry1764900000000 } from './migrations/1764900000000-dossier-batch-entry';
 import { OverdueOpenIndex1765000000000 } from './migrations/1765000000000-overdue-open-index';
+import { SourceBatchEntry1765100000000 } from './migrations/1765100000000-source-batch-entry';
 
 export const MIGRATIONS = [
   InitialSchema1763900000000,
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   HotCounterUpdates1764800000000,
   DossierBatchEntry1764900000000,
   OverdueOpenIndex1765000000000,
+  SourceBatchEntry1765100000000,
 ];
 
 /** Every wait on PostgreSQL has a bound (issue 10); each app chooses its own (settings DB_*_MS). */

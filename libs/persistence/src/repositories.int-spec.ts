@@ -2,7 +2,7 @@ import type { Channel, DossierEvent, DossierState } from '@tthc/domain';
 import type { Sql } from './sql';
 import { ScratchDatabase } from '../../../test/support/scratch-database';
 import { type WritePart, runWrites } from './combined-writes';
-import { closeBatchGate, enterDossierBatch, nextOffsetWrite, readNextOffsets, saveNextOffset } from './consumer-offsets.repository';
+import { closeBatchGate, enterDossierBatch, enterSourceBatch, nextOffsetWrite, readNextOffsets, saveNextOffset } from './consumer-offsets.repository';
 import { dossierWrites, loadDossiers, saveDossiers } from './dossier-state.repository';
 import { appendNewRawEvents, recordNewRejections } from './raw-event-log.repository';
 import { applyCounterDeltas, counterDeltaWrites, sumCountersByUnit } from './unit-counters.repository';
@@ -222,6 +222,69 @@ describe('repositories (real PostgreSQL)', () => {
       // Batches share the gate; a rebuild closing it waits for them, and they for it.
       expect(await waits((tx) => closeBatchGate(tx, 'g'), entry(5, ['28777']))).toBe(true);
       expect(await waits((tx) => closeBatchGate(tx, 'other-group'), entry(5, ['28777']))).toBe(false);
+    });
+  });
+
+  describe("a source batch's entry (ingest)", () => {
+    const entry = (partition: number, nextOffset: string, asynchronousCommit = true) => ({ group: 'src', topic: 'events', partition, nextOffset, asynchronousCommit });
+
+    it('stores the batch offset in its transaction, returns the one before, and never moves it back', async () => {
+      await db.dataSource.transaction(async (tx) => expect(await enterSourceBatch(tx, entry(0, '10'))).toBeUndefined());
+      expect(await readNextOffsets(db.dataSource, 'src', 'events')).toEqual(new Map([[0, '10']]));
+      await db.dataSource.transaction(async (tx) => expect(await enterSourceBatch(tx, entry(0, '25'))).toBe('10'));
+      // A redelivered batch (offsets 5..7) leaves the offset where it was.
+      await db.dataSource.transaction(async (tx) => expect(await enterSourceBatch(tx, entry(0, '8'))).toBe('25'));
+      expect(await readNextOffsets(db.dataSource, 'src', 'events')).toEqual(new Map([[0, '25']]));
+    });
+
+    it('rolls the offset back with a batch that fails', async () => {
+      await db.dataSource.transaction((tx) => enterSourceBatch(tx, entry(1, '4')));
+      await expect(
+        db.dataSource.transaction(async (tx) => {
+          await enterSourceBatch(tx, entry(1, '9'));
+          throw new Error('the batch failed');
+        }),
+      ).rejects.toThrow('the batch failed');
+      expect((await readNextOffsets(db.dataSource, 'src', 'events')).get(1)).toBe('4');
+    });
+
+    it('turns off synchronous commit for the entered transaction only when asked', async () => {
+      const setting = (asynchronousCommit: boolean) =>
+        db.dataSource.transaction(async (tx) => {
+          await enterSourceBatch(tx, entry(2, '1', asynchronousCommit));
+          return (await tx.query(`SELECT current_setting('synchronous_commit') AS v`))[0].v as string;
+        });
+      expect(await setting(true)).toBe('off');
+      expect(await setting(false)).toBe('on');
+      expect((await db.dataSource.query(`SELECT current_setting('synchronous_commit') AS v`))[0].v).toBe('on');
+    });
+
+    it('makes a second instance entering the same partition wait for the first', async () => {
+      await db.dataSource.transaction((tx) => enterSourceBatch(tx, entry(3, '1')));
+      const holder = db.dataSource.createQueryRunner();
+      await holder.connect();
+      await holder.startTransaction();
+      try {
+        await enterSourceBatch(holder.manager, entry(3, '5'));
+        const code = await db.dataSource
+          .transaction(async (tx) => {
+            await tx.query(`SET LOCAL lock_timeout = '300ms'`);
+            await enterSourceBatch(tx, entry(3, '5'));
+          })
+          .then(
+            () => 'entered',
+            (e: { driverError?: { code?: string } }) => e.driverError?.code,
+          );
+        expect(code).toBe('55P03');
+        // Another partition does not wait.
+        await db.dataSource.transaction(async (tx) => {
+          await tx.query(`SET LOCAL lock_timeout = '300ms'`);
+          expect(await enterSourceBatch(tx, entry(4, '5'))).toBeUndefined();
+        });
+      } finally {
+        await holder.rollbackTransaction();
+        await holder.release();
+      }
     });
   });
 

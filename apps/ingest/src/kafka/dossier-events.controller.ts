@@ -1,19 +1,22 @@
 import { Controller, Inject, type OnModuleInit, UseFilters } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
 import { BATCH_SERVER, KAFKA, LOGGER, METRICS, RethrowRpcExceptions, SETTINGS, workerSubscription } from '@tthc/infrastructure';
 import type { AppMetrics } from '@tthc/observability';
 import { BATCH_PATTERNS, type KafkaBatchContext, type KafkaBatchServer, type PartitionBatch, deadLetterPattern } from '@tthc/messaging';
+import { readNextOffsets } from '@tthc/persistence';
 import type { Logger } from '@tthc/platform';
 import { IngestBatchHandler } from '../ingest-batch.handler';
 import type { IngestSettings } from '../ingest.settings';
 
-/** Adapter: `tthc.dossier.events` partition batches → IngestBatchHandler. Offsets live in Kafka (see the handler). */
+/** Adapter: `tthc.dossier.events` partition batches → IngestBatchHandler, resuming from the offsets stored with the raw log (see the handler). */
 @Controller()
 @UseFilters(RethrowRpcExceptions)
 export class DossierEventsController implements OnModuleInit {
   constructor(
     private readonly handler: IngestBatchHandler,
+    private readonly dataSource: DataSource,
     @Inject(BATCH_SERVER) private readonly transport: KafkaBatchServer,
     @Inject(KAFKA) private readonly kafka: Kafka,
     @Inject(SETTINGS) private readonly settings: IngestSettings,
@@ -29,7 +32,8 @@ export class DossierEventsController implements OnModuleInit {
         groupId: s.INGEST_GROUP_ID,
         topic: s.TOPIC_EVENTS,
         partitionsConsumedConcurrently: s.INGEST_PARTITIONS_CONCURRENTLY,
-        // Re-reading past the last commit changes nothing: the raw log drops what it already has.
+        readStoredOffsets: () => readNextOffsets(this.dataSource, s.INGEST_GROUP_ID, s.TOPIC_EVENTS),
+        // Kafka's committed offsets only show lag here: a restart resumes from the stored ones.
         commitIntervalMs: s.KAFKA_COMMIT_INTERVAL_MS,
       }),
     );
