@@ -12,3 +12,4 @@ export * from './db-transaction.timer';
 export * from './app-logger';
 export * from './stop-on-signals';
 export * from './wait-for-dependency';
+export * from './partition-assignment';

@@ -2,7 +2,7 @@ import { Controller, Inject, type OnModuleInit, UseFilters } from '@nestjs/commo
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { Kafka } from 'kafkajs';
 import type { UnitSnapshot } from '@tthc/contracts';
-import { BATCH_SERVER, KAFKA, LOGGER, METRICS, RethrowRpcExceptions, SETTINGS, workerSubscription } from '@tthc/infrastructure';
+import { BATCH_SERVER, KAFKA, LOGGER, METRICS, RethrowRpcExceptions, SETTINGS, sharePartitions, workerSubscription } from '@tthc/infrastructure';
 import type { AppMetrics } from '@tthc/observability';
 import { BATCH_PATTERNS, type KafkaBatchContext, type KafkaBatchServer, type PartitionBatch, deadLetterPattern, recordContext } from '@tthc/messaging';
 import type { Logger } from '@tthc/platform';
@@ -17,8 +17,6 @@ import type { NotifierSettings } from '../notifier.settings';
 @Controller()
 @UseFilters(RethrowRpcExceptions)
 export class UnitMetricsController implements OnModuleInit {
-  private joins = 0;
-
   constructor(
     private readonly pipeline: AlertEvaluationPipeline,
     @Inject(BATCH_SERVER) private readonly transport: KafkaBatchServer,
@@ -40,35 +38,14 @@ export class UnitMetricsController implements OnModuleInit {
       workerSubscription(s, this.kafka, this.logger, this.metrics, {
         groupId: s.NOTIFIER_GROUP_ID,
         topic: s.TOPIC_UNIT_METRICS,
-        assigned: (partitions) => this.assigned(partitions),
+        // Until the topic's partition count confirms that this member holds every partition, the
+        // clock tick keeps no store reads (AlertEvaluationPipeline.partitionsAssigned).
+        assigned: sharePartitions(this.kafka, s.TOPIC_UNIT_METRICS, this.logger, 'the clock tick reads every unit without a snapshot', (partitions, count) => {
+          const everyPartition = count !== undefined && new Set(partitions).size === count;
+          if (count === undefined || everyPartition) this.pipeline.partitionsAssigned(partitions, everyPartition);
+        }),
       }),
     );
-  }
-
-  /**
-   * After every group join. Until the topic's partition count confirms that this member holds
-   * every partition, the clock tick keeps no store reads (AlertEvaluationPipeline
-   * .partitionsAssigned); a count that comes back after a later join is not applied.
-   */
-  private assigned(partitions: number[]): void {
-    const join = ++this.joins;
-    this.pipeline.partitionsAssigned(partitions, false);
-    if (partitions.length === 0) return;
-    this.partitionCount()
-      .then((count) => {
-        if (join === this.joins && new Set(partitions).size === count) this.pipeline.partitionsAssigned(partitions, true);
-      })
-      .catch((err: unknown) => this.logger.warn({ err }, 'partition count of the unit metrics topic unread: the clock tick reads every unit without a snapshot'));
-  }
-
-  private async partitionCount(): Promise<number> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      return (await admin.fetchTopicOffsets(this.settings.TOPIC_UNIT_METRICS)).length;
-    } finally {
-      await admin.disconnect();
-    }
   }
 
   @EventPattern(BATCH_PATTERNS.unitMetrics)
