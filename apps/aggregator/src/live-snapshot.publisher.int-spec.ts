@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { UnitSnapshot } from '@tthc/contracts';
-import { REDIS } from '@tthc/infrastructure';
+import { REDIS, UnitDirectory } from '@tthc/infrastructure';
 import { LiveMetricsStore } from '@tthc/live-metrics';
-import { createKafka } from '@tthc/messaging';
+import { createKafka, partitionOfKey } from '@tthc/messaging';
 import { createLogger } from '@tthc/platform';
 import { batchOf, WorkerContext } from '../../../test/support/worker-context';
 import { AggregatorSettings } from './aggregator.settings';
@@ -29,12 +29,12 @@ describe('LiveSnapshotPublisher (real PostgreSQL, Redis, Kafka)', () => {
   const NOON = Date.parse('2025-07-31T12:00:00+07:00');
   let nowMs = NOON;
 
-  const ev = (day: string, type: 'RECEIVED' | 'RESOLVED' = 'RECEIVED', dossier = `d-${++n}`) =>
+  const ev = (day: string, type: 'RECEIVED' | 'RESOLVED' = 'RECEIVED', dossier = `d-${++n}`, unitCode = unit) =>
     JSON.stringify({
       eventId: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
       type,
       dossierId: dossier,
-      unitCode: unit,
+      unitCode,
       procedureCode: '1.001612',
       occurredAt: Date.parse(`${day}T09:00:00+07:00`), // the validated wire form: epoch ms
       channel: type === 'RECEIVED' ? 'ONLINE' : undefined,
@@ -47,9 +47,9 @@ describe('LiveSnapshotPublisher (real PostgreSQL, Redis, Kafka)', () => {
     offset += events.length;
     publisher.markDirty(r.changedUnits, false, tell ? r.earliestDays : undefined, tellOverdue ? r.overdueChangeFrom : undefined);
   };
-  const snapshot = async (): Promise<Omit<UnitSnapshot, 'asOf'>> => {
+  const snapshot = async (unitCode = unit): Promise<Omit<UnitSnapshot, 'asOf'>> => {
     const { snapshots } = await store.readProvince('86');
-    const { asOf: _asOf, ...figures } = snapshots.find((s) => s.unitCode === unit)!;
+    const { asOf: _asOf, ...figures } = snapshots.find((s) => s.unitCode === unitCode)!;
     return figures;
   };
   /** What the flush published, then what a full recompute publishes. */
@@ -179,5 +179,37 @@ describe('LiveSnapshotPublisher (real PostgreSQL, Redis, Kafka)', () => {
     } finally {
       nowMs = NOON;
     }
+  });
+  it('refreshes only the units of the partitions this member holds, and reads what it kept of every unit again after a group join', async () => {
+    // A second unit of the province that a two-partition validated topic puts in the other partition.
+    const mine = partitionOfKey(unit, 2);
+    const other = ctx.app
+      .get(UnitDirectory)
+      .all()
+      .find((u) => u.provinceCode === '86' && partitionOfKey(u.code, 2) !== mine)!.code;
+    publisher.partitionsAssigned([mine], 2);
+    // Both units flushed once with today's traffic: their past sums are kept.
+    await apply([ev('2025-07-31'), ev('2025-07-31', 'RECEIVED', undefined, other)]);
+    await publisher.flushDirty();
+    const before = { mine: (await snapshot()).rolling30d.receivedTotal, other: (await snapshot(other)).rolling30d.receivedTotal };
+
+    // A late receipt in each, the publisher not told: both stale until refreshed.
+    await apply([ev('2025-07-20'), ev('2025-07-20', 'RECEIVED', undefined, other)], false);
+    await publisher.flushDirty();
+    expect((await snapshot()).rolling30d.receivedTotal).toBe(before.mine);
+    expect((await snapshot(other)).rolling30d.receivedTotal).toBe(before.other);
+
+    // One LIVE_REFRESH_MS of slices: this member's unit is read again, the other member's is not.
+    for (let i = 0; i < REFRESH_SLICES; i++) publisher.refreshSlice();
+    await publisher.flushDirty();
+    expect((await snapshot()).rolling30d.receivedTotal).toBe(before.mine + 1);
+    expect((await snapshot(other)).rolling30d.receivedTotal).toBe(before.other);
+
+    // A join that hands this member the other partition too: the other unit's kept past sums
+    // (stale, as another member may have left them) are read again at its next flush.
+    publisher.partitionsAssigned([0, 1], 2);
+    await apply([ev('2025-07-31', 'RECEIVED', undefined, other)]);
+    await publisher.flushDirty();
+    expect((await snapshot(other)).rolling30d.receivedTotal).toBe(before.other + 2);
   });
 });

@@ -14,6 +14,7 @@ import { OverdueCounts } from './overdue-counts';
 import { PastWindowSums, splitAtToday } from './past-window-sums';
 import { RecomputePacer } from './recompute-pacer';
 import { REFRESH_SLICES, nextRefreshSlice } from './refresh-slices';
+import { UnitOwnership } from './unit-ownership';
 
 /**
  * Keeps the live snapshot (Redis) and `tthc.metrics.units` in step with the counters.
@@ -29,11 +30,13 @@ import { REFRESH_SLICES, nextRefreshSlice } from './refresh-slices';
  * flush was most of a flush's cost after the window sums. While the aggregator is catching up on
  * a backlog, a flush also waits while the last one's queries say they would take more than
  * LIVE_FLUSH_MAX_DUTY_PERCENT of the time (RecomputePacer); live traffic is never held back.
- * Within every LIVE_REFRESH_MS each unit is recomputed from every day, which moves "today" past
- * midnight and repairs what this process cannot see (an audit replay of past days, another
- * instance's changes) or what a crash between a batch's commit and its flush left stale (the
- * snapshot is derived state, always recomputable from PostgreSQL): a tenth of the units every
- * LIVE_REFRESH_MS / 10, recomputed by the next flush with the dirty ones. Recomputing every unit
+ * Within every LIVE_REFRESH_MS each of this member's units (UnitOwnership: those of the
+ * partitions it holds; every unit for a lone aggregator) is recomputed from every day, which
+ * moves "today" past midnight and repairs what this process cannot see (an audit replay of past
+ * days) or what a crash between a batch's commit and its flush left stale (the snapshot is
+ * derived state, always recomputable from PostgreSQL): a tenth of them every
+ * LIVE_REFRESH_MS / 10, recomputed by the next flush with the dirty ones. A group join forgets
+ * what was kept of every unit (another member may have written it meanwhile). Recomputing every unit
  * at once read every day row of the province in one flush, and the live traffic's flushes waited
  * behind it (serialised): 420–820 ms after a quarter of history, and it grows with the units
  * (BENCHMARKS.md). The whole recompute (`refreshAll`) runs at start-up and when Redis lost the
@@ -51,6 +54,7 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
   private readonly pacer: RecomputePacer;
   private readonly past = new PastWindowSums();
   private readonly overdue = new OverdueCounts();
+  private readonly ownership = new UnitOwnership();
   @Inject(METRICS) private readonly metrics?: AppMetrics;
 
   constructor(
@@ -114,12 +118,9 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     return this.serialised(units, false);
   }
 
-  /** The next slice of the units is recomputed from all its day rows at the next flush. */
+  /** The next slice of this member's units (UnitOwnership) is recomputed from all its day rows at the next flush. */
   refreshSlice(): void {
-    const next = nextRefreshSlice(
-      this.units.all().map((u) => u.code),
-      this.refreshCursor,
-    );
+    const next = nextRefreshSlice(this.ownership.own(this.units.all().map((u) => u.code)), this.refreshCursor);
     this.refreshCursor = next.cursor;
     for (const unit of next.slice) {
       this.past.forget(unit);
@@ -128,8 +129,13 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     }
   }
 
-  /** After a partition assignment: another instance may have changed this one's units meanwhile. */
-  forgetOverdueCounts(): void {
+  /**
+   * After a group join: the units this member refreshes from now on (UnitOwnership), and what it
+   * kept of any unit is read again, since another member may have written it meanwhile.
+   */
+  partitionsAssigned(partitions: readonly number[], partitionCount: number | undefined): void {
+    this.ownership.assigned(partitions, partitionCount);
+    this.past.forgetAll();
     this.overdue.forgetAll();
   }
 

@@ -30,7 +30,8 @@ interface Entry {
  * `generation()` taken before its read: a unit invalidated after that may have been read before
  * the change committed and is not stored. Another process rewriting past days (an audit replay)
  * is not seen here: every unit is forgotten in turn (`forget`, a slice of the units every
- * LIVE_REFRESH_MS / 10) and its past read again. Bounded by the number of units.
+ * LIVE_REFRESH_MS / 10) and its past read again, and every unit after a group join
+ * (`forgetAll`). Bounded by the number of units.
  */
 export class PastWindowSums {
   private readonly entries = new Map<string, Entry>();
@@ -50,6 +51,11 @@ export class PastWindowSums {
   forget(unit: string): void {
     this.entries.delete(unit);
     this.invalidatedAt.set(unit, ++this.generationNo);
+  }
+
+  /** Drops what is known of every unit (after a group join: another member may have written them). */
+  forgetAll(): void {
+    for (const unit of [...this.entries.keys()]) this.forget(unit);
   }
 
   /** The past sums of `unit` for `today`: undefined when not known (a unit with no rows has an empty map). */

@@ -8,3 +8,4 @@ export * from './batch-patterns';
 export * from './record-context';
 export * from './offset-gap.error';
 export * from './stored-offsets.seeker';
+export * from './partition-of-key';

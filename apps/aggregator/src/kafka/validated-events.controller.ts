@@ -2,7 +2,7 @@ import { Controller, Inject, type OnModuleInit, UseFilters } from '@nestjs/commo
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { BATCH_SERVER, KAFKA, LOGGER, METRICS, RethrowRpcExceptions, SETTINGS, workerSubscription } from '@tthc/infrastructure';
+import { BATCH_SERVER, KAFKA, LOGGER, METRICS, RethrowRpcExceptions, SETTINGS, sharePartitions, workerSubscription } from '@tthc/infrastructure';
 import type { AppMetrics } from '@tthc/observability';
 import { BATCH_PATTERNS, type KafkaBatchContext, type KafkaBatchServer, type PartitionBatch, deadLetterPattern, fetchedBehind } from '@tthc/messaging';
 import { readNextOffsets } from '@tthc/persistence';
@@ -37,8 +37,11 @@ export class ValidatedEventsController implements OnModuleInit {
         readStoredOffsets: () => readNextOffsets(this.dataSource, s.AGGREGATOR_GROUP_ID, s.TOPIC_VALIDATED),
         // Kafka's committed offsets only show lag here: a restart resumes from the stored ones.
         commitIntervalMs: s.KAFKA_COMMIT_INTERVAL_MS,
-        // Another instance may have changed the units this one now owns: their kept overdue counts go.
-        assigned: () => this.live.forgetOverdueCounts(),
+        // The live snapshot refreshes only the units of the partitions this member holds, and
+        // forgets what it kept: another member may have changed them meanwhile.
+        assigned: sharePartitions(this.kafka, s.TOPIC_VALIDATED, this.logger, 'the live snapshot refreshes the units of the last count read, or every unit', (partitions, count) =>
+          this.live.partitionsAssigned(partitions, count),
+        ),
       }),
     );
   }

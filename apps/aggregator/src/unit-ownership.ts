@@ -1,0 +1,53 @@
+import { partitionOfKey } from '@tthc/messaging';
+
+type Share = { kind: 'unknown' } | { kind: 'none' } | { kind: 'held'; partitions: ReadonlySet<number>; partitionCount: number };
+
+/**
+ * Which units this aggregator refreshes on its own (LiveSnapshotPublisher.refreshSlice): those
+ * whose records the validated topic, keyed by unit, puts in a partition this member holds. Beside
+ * a second aggregator, refreshing the other member's units raced with its flushes: a refresh
+ * that read the day rows before the owner's batch committed, and wrote Redis and published after
+ * the owner's flush, put older figures over newer ones (and an older snapshot after a newer one
+ * on `tthc.metrics.units`, which the notifier judges on) until the owner flushed the unit again.
+ *
+ * Every unit until the topic's partition count was read once (a lone aggregator owns them all,
+ * as before); after a later join whose count is not read yet, the last count read stands in
+ * (partitions are seldom added). A member that holds no partition owns no unit.
+ */
+export class UnitOwnership {
+  private share: Share = { kind: 'unknown' };
+  /** The topic's partition count as last read from the brokers. */
+  private lastCount?: number;
+  /** Each unit's partition for `cachedFor` partitions. Bounded by the catalogue. */
+  private readonly partitionOf = new Map<string, number>();
+  private cachedFor?: number;
+
+  /** After a group join: the partitions held, and the topic's partition count when known. */
+  assigned(partitions: readonly number[], partitionCount: number | undefined): void {
+    if (partitionCount !== undefined) this.lastCount = partitionCount;
+    if (partitions.length === 0) this.share = { kind: 'none' };
+    else if (this.lastCount === undefined) this.share = { kind: 'unknown' };
+    else this.share = { kind: 'held', partitions: new Set(partitions), partitionCount: this.lastCount };
+  }
+
+  /** The units of `units` this member refreshes, in their order. */
+  own(units: readonly string[]): string[] {
+    const share = this.share;
+    if (share.kind === 'unknown') return [...units];
+    if (share.kind === 'none') return [];
+    return units.filter((unit) => share.partitions.has(this.partition(unit, share.partitionCount)));
+  }
+
+  private partition(unit: string, partitionCount: number): number {
+    if (this.cachedFor !== partitionCount) {
+      this.partitionOf.clear();
+      this.cachedFor = partitionCount;
+    }
+    let p = this.partitionOf.get(unit);
+    if (p === undefined) {
+      p = partitionOfKey(unit, partitionCount);
+      this.partitionOf.set(unit, p);
+    }
+    return p;
+  }
+}
