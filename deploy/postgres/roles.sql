@@ -24,8 +24,12 @@ SET search_path TO :"schema";
 -- Every app reads the unit catalogue; only provision writes it.
 GRANT SELECT ON units TO :"ingest", :"aggregator", :"notifier", :"api";
 
--- ingest: the append-only raw event log and the rejection record.
+-- ingest: the append-only raw event log and the rejection record, and its offsets beside them.
 GRANT SELECT, INSERT ON raw_events, rejected_events TO :"ingest";
+GRANT SELECT, INSERT, UPDATE ON consumer_offsets TO :"ingest";
+-- Opens a batch (offset row locked and moved forward) in one call; runs with the caller's own rights.
+REVOKE EXECUTE ON FUNCTION tthc_enter_source_batch(text, text, int, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tthc_enter_source_batch(text, text, int, bigint) TO :"ingest";
 
 -- aggregator: dossier states, day counters and its offsets, in one transaction per batch;
 -- undecodable messages on the validated topic are recorded as rejections.
