@@ -11,6 +11,7 @@ import type { BenchOptions } from '../bench-args';
 import { BenchEnv, DIST_ROOT, appScript } from '../bench-env';
 import { Sampler, type StageResult, connectAdmin, expectedRolling30, log, redisRolling30, round, serviceCpuSeconds, stage, storedAggregatorOffsets, waitForGroups, waitUntil } from '../bench-kit';
 import { topFramesBySelfTime } from '../cpuprofile-summary';
+import { type SnapshotRegressions, countSnapshotRegressions } from '../snapshot-regressions';
 import { type TruthCheck, checkAgainstGroundTruth, truthCheckPassed } from '../ground-truth-check';
 import { type LagSample, groupLag } from '../lag-sampler';
 import { type StatementCost, StatementStats } from '../pg-statements';
@@ -174,6 +175,12 @@ export interface WholeRun {
   /** PostgreSQL size of the run's database after it, and per million records. */
   databaseMb: number;
   databaseMbPerMillion: number;
+  /**
+   * How often a unit's published snapshot carried fewer receipts than its last one over the same
+   * days (SnapshotRegressionCounter), read from `tthc.metrics.units` once the run and its
+   * freshness phases are over: older figures published after newer ones.
+   */
+  snapshotRegressions?: SnapshotRegressions;
   /** PostgreSQL's executor time by statement, when the server has pg_stat_statements loaded. */
   statements?: StatementCost[];
   /** What the bench vacuumed or analyzed in the run's database for a server without autovacuum (AutovacuumStandIn), through the freshness phases. */
@@ -286,6 +293,9 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
       await standIn?.catchUp();
       await then(env, apiBase);
     }
+    run.snapshotRegressions = await countSnapshotRegressions(ctx.kafka, env.env.TOPIC_UNIT_METRICS!, `bench-${env.id}-regressions`);
+    const { snapshots, units, wentBack, first } = run.snapshotRegressions;
+    log(`whole "${label}": unit snapshots whose receipts went back: ${JSON.stringify(wentBack)} of ${snapshots} (${units} units)${first.length ? `; first: ${JSON.stringify(first)}` : ''}`);
     return { run, passed: truthCheckPassed(check) };
   } finally {
     await standIn?.stop();
