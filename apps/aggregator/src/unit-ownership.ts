@@ -18,13 +18,15 @@ export class UnitOwnership {
   private share: Share = { kind: 'unknown' };
   /** The topic's partition count as last read from the brokers. */
   private lastCount?: number;
-  /** Each unit's partition for `cachedFor` partitions. Bounded by the catalogue. */
+  /** Each unit's partition for `lastCount` partitions. Bounded by the catalogue. */
   private readonly partitionOf = new Map<string, number>();
-  private cachedFor?: number;
 
   /** After a group join: the partitions held, and the topic's partition count when known. */
   assigned(partitions: readonly number[], partitionCount: number | undefined): void {
-    if (partitionCount !== undefined) this.lastCount = partitionCount;
+    if (partitionCount !== undefined && partitionCount !== this.lastCount) {
+      this.lastCount = partitionCount;
+      this.partitionOf.clear();
+    }
     if (partitions.length === 0) this.share = { kind: 'none' };
     else if (this.lastCount === undefined) this.share = { kind: 'unknown' };
     else this.share = { kind: 'held', partitions: new Set(partitions), partitionCount: this.lastCount };
@@ -39,10 +41,6 @@ export class UnitOwnership {
   }
 
   private partition(unit: string, partitionCount: number): number {
-    if (this.cachedFor !== partitionCount) {
-      this.partitionOf.clear();
-      this.cachedFor = partitionCount;
-    }
     let p = this.partitionOf.get(unit);
     if (p === undefined) {
       p = partitionOfKey(unit, partitionCount);

@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type { UnitSnapshot } from '@tthc/contracts';
+import { withAdmin } from '@tthc/messaging';
 
 const WINDOWS = ['today', 'monthToDate', 'rolling30d'] as const;
 type WindowName = (typeof WINDOWS)[number];
@@ -62,9 +63,7 @@ export class SnapshotRegressionCounter {
 
 /** Reads `topic` from its first record to its end as it is now (within `timeoutMs`) and counts its regressions. */
 export async function countSnapshotRegressions(kafka: Kafka, topic: string, groupId: string, timeoutMs = 120_000): Promise<SnapshotRegressions> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = new Map((await admin.fetchTopicOffsets(topic).finally(() => admin.disconnect())).map((o) => [o.partition, BigInt(o.high)]));
+  const ends = new Map((await withAdmin(kafka, (admin) => admin.fetchTopicOffsets(topic))).map((o) => [o.partition, BigInt(o.high)]));
   const counter = new SnapshotRegressionCounter();
   const pending = new Set([...ends].filter(([, high]) => high > 0n).map(([p]) => p));
   if (pending.size === 0) return counter.result();

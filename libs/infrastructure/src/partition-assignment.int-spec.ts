@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Kafka, logLevel } from 'kafkajs';
-import { createKafka } from '@tthc/messaging';
+import { createKafka, withAdmin } from '@tthc/messaging';
 import { createLogger } from '@tthc/platform';
 import { sharePartitions } from './partition-assignment';
 
@@ -13,18 +13,8 @@ describe('sharePartitions (real Kafka)', () => {
   const lines: Record<string, unknown>[] = [];
   const logger = createLogger('spec', 'info', new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk)) as Record<string, unknown>), done()) }));
 
-  beforeAll(async () => {
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3 }] });
-    await admin.disconnect();
-  });
-  afterAll(async () => {
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await admin.disconnect();
-  });
+  beforeAll(() => withAdmin(kafka, (admin) => admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3 }] })));
+  afterAll(() => withAdmin(kafka, (admin) => admin.deleteTopics({ topics: [topic] }).catch(() => undefined)));
 
   /** The calls `share` received, once `settleMs` passed without a new one. */
   async function calls(joins: number[][]): Promise<[number[], number | undefined][]> {

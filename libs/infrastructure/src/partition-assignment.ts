@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { withAdmin } from '@tthc/messaging';
 import type { Logger } from '@tthc/platform';
 
 /**
@@ -20,20 +21,10 @@ export function sharePartitions(kafka: Kafka, topic: string, logger: Logger, ifU
     const join = ++joins;
     share(partitions, undefined);
     if (partitions.length === 0) return;
-    topicPartitionCount(kafka, topic)
-      .then((count) => {
+    withAdmin(kafka, (admin) => admin.fetchTopicOffsets(topic))
+      .then(({ length: count }) => {
         if (join === joins) share(partitions, count);
       })
       .catch((err: unknown) => logger.warn({ err, topic }, `partition count unread after a group join: ${ifUnread}`));
   };
-}
-
-async function topicPartitionCount(kafka: Kafka, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return (await admin.fetchTopicOffsets(topic)).length;
-  } finally {
-    await admin.disconnect();
-  }
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Kafka, type KafkaConfig, logLevel, type LogEntry, Partitioners, type Producer } from 'kafkajs';
+import { type Admin, Kafka, type KafkaConfig, logLevel, type LogEntry, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from '@tthc/platform';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -78,4 +78,15 @@ export function createKafka(brokers: string, clientId: string, logger: Logger, s
       },
     retry: { initialRetryTime: 300, retries: 8 },
   });
+}
+
+/** Runs `work` with an admin client of `kafka`, connected for it and disconnected after. */
+export async function withAdmin<T>(kafka: Kafka, work: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
 }

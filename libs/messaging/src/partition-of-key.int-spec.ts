@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createLogger } from '@tthc/platform';
-import { createKafka, createProducer } from './kafka-client';
+import { createKafka, createProducer, withAdmin } from './kafka-client';
 import { partitionOfKey } from './partition-of-key';
 
 /** On the real broker: the partition every keyed record the pipeline's producer sends lands in. */
@@ -9,20 +9,12 @@ describe('partitionOfKey (real Kafka)', () => {
   const kafka = createKafka(process.env.KAFKA_BROKERS!, `int-partition-of-key-${id}`, createLogger('int', 'error'));
   const topics: string[] = [];
 
-  afterAll(async () => {
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics }).catch(() => undefined);
-    await admin.disconnect();
-  });
+  afterAll(() => withAdmin(kafka, (admin) => admin.deleteTopics({ topics }).catch(() => undefined)));
 
   it.each([1, 2, 6, 7])('predicts the partition of 200 unit codes on a topic of %i partitions', async (count) => {
     const topic = `int.partition-of-key.${count}.${id}`;
     topics.push(topic);
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: count }] });
-    await admin.disconnect();
+    await withAdmin(kafka, (admin) => admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: count }] }));
     const keys = Array.from({ length: 200 }, (_, i) => String(28000 + i * 7));
     const producer = createProducer(kafka);
     await producer.connect();

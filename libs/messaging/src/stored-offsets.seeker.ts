@@ -1,5 +1,6 @@
 import type { Consumer, Kafka } from 'kafkajs';
 import { type Logger, backoffMs } from '@tthc/platform';
+import { withAdmin } from './kafka-client';
 
 export interface StoredOffsetsSeekerOptions {
   kafka: Kafka;
@@ -75,13 +76,7 @@ export class StoredOffsetsSeeker {
   }
 
   private async logStartOffsets(): Promise<Map<number, string>> {
-    const admin = this.opts.kafka.admin();
-    await admin.connect();
-    try {
-      const offsets = await admin.fetchTopicOffsets(this.opts.topic);
-      return new Map(offsets.map((o) => [o.partition, o.low]));
-    } finally {
-      await admin.disconnect();
-    }
+    const offsets = await withAdmin(this.opts.kafka, (admin) => admin.fetchTopicOffsets(this.opts.topic));
+    return new Map(offsets.map((o) => [o.partition, o.low]));
   }
 }
