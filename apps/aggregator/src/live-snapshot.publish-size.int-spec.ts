@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { loadUnitCatalogue } from '@tthc/catalogue';
-import { METRICS } from '@tthc/infrastructure';
+import type Redis from 'ioredis';
+import { METRICS, REDIS } from '@tthc/infrastructure';
+import { LiveMetricsStore } from '@tthc/live-metrics';
 import { createKafka } from '@tthc/messaging';
 import type { AppMetrics } from '@tthc/observability';
 import { createLogger } from '@tthc/platform';
@@ -31,7 +33,7 @@ describe('LiveSnapshotPublisher sends sized (real Kafka, PostgreSQL, Redis)', ()
       topics: [{ topic: metricsTopic, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: String(LIMIT) }] }],
     });
     await admin.disconnect();
-    // Start-up recomputes and publishes every unit (refreshAll); the timers stay out of it.
+    // Start-up rebuilds the snapshot in Redis and publishes nothing before the group join; the timers stay out of it.
     ctx = await WorkerContext.create('aggregator', AggregatorSettings, [DossierBatchHandler, LiveSnapshotPublisher], '2025-07-31T12:00:00+07:00', {
       TOPIC_UNIT_METRICS: metricsTopic,
       KAFKA_MAX_SEND_BYTES: String(LIMIT - 2_048),
@@ -47,7 +49,17 @@ describe('LiveSnapshotPublisher sends sized (real Kafka, PostgreSQL, Redis)', ()
     await admin.disconnect();
   });
 
-  it("publishes every unit's snapshot at start-up, then a flush's, over a topic that takes a tenth of them a request", async () => {
+  it("publishes nothing before its group join, every unit's snapshot after it, then a flush's, over a topic that takes a tenth of them a request", async () => {
+    const publisher = ctx.app.get(LiveSnapshotPublisher);
+    // Before the join: Redis holds every unit, marked complete, and nothing reached the topic.
+    const rebuilt = await new LiveMetricsStore(ctx.app.get<Redis>(REDIS), ctx.env.REDIS_KEY_PREFIX!).readProvince('86');
+    expect(rebuilt.complete).toBe(true);
+    expect(new Set(rebuilt.snapshots.map((x) => x.unitCode))).toEqual(new Set(units)); // the catalogue is province 86's
+    expect(await ctx.read(metricsTopic)).toEqual([]);
+
+    // The join of the only member: every unit is its own, recomputed and published at the next flush.
+    publisher.partitionsAssigned([0], 1);
+    await publisher.flushDirty();
     const started = await ctx.read(metricsTopic);
     const bytes = started.reduce((sum, m) => sum + (m.value?.length ?? 0), 0);
     expect(bytes).toBeGreaterThan(4 * LIMIT);
@@ -66,16 +78,15 @@ describe('LiveSnapshotPublisher sends sized (real Kafka, PostgreSQL, Redis)', ()
       channel: 'ONLINE',
       dueAt: Date.parse('2025-08-05T17:00:00+07:00'),
     });
-    const publisher = ctx.app.get(LiveSnapshotPublisher);
     const result = await ctx.app.get(DossierBatchHandler).handle(batchOf(ctx.env.TOPIC_VALIDATED!, [received], 0));
     publisher.markDirty(result.changedUnits);
     await publisher.flushDirty();
     const after = (await ctx.read(metricsTopic)).slice(units.length);
     expect(after.map((m) => m.key?.toString())).toEqual([unit]);
     expect(JSON.parse(after[0].value!.toString()).today.receivedTotal).toBe(1);
-    // And it counted so: start-up and the flush published, nothing failed.
+    // And it counted so: start-up, the join's flush and the last one, nothing failed.
     const updates = await ctx.app.get<AppMetrics>(METRICS).registry.getSingleMetric('tthc_live_snapshot_updates_total')!.get();
     const count = (outcome: string) => updates.values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
-    expect([count('published'), count('failed')]).toEqual([2, 0]);
+    expect([count('published'), count('failed')]).toEqual([3, 0]);
   });
 });

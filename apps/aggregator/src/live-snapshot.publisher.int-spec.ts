@@ -52,11 +52,11 @@ describe('LiveSnapshotPublisher (real PostgreSQL, Redis, Kafka)', () => {
     const { asOf: _asOf, ...figures } = snapshots.find((s) => s.unitCode === unitCode)!;
     return figures;
   };
-  /** What the flush published, then what a full recompute publishes. */
+  /** What the flush published, then what a full recompute of this member's units publishes. */
   const flushedThenFull = async () => {
     await publisher.flushDirty();
     const flushed = await snapshot();
-    await publisher.refreshAll();
+    await publisher.refreshOwnUnits();
     return [flushed, await snapshot()];
   };
 
@@ -81,6 +81,9 @@ describe('LiveSnapshotPublisher (real PostgreSQL, Redis, Kafka)', () => {
     handler = ctx.app.get(DossierBatchHandler);
     publisher = ctx.app.get(LiveSnapshotPublisher);
     store = new LiveMetricsStore(ctx.app.get<Redis>(REDIS), ctx.env.REDIS_KEY_PREFIX!);
+    // The only member of a one-partition topic: every unit is its own from its first join.
+    publisher.partitionsAssigned([0], 1);
+    await publisher.flushDirty();
   });
   afterAll(async () => {
     await ctx?.close();
@@ -109,7 +112,7 @@ describe('LiveSnapshotPublisher (real PostgreSQL, Redis, Kafka)', () => {
   it('keeps the past sums it read: a late event it is not told about shows when its unit comes round in the refresh slices', async () => {
     // The control for the test above: without the batch's earliest day the flush does not read the
     // past again, so what it publishes is stale until the unit's turn in the periodic re-read.
-    await publisher.refreshAll();
+    await publisher.refreshOwnUnits();
     await apply([ev('2025-07-31')]);
     await publisher.flushDirty(); // reads today's rows, keeps the past sums
     const before = await snapshot();
@@ -120,7 +123,7 @@ describe('LiveSnapshotPublisher (real PostgreSQL, Redis, Kafka)', () => {
     for (let i = 0; i < REFRESH_SLICES; i++) publisher.refreshSlice();
     await publisher.flushDirty();
     const sliced = await snapshot();
-    await publisher.refreshAll();
+    await publisher.refreshOwnUnits();
     const full = await snapshot();
     expect(full.rolling30d.receivedTotal).toBe(before.rolling30d.receivedTotal + 1);
     expect(sliced).toEqual(full);
@@ -129,7 +132,7 @@ describe('LiveSnapshotPublisher (real PostgreSQL, Redis, Kafka)', () => {
   it('keeps the overdue count while nothing can have changed it, and reads it again when something did', async () => {
     // Two dossiers received on 2 July, due that day at 17:00: overdue by now (31 July, 12:00).
     await apply([ev('2025-07-02', 'RECEIVED', 'ov-1'), ev('2025-07-02', 'RECEIVED', 'ov-2')]);
-    await publisher.refreshAll();
+    await publisher.refreshOwnUnits();
     const counted = (await snapshot()).overdueOpen;
     expect(counted).toBeGreaterThanOrEqual(2);
 
@@ -164,7 +167,7 @@ describe('LiveSnapshotPublisher (real PostgreSQL, Redis, Kafka)', () => {
       dueAt: NOON + 30 * MIN,
     });
     await apply([receipt]);
-    await publisher.refreshAll();
+    await publisher.refreshOwnUnits();
     const before = (await snapshot()).overdueOpen;
     try {
       nowMs = NOON + 30 * MIN; // the deadline itself: not overdue yet (from 1 ms after it)
@@ -174,13 +177,13 @@ describe('LiveSnapshotPublisher (real PostgreSQL, Redis, Kafka)', () => {
       await publisher.flushDirty(); // no batch marked the unit: the lapsed count does
       const flushed = await snapshot();
       expect(flushed.overdueOpen).toBe(before + 1);
-      await publisher.refreshAll();
+      await publisher.refreshOwnUnits();
       expect(flushed).toEqual(await snapshot());
     } finally {
       nowMs = NOON;
     }
   });
-  it('refreshes only the units of the partitions this member holds, and reads what it kept of every unit again after a group join', async () => {
+  it('writes and refreshes only the units of the partitions this member holds, and recomputes every unit it owns after a group join', async () => {
     // A second unit of the province that a two-partition validated topic puts in the other partition.
     const mine = partitionOfKey(unit, 2);
     const other = ctx.app
@@ -188,10 +191,13 @@ describe('LiveSnapshotPublisher (real PostgreSQL, Redis, Kafka)', () => {
       .all()
       .find((u) => u.provinceCode === '86' && partitionOfKey(u.code, 2) !== mine)!.code;
     publisher.partitionsAssigned([mine], 2);
-    // Both units flushed once with today's traffic: their past sums are kept.
+    await publisher.flushDirty();
+    const initially = (await snapshot(other)).rolling30d.receivedTotal;
+    // Today's traffic in both: this member's unit is flushed (its past sums kept), the other's is left to its owner.
     await apply([ev('2025-07-31'), ev('2025-07-31', 'RECEIVED', undefined, other)]);
     await publisher.flushDirty();
     const before = { mine: (await snapshot()).rolling30d.receivedTotal, other: (await snapshot(other)).rolling30d.receivedTotal };
+    expect(before.other).toBe(initially);
 
     // A late receipt in each, the publisher not told: both stale until refreshed.
     await apply([ev('2025-07-20'), ev('2025-07-20', 'RECEIVED', undefined, other)], false);
@@ -205,11 +211,69 @@ describe('LiveSnapshotPublisher (real PostgreSQL, Redis, Kafka)', () => {
     expect((await snapshot()).rolling30d.receivedTotal).toBe(before.mine + 1);
     expect((await snapshot(other)).rolling30d.receivedTotal).toBe(before.other);
 
-    // A join that hands this member the other partition too: the other unit's kept past sums
-    // (stale, as another member may have left them) are read again at its next flush.
+    // A join that hands this member the other partition too: the other unit is recomputed from
+    // every day at the next flush, with what it has in PostgreSQL since (today's receipt, the late one, one more).
     publisher.partitionsAssigned([0, 1], 2);
     await apply([ev('2025-07-31', 'RECEIVED', undefined, other)]);
     await publisher.flushDirty();
-    expect((await snapshot(other)).rolling30d.receivedTotal).toBe(before.other + 2);
+    expect((await snapshot(other)).rolling30d.receivedTotal).toBe(before.other + 3);
+  });
+  describe('beside another member', () => {
+    const mine = partitionOfKey(unit, 2);
+    let other: string;
+    let redis: Redis;
+    /** A snapshot of `other` as its owner last wrote it: figures this member never computes. */
+    const ownersFigure = async () => ({ ...(await snapshot(other)), unitCode: other, asOf: new Date(nowMs).toISOString(), today: { ...(await snapshot(other)).today, receivedTotal: 999 } });
+    const keysPublishedSince = async (from: number) => (await ctx.read(metricsTopic)).slice(from).map((m) => m.key?.toString());
+
+    beforeAll(() => {
+      redis = ctx.app.get<Redis>(REDIS);
+      other = ctx.app
+        .get(UnitDirectory)
+        .all()
+        .find((u) => u.provinceCode === '86' && partitionOfKey(u.code, 2) !== mine)!.code;
+    });
+    afterAll(() => publisher.partitionsAssigned([0], 1));
+
+    it('does not write a unit dirtied before a join that handed it to the other member', async () => {
+      publisher.partitionsAssigned([0, 1], 2);
+      await publisher.flushDirty();
+      await apply([ev('2025-07-31', 'RECEIVED', undefined, other)]);
+      publisher.partitionsAssigned([mine], 2);
+      const owners = await ownersFigure();
+      await redis.hset(store.key('86'), other, JSON.stringify(owners));
+      const published = (await ctx.read(metricsTopic)).length;
+      await publisher.flushDirty();
+      expect((await snapshot(other)).today.receivedTotal).toBe(999);
+      const keys = await keysPublishedSince(published);
+      expect(keys).toContain(unit); // the join's recompute of its own units, published again
+      expect(keys).not.toContain(other);
+    });
+
+    it("rebuilds a snapshot Redis lost without putting older figures over the other member's, and publishes only its own units", async () => {
+      publisher.partitionsAssigned([mine], 2);
+      await publisher.flushDirty();
+      const before = (await snapshot()).today.receivedTotal;
+      // Redis restarted empty, and the other member has already written its unit since.
+      await redis.del(store.key('86'), store.completeKey('86'));
+      await redis.hset(store.key('86'), other, JSON.stringify({ unitCode: other, marker: 'owner' }));
+      const published = (await ctx.read(metricsTopic)).length;
+      await apply([ev('2025-07-31')]);
+      await publisher.flushDirty();
+
+      const { complete, snapshots } = await store.readProvince('86');
+      expect(complete).toBe(true);
+      expect(snapshots.find((s) => s.unitCode === other)).toEqual({ unitCode: other, marker: 'owner' });
+      expect(snapshots).toHaveLength(
+        ctx.app
+          .get(UnitDirectory)
+          .all()
+          .filter((u) => u.provinceCode === '86').length,
+      );
+      expect((await snapshot()).today.receivedTotal).toBe(before + 1);
+      const keys = await keysPublishedSince(published);
+      expect(keys).toContain(unit);
+      expect(keys.filter((k) => partitionOfKey(k!, 2) !== mine)).toEqual([]);
+    });
   });
 });

@@ -35,12 +35,18 @@ import { UnitOwnership } from './unit-ownership';
  * moves "today" past midnight and repairs what this process cannot see (an audit replay of past
  * days) or what a crash between a batch's commit and its flush left stale (the snapshot is
  * derived state, always recomputable from PostgreSQL): a tenth of them every
- * LIVE_REFRESH_MS / 10, recomputed by the next flush with the dirty ones. A group join forgets
- * what was kept of every unit (another member may have written it meanwhile). Recomputing every unit
+ * LIVE_REFRESH_MS / 10, recomputed by the next flush with the dirty ones. Recomputing every unit
  * at once read every day row of the province in one flush, and the live traffic's flushes waited
  * behind it (serialised): 420–820 ms after a quarter of history, and it grows with the units
- * (BENCHMARKS.md). The whole recompute (`refreshAll`) runs at start-up and when Redis lost the
- * snapshot. Only snapshots that changed are published.
+ * (BENCHMARKS.md). Only snapshots that changed are published.
+ *
+ * Only the owner writes a unit's figures (UnitOwnership): a member that read a unit's day rows
+ * before the owner's batch committed, and wrote after the owner's flush, put older figures over
+ * newer ones. So a flush recomputes only this member's units; a group join forgets what was kept
+ * of every unit (another member may have written it meanwhile) and recomputes every unit it now
+ * owns from every day, and publishes them; nothing is this member's before its first join. When
+ * Redis lost the snapshot (at start-up or later), every unit is rebuilt from PostgreSQL at once:
+ * this member's own written and published, the others' written only where Redis has none.
  */
 @Injectable()
 export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -71,7 +77,9 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.refreshAll();
+    // Nothing dirty and nothing owned yet: this rebuilds only a snapshot Redis lost. The units
+    // this member owns are recomputed and published after its group join (partitionsAssigned).
+    await this.serialised([]);
     this.flushTimer = setInterval(() => void this.flushDirty(), this.settings.LIVE_FLUSH_MS);
     this.refreshTimer = setInterval(() => this.refreshSlice(), this.settings.LIVE_REFRESH_MS / REFRESH_SLICES);
   }
@@ -115,7 +123,7 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     if (this.dirty.size === 0) return this.running;
     const units = [...this.dirty];
     this.dirty = new Set();
-    return this.serialised(units, false);
+    return this.serialised(units);
   }
 
   /** The next slice of this member's units (UnitOwnership) is recomputed from all its day rows at the next flush. */
@@ -130,23 +138,30 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
   }
 
   /**
-   * After a group join: the units this member refreshes from now on (UnitOwnership), and what it
-   * kept of any unit is read again, since another member may have written it meanwhile.
+   * After a group join: the units this member owns from now on (UnitOwnership), each recomputed
+   * from every day at the next flush and published even if unchanged since this member last
+   * published it, since another member may have written and published it meanwhile.
    */
   partitionsAssigned(partitions: readonly number[], partitionCount: number | undefined): void {
     this.ownership.assigned(partitions, partitionCount);
     this.past.forgetAll();
     this.overdue.forgetAll();
+    this.lastPublished.clear();
+    for (const unit of this.ownedUnits()) this.dirty.add(unit);
   }
 
-  /** Every unit from every day, at once; marks the snapshot complete. */
-  refreshAll(): Promise<void> {
-    const units = this.units.all().map((u) => u.code);
+  /** Every unit this member owns from every day, at once. */
+  refreshOwnUnits(): Promise<void> {
+    const units = this.ownedUnits();
     for (const unit of units) {
       this.past.forget(unit);
       this.overdue.forget(unit);
     }
-    return this.serialised(units, true);
+    return this.serialised(units);
+  }
+
+  private ownedUnits(): string[] {
+    return this.ownership.own(this.units.all().map((u) => u.code));
   }
 
   /**
@@ -154,9 +169,9 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
    * (`tthc_live_snapshot_updates_total`): a snapshot that stopped moving is only visible there
    * (deploy/prometheus, TthcLiveSnapshotFailing), since the batches go on committing.
    */
-  private serialised(units: string[], wholeCatalogue: boolean): Promise<void> {
+  private serialised(units: string[]): Promise<void> {
     this.running = this.running.then(() =>
-      this.recompute(units, wholeCatalogue).then(
+      this.recompute(units).then(
         () => this.metrics?.liveSnapshotUpdates.inc({ outcome: 'published' }),
         (err) => {
           this.metrics?.liveSnapshotUpdates.inc({ outcome: 'failed' });
@@ -225,22 +240,24 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
   }
 
   /**
-   * `wholeCatalogue`: every unit of the catalogue, which marks the snapshot complete
-   * (LiveMetricsStore). A partial update first checks the marker: Redis restarted or flushed since
-   * the last full refresh means the snapshot is gone, and it is rebuilt whole from PostgreSQL now;
-   * the api answers 503 "rebuilding" meanwhile.
+   * The dirty units this member owns (a unit dirtied before a join that handed it to another
+   * member is that member's now). First checks the `complete` marker (LiveMetricsStore): Redis
+   * restarted or flushed since the last rebuild means the snapshot is gone, and every unit is
+   * rebuilt from PostgreSQL now, which marks it complete again (the api answers 503 "rebuilding"
+   * meanwhile); the units other members own are written only where Redis has none, and not
+   * published.
    */
-  private async recompute(dirtyUnits: string[], wholeCatalogue: boolean): Promise<void> {
-    let unitCodes = dirtyUnits;
-    let complete = wholeCatalogue;
-    if (!complete) {
-      const lost = await this.store.incomplete(this.provinces());
-      if (lost.length > 0) {
-        this.logger.warn({ provinces: lost }, 'live snapshot missing in Redis (restarted or flushed?): rebuilding it from PostgreSQL');
-        unitCodes = this.units.all().map((u) => u.code);
-        complete = true;
-      }
+  private async recompute(dirtyUnits: string[]): Promise<void> {
+    let unitCodes = this.ownership.own(dirtyUnits);
+    let complete = false;
+    const lost = await this.store.incomplete(this.provinces());
+    if (lost.length > 0) {
+      this.logger.warn({ provinces: lost }, 'live snapshot missing in Redis (restarted or flushed?): rebuilding it from PostgreSQL');
+      unitCodes = this.units.all().map((u) => u.code);
+      complete = true;
     }
+    if (unitCodes.length === 0) return;
+    const owned = complete ? new Set(this.ownedUnits()) : new Set(unitCodes);
     const now = this.clock.now();
     const windows = liveWindows(now);
     // Paced on PostgreSQL's part alone: the Redis write and the acknowledged send below are
@@ -252,12 +269,15 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     this.pacer.finished(queriedAt, queried);
     const snapshots = unitCodes.map((code) => buildUnitSnapshot(code, now, windows, sums.get(code), overdue.counts.get(code) ?? 0));
     await this.store.write(
-      snapshots.map((snapshot) => ({ provinceCode: this.units.get(snapshot.unitCode)?.provinceCode ?? 'unknown', snapshot })),
+      snapshots.map((snapshot) => ({ provinceCode: this.units.get(snapshot.unitCode)?.provinceCode ?? 'unknown', snapshot, ifAbsent: !owned.has(snapshot.unitCode) })),
       { complete },
     );
     const written = Date.now();
     // Each fingerprint once: nationally a flush may carry 3,355 snapshots of ~2 KB.
-    const changed = snapshots.map((s) => ({ s, fingerprint: snapshotFingerprint(s) })).filter(({ s, fingerprint }) => this.lastPublished.get(s.unitCode) !== fingerprint);
+    const changed = snapshots
+      .filter((s) => owned.has(s.unitCode))
+      .map((s) => ({ s, fingerprint: snapshotFingerprint(s) }))
+      .filter(({ s, fingerprint }) => this.lastPublished.get(s.unitCode) !== fingerprint);
     if (changed.length === 0) return;
     // In requests below the broker's limit: a nation's flush is ~3,355 snapshots of ~2 KB, and one
     // request over `message.max.bytes` is refused whole, for every flush after it (its units are

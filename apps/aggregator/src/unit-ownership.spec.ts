@@ -5,9 +5,9 @@ describe('UnitOwnership', () => {
   const units = Array.from({ length: 125 }, (_, i) => String(28700 + i * 3));
   const inPartitions = (partitions: number[], count: number) => units.filter((u) => partitions.includes(partitionOfKey(u, count)));
 
-  it('owns every unit until the partition count was read once', () => {
+  it('owns no unit before its first group join, then every unit until the partition count was read once', () => {
     const o = new UnitOwnership();
-    expect(o.own(units)).toEqual(units);
+    expect(o.own(units)).toEqual([]);
     o.assigned([0, 1], undefined);
     expect(o.own(units)).toEqual(units);
   });

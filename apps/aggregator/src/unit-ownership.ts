@@ -1,6 +1,6 @@
 import { partitionOfKey } from '@tthc/messaging';
 
-type Share = { kind: 'unknown' } | { kind: 'none' } | { kind: 'held'; partitions: ReadonlySet<number>; partitionCount: number };
+type Share = { kind: 'before-join' } | { kind: 'unknown' } | { kind: 'none' } | { kind: 'held'; partitions: ReadonlySet<number>; partitionCount: number };
 
 /**
  * Which units this aggregator refreshes on its own (LiveSnapshotPublisher.refreshSlice): those
@@ -10,12 +10,15 @@ type Share = { kind: 'unknown' } | { kind: 'none' } | { kind: 'held'; partitions
  * the owner's flush, put older figures over newer ones (and an older snapshot after a newer one
  * on `tthc.metrics.units`, which the notifier judges on) until the owner flushed the unit again.
  *
- * Every unit until the topic's partition count was read once (a lone aggregator owns them all,
- * as before); after a later join whose count is not read yet, the last count read stands in
- * (partitions are seldom added). A member that holds no partition owns no unit.
+ * No unit before the first group join: a member starting beside others cannot know which are
+ * its own, and a start-up recompute of every unit put older figures over the owners' newer ones
+ * (the national runs with two aggregators, BENCHMARKS.md). After a join, every unit until the
+ * topic's partition count was read once (a lone aggregator owns them all); after a later join
+ * whose count is not read yet, the last count read stands in (partitions are seldom added). A
+ * member that holds no partition owns no unit.
  */
 export class UnitOwnership {
-  private share: Share = { kind: 'unknown' };
+  private share: Share = { kind: 'before-join' };
   /** The topic's partition count as last read from the brokers. */
   private lastCount?: number;
   /** Each unit's partition for `lastCount` partitions. Bounded by the catalogue. */
@@ -36,7 +39,7 @@ export class UnitOwnership {
   own(units: readonly string[]): string[] {
     const share = this.share;
     if (share.kind === 'unknown') return [...units];
-    if (share.kind === 'none') return [];
+    if (share.kind === 'none' || share.kind === 'before-join') return [];
     return units.filter((unit) => share.partitions.has(this.partition(unit, share.partitionCount)));
   }
 

@@ -32,17 +32,26 @@ export class LiveMetricsStore {
     return `${this.prefix}:live:{${provinceCode}}:complete`;
   }
 
-  /** `complete`: the snapshots are every unit of their provinces (a full refresh), so the provinces are marked complete with them. */
-  async write(snapshots: { provinceCode: string; snapshot: UnitSnapshot }[], options: { complete?: boolean } = {}): Promise<void> {
-    const byProvince = new Map<string, Record<string, string>>();
-    for (const { provinceCode, snapshot } of snapshots) {
-      const fields = byProvince.get(provinceCode) ?? {};
-      fields[snapshot.unitCode] = JSON.stringify(snapshot);
-      byProvince.set(provinceCode, fields);
+  /**
+   * `complete`: the snapshots are every unit of their provinces (a full refresh), so the provinces
+   * are marked complete with them. `ifAbsent`: the snapshot is written only where its unit has
+   * none (HSETNX): a rebuild of units another aggregator owns fills what Redis lost without
+   * putting older figures over the owner's newer ones.
+   */
+  async write(snapshots: { provinceCode: string; snapshot: UnitSnapshot; ifAbsent?: boolean }[], options: { complete?: boolean } = {}): Promise<void> {
+    const byProvince = new Map<string, { fields: Record<string, string>; absentOnly: [string, string][] }>();
+    for (const { provinceCode, snapshot, ifAbsent } of snapshots) {
+      let province = byProvince.get(provinceCode);
+      if (!province) byProvince.set(provinceCode, (province = { fields: {}, absentOnly: [] }));
+      const value = JSON.stringify(snapshot);
+      if (ifAbsent) province.absentOnly.push([snapshot.unitCode, value]);
+      else province.fields[snapshot.unitCode] = value;
     }
     await Promise.all(
-      [...byProvince].map(async ([province, fields]) => {
-        const tx = this.redis.multi().hset(this.key(province), fields);
+      [...byProvince].map(async ([province, { fields, absentOnly }]) => {
+        const tx = this.redis.multi();
+        if (Object.keys(fields).length > 0) tx.hset(this.key(province), fields);
+        for (const [unit, value] of absentOnly) tx.hsetnx(this.key(province), unit, value);
         if (options.complete) tx.set(this.completeKey(province), new Date().toISOString());
         const results = await tx.exec();
         const failed = results?.find(([error]) => error);
