@@ -250,6 +250,30 @@ describe('LiveSnapshotPublisher (real PostgreSQL, Redis, Kafka)', () => {
       expect(keys).not.toContain(other);
     });
 
+    it('does not write or publish a unit that a join during its recompute handed to the other member', async () => {
+      publisher.partitionsAssigned([0, 1], 2);
+      await publisher.flushDirty();
+      await apply([ev('2025-07-31'), ev('2025-07-31', 'RECEIVED', undefined, other)]);
+      const owners = await ownersFigure();
+      await redis.hset(store.key('86'), other, JSON.stringify(owners));
+      const published = (await ctx.read(metricsTopic)).length;
+      // The join lands while the flush is under way: after it chose its units, before it read them.
+      const internals = publisher as unknown as { store: LiveMetricsStore };
+      const incomplete = internals.store.incomplete.bind(internals.store);
+      const spy = jest.spyOn(internals.store, 'incomplete').mockImplementationOnce(async (provinces) => {
+        const lost = await incomplete(provinces);
+        publisher.partitionsAssigned([mine], 2);
+        return lost;
+      });
+      try {
+        await publisher.flushDirty();
+      } finally {
+        spy.mockRestore();
+      }
+      expect((await snapshot(other)).today.receivedTotal).toBe(999);
+      expect(await keysPublishedSince(published)).not.toContain(other);
+    });
+
     it("rebuilds a snapshot Redis lost without putting older figures over the other member's, and publishes only its own units", async () => {
       publisher.partitionsAssigned([mine], 2);
       await publisher.flushDirty();

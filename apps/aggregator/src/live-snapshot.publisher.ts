@@ -61,6 +61,8 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
   private readonly past = new PastWindowSums();
   private readonly overdue = new OverdueCounts();
   private readonly ownership = new UnitOwnership();
+  /** Group joins so far: a recompute that spans one re-reads which units are its to write. */
+  private joins = 0;
   @Inject(METRICS) private readonly metrics?: AppMetrics;
 
   constructor(
@@ -144,6 +146,7 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
    */
   partitionsAssigned(partitions: readonly number[], partitionCount: number | undefined): void {
     this.ownership.assigned(partitions, partitionCount);
+    this.joins++;
     this.past.forgetAll();
     this.overdue.forgetAll();
     this.lastPublished.clear();
@@ -245,7 +248,10 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
    * restarted or flushed since the last rebuild means the snapshot is gone, and every unit is
    * rebuilt from PostgreSQL now, which marks it complete again (the api answers 503 "rebuilding"
    * meanwhile); the units other members own are written only where Redis has none, and not
-   * published.
+   * published. Ownership is read again after the queries and before the send: a join while they
+   * ran may have handed units to a member whose first recompute reads after this one did and
+   * publishes before this one would (older figures after newer ones, seen in national runs with
+   * a second aggregator joining, BENCHMARKS.md).
    */
   private async recompute(dirtyUnits: string[]): Promise<void> {
     let unitCodes = this.ownership.own(dirtyUnits);
@@ -257,7 +263,6 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
       complete = true;
     }
     if (unitCodes.length === 0) return;
-    const owned = complete ? new Set(this.ownedUnits()) : new Set(unitCodes);
     const now = this.clock.now();
     const windows = liveWindows(now);
     // Paced on PostgreSQL's part alone: the Redis write and the acknowledged send below are
@@ -268,11 +273,17 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     const queried = Date.now();
     this.pacer.finished(queriedAt, queried);
     const snapshots = unitCodes.map((code) => buildUnitSnapshot(code, now, windows, sums.get(code), overdue.counts.get(code) ?? 0));
+    let joins = this.joins;
+    let owned = new Set(this.ownership.own(unitCodes));
     await this.store.write(
       snapshots.map((snapshot) => ({ provinceCode: this.units.get(snapshot.unitCode)?.provinceCode ?? 'unknown', snapshot, ifAbsent: !owned.has(snapshot.unitCode) })),
       { complete },
     );
     const written = Date.now();
+    if (this.joins !== joins) {
+      joins = this.joins;
+      owned = new Set(this.ownership.own(unitCodes));
+    }
     // Each fingerprint once: nationally a flush may carry 3,355 snapshots of ~2 KB.
     const changed = snapshots
       .filter((s) => owned.has(s.unitCode))
@@ -287,7 +298,8 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
       [{ topic: this.settings.TOPIC_UNIT_METRICS, messages: changed.map(({ s }) => ({ key: s.unitCode, value: JSON.stringify(s) })) }],
       this.settings.KAFKA_MAX_SEND_BYTES,
     );
-    for (const { s, fingerprint } of changed) this.lastPublished.set(s.unitCode, fingerprint);
+    // A join during the send forgot what was published (partitionsAssigned): nothing to record.
+    if (this.joins === joins) for (const { s, fingerprint } of changed) this.lastPublished.set(s.unitCode, fingerprint);
     this.logger.debug(
       { units: unitCodes.length, changed: changed.length, overdueRead: overdue.read, queryMs: queried - queriedAt, overdueMs, redisMs: written - queried, publishMs: Date.now() - written },
       'live snapshot recomputed',
