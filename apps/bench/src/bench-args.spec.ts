@@ -23,6 +23,13 @@ describe('npm run bench options', () => {
     expect(() => parse('--aggregators', '0')).toThrow('--aggregators must be a positive number, got "0"');
   });
 
+  it('starts every aggregator with the other apps unless --scale-out-after says how much later the second and next join', () => {
+    expect(parse('--aggregators', '2').scaleOutAfterSeconds).toBe(0);
+    expect(parse('--aggregators', '2', '--scale-out-after', '12').scaleOutAfterSeconds).toBe(12);
+    expect(() => parse('--scale-out-after', '12')).toThrow('--scale-out-after needs --aggregators 2 or more');
+    expect(() => parse('--aggregators', '2', '--scale-out-after', '0')).toThrow('--scale-out-after must be a positive number, got "0"');
+  });
+
   it('stands in for autovacuum on a server without it unless --no-vacuum', () => {
     expect(parse().vacuum).toBe(true);
     expect(parse('--no-vacuum').vacuum).toBe(false);

@@ -33,6 +33,11 @@ export interface BenchOptions {
   backlog: boolean;
   /** Aggregator processes in each whole run, one consumer group (PRODUCT.md: scale out by instances). Default 1. */
   aggregators: number;
+  /**
+   * Seconds after the other apps that the second and later aggregators start (a scale-out while
+   * the first one consumes); 0: all at once. Needs `--aggregators` 2 or more.
+   */
+  scaleOutAfterSeconds: number;
   /** On a server with autovacuum off, vacuum the run's database as autovacuum would (AutovacuumStandIn); `--no-vacuum` turns it off. */
   vacuum: boolean;
 }
@@ -56,6 +61,8 @@ export const BENCH_USAGE = `Usage: npm run bench -- [options]
   --live              whole runs with the file produced while the apps run (default: on a backlog, the file
                       in the topic before the apps start, as the Kafka Streams baseline is measured)
   --aggregators N     aggregator processes per whole run, in one consumer group (default 1)
+  --scale-out-after S start the second and later aggregators S seconds after the other apps: a scale-out while
+                      the first one consumes (needs --aggregators 2 or more)
   --national          the national catalogue (3,321 communes) at 27× the province's volume; size it with --days
   --no-vacuum         on a server with autovacuum off, do not stand in for it (default: the bench vacuums and
                       analyzes the run's database at autovacuum's naptime and thresholds)
@@ -91,6 +98,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       national: { type: 'boolean' },
       live: { type: 'boolean' },
       aggregators: { type: 'string' },
+      'scale-out-after': { type: 'string' },
       'no-vacuum': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -106,6 +114,9 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   const days = Math.round(num(v.days, quick ? 14 : 92, 'days'));
   const events = v.events === undefined ? undefined : Math.round(num(v.events, 0, 'events'));
   const national = !!v.national;
+  const aggregators = Math.round(num(v.aggregators, 1, 'aggregators'));
+  const scaleOutAfterSeconds = num(v['scale-out-after'], 0, 'scale-out-after') || 0;
+  if (v['scale-out-after'] !== undefined && aggregators < 2) throw new Error('--scale-out-after needs --aggregators 2 or more: nobody would join later');
   // A nation is 27× a province (PRODUCT.md): the national catalogue at 27× the calibrated volume.
   const perDay = RECORDS_PER_DAY_AT_SCALE_1 * (national ? NATIONAL_VOLUME_FACTOR : 1);
   const rateScale = events !== undefined ? events / (perDay * days) : num(v['rate-scale'], 1, 'rate-scale') * (national ? NATIONAL_VOLUME_FACTOR : 1);
@@ -129,7 +140,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
     province: national ? 'all' : '86',
     staged: !v['no-staged'],
     backlog: !v.live,
-    aggregators: Math.round(num(v.aggregators, 1, 'aggregators')),
+    aggregators,
+    scaleOutAfterSeconds,
     vacuum: !v['no-vacuum'],
   };
 }

@@ -204,14 +204,33 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
     const profDir = join(ctx.work, 'prof-whole');
     const profiled = (name: string) => ['notifier', 'api'].includes(name) && opts.profile.includes(name);
     const apiBase = `http://127.0.0.1:${env.env.API_PORT}`;
+    // A second aggregator is `aggregator-2`: its own log, CPU and RSS, the same app and consumer group.
+    const aggregators = Array.from({ length: opts.aggregators }, (_, i) => ({ name: i === 0 ? 'aggregator' : `aggregator-${i + 1}`, app: 'aggregator' }));
+    // --scale-out-after: those join the group later, while the first one consumes.
+    const joiningLater = opts.scaleOutAfterSeconds > 0 ? aggregators.slice(1) : [];
     const startApps = async () => {
-      // A second aggregator is `aggregator-2`: its own log, CPU and RSS, the same app and consumer group.
-      const aggregators = Array.from({ length: opts.aggregators }, (_, i) => ({ name: i === 0 ? 'aggregator' : `aggregator-${i + 1}`, app: 'aggregator' }));
-      const processes = [{ name: 'ingest', app: 'ingest' }, ...aggregators, { name: 'notifier', app: 'notifier' }, { name: 'api', app: 'api' }];
+      const processes = [{ name: 'ingest', app: 'ingest' }, ...aggregators.filter((a) => !joiningLater.includes(a)), { name: 'notifier', app: 'notifier' }, { name: 'api', app: 'api' }];
       const started = processes.map(({ name, app }) => env.start(name, profiled(name) ? profileArgs(opts, name, join(profDir, name)) : [], {}, appScript(app, env.distRoot)));
       await waitForGroups(admin, [env.env.INGEST_GROUP_ID!, env.env.AGGREGATOR_GROUP_ID!]);
       await waitUntil('the api to be healthy', async () => (await fetch(`${apiBase}/api/v1/health`)).ok, 60_000, 250);
       return started;
+    };
+    let scaledOut = false;
+    /** Starts `joiningLater` at `at` (epoch ms), counted with the other apps from then on; a run over before that never starts them. */
+    const scaleOutAt = (at: number) => {
+      if (joiningLater.length === 0) return () => {};
+      const timer = setTimeout(
+        () => {
+          for (const { name, app } of joiningLater) {
+            apps.push(env.start(name, [], {}, appScript(app, env.distRoot)));
+            appsBefore.push(0);
+            log(`whole "${label}": ${name} started (scale-out)`);
+          }
+          scaledOut = true;
+        },
+        Math.max(0, at - Date.now()),
+      );
+      return () => clearTimeout(timer);
     };
     const statementStats = await StatementStats.start(env);
     const sampler = new Sampler(samplerAdmin, env);
@@ -246,11 +265,14 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
       produced = await produceFile(env, feed.file);
       producedAt = Date.now();
     }
+    const cancelScaleOut = scaleOutAt(t0 + opts.scaleOutAfterSeconds * 1000);
     const ingestDone = await waitUntil('ingest to consume the file', async () => (await groupLag(admin, env.env.INGEST_GROUP_ID!, env.env.TOPIC_EVENTS!)).committed >= feed.records, 3_600_000, 100);
     log(`whole "${label}": ingest done after ${((ingestDone - t0) / 1000).toFixed(1)} s`);
     const validatedEnd = (await groupLag(admin, env.env.AGGREGATOR_GROUP_ID!, env.env.TOPIC_VALIDATED!)).end;
     const pgDone = await waitUntil('the aggregator to apply everything', async () => (await storedAggregatorOffsets(env)) >= validatedEnd, 3_600_000, 100);
     log(`whole "${label}": aggregator done after ${((pgDone - t0) / 1000).toFixed(1)} s`);
+    cancelScaleOut();
+    if (joiningLater.length && !scaledOut) log(`whole "${label}": over before the scale-out at ${opts.scaleOutAfterSeconds} s; nobody joined`);
     const redisDone = await waitForRedis(ctx, env);
     const servicesAfter = serviceCpuSeconds();
     // Before the ground-truth check's own queries.
