@@ -3,7 +3,7 @@ import { loadUnitCatalogue } from '@tthc/catalogue';
 import type Redis from 'ioredis';
 import { METRICS, REDIS } from '@tthc/infrastructure';
 import { LiveMetricsStore } from '@tthc/live-metrics';
-import { createKafka } from '@tthc/messaging';
+import { createKafka, withAdmin } from '@tthc/messaging';
 import type { AppMetrics } from '@tthc/observability';
 import { createLogger } from '@tthc/platform';
 import { batchOf, WorkerContext } from '../../../test/support/worker-context';
@@ -22,17 +22,16 @@ describe('LiveSnapshotPublisher sends sized (real Kafka, PostgreSQL, Redis)', ()
   const LIMIT = 32_768;
   const metricsTopic = `int.${randomBytes(4).toString('hex')}.metrics.units`;
   const units = loadUnitCatalogue().map((u) => u.code);
+  const kafka = createKafka(process.env.KAFKA_BROKERS!, 'int-live-size', createLogger('int', 'error'));
   let ctx: WorkerContext;
 
   beforeAll(async () => {
-    const kafka = createKafka(process.env.KAFKA_BROKERS!, 'int-live-size', createLogger('int', 'error'));
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [{ topic: metricsTopic, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: String(LIMIT) }] }],
-    });
-    await admin.disconnect();
+    await withAdmin(kafka, (admin) =>
+      admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic: metricsTopic, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: String(LIMIT) }] }],
+      }),
+    );
     // Start-up rebuilds the snapshot in Redis and publishes nothing before the group join; the timers stay out of it.
     ctx = await WorkerContext.create('aggregator', AggregatorSettings, [DossierBatchHandler, LiveSnapshotPublisher], '2025-07-31T12:00:00+07:00', {
       TOPIC_UNIT_METRICS: metricsTopic,
@@ -43,10 +42,7 @@ describe('LiveSnapshotPublisher sends sized (real Kafka, PostgreSQL, Redis)', ()
   });
   afterAll(async () => {
     await ctx?.close();
-    const admin = createKafka(process.env.KAFKA_BROKERS!, 'int-live-size', createLogger('int', 'error')).admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: [metricsTopic] }).catch(() => undefined);
-    await admin.disconnect();
+    await withAdmin(kafka, (admin) => admin.deleteTopics({ topics: [metricsTopic] }).catch(() => undefined));
   });
 
   it("publishes nothing before its group join, every unit's snapshot after it, then a flush's, over a topic that takes a tenth of them a request", async () => {

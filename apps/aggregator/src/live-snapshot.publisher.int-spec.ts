@@ -3,7 +3,7 @@ import type Redis from 'ioredis';
 import type { UnitSnapshot } from '@tthc/contracts';
 import { REDIS, UnitDirectory } from '@tthc/infrastructure';
 import { LiveMetricsStore } from '@tthc/live-metrics';
-import { createKafka, partitionOfKey } from '@tthc/messaging';
+import { createKafka, partitionOfKey, withAdmin } from '@tthc/messaging';
 import { createLogger } from '@tthc/platform';
 import { batchOf, WorkerContext } from '../../../test/support/worker-context';
 import { AggregatorSettings } from './aggregator.settings';
@@ -62,10 +62,7 @@ describe('LiveSnapshotPublisher (real PostgreSQL, Redis, Kafka)', () => {
 
   beforeAll(async () => {
     const kafka = createKafka(process.env.KAFKA_BROKERS!, 'int-live', createLogger('int', 'error'));
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: metricsTopic, numPartitions: 1 }] });
-    await admin.disconnect();
+    await withAdmin(kafka, (admin) => admin.createTopics({ waitForLeaders: true, topics: [{ topic: metricsTopic, numPartitions: 1 }] }));
     // The timers are left out of it: the spec flushes and refreshes by hand.
     ctx = await WorkerContext.create(
       'aggregator',
@@ -223,7 +220,10 @@ describe('LiveSnapshotPublisher (real PostgreSQL, Redis, Kafka)', () => {
     let other: string;
     let redis: Redis;
     /** A snapshot of `other` as its owner last wrote it: figures this member never computes. */
-    const ownersFigure = async () => ({ ...(await snapshot(other)), unitCode: other, asOf: new Date(nowMs).toISOString(), today: { ...(await snapshot(other)).today, receivedTotal: 999 } });
+    const ownersFigure = async () => {
+      const figures = await snapshot(other);
+      return { ...figures, unitCode: other, asOf: new Date(nowMs).toISOString(), today: { ...figures.today, receivedTotal: 999 } };
+    };
     const keysPublishedSince = async (from: number) => (await ctx.read(metricsTopic)).slice(from).map((m) => m.key?.toString());
 
     beforeAll(() => {

@@ -130,7 +130,7 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
 
   /** The next slice of this member's units (UnitOwnership) is recomputed from all its day rows at the next flush. */
   refreshSlice(): void {
-    const next = nextRefreshSlice(this.ownership.own(this.units.all().map((u) => u.code)), this.refreshCursor);
+    const next = nextRefreshSlice(this.ownedUnits(), this.refreshCursor);
     this.refreshCursor = next.cursor;
     for (const unit of next.slice) {
       this.past.forget(unit);

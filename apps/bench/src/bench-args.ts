@@ -115,7 +115,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   const events = v.events === undefined ? undefined : Math.round(num(v.events, 0, 'events'));
   const national = !!v.national;
   const aggregators = Math.round(num(v.aggregators, 1, 'aggregators'));
-  const scaleOutAfterSeconds = num(v['scale-out-after'], 0, 'scale-out-after') || 0;
+  const scaleOutAfterSeconds = num(v['scale-out-after'], 0, 'scale-out-after');
   if (v['scale-out-after'] !== undefined && aggregators < 2) throw new Error('--scale-out-after needs --aggregators 2 or more: nobody would join later');
   // A nation is 27× a province (PRODUCT.md): the national catalogue at 27× the calibrated volume.
   const perDay = RECORDS_PER_DAY_AT_SCALE_1 * (national ? NATIONAL_VOLUME_FACTOR : 1);
