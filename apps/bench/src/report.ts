@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import { median } from './bench-kit';
+import { describeProfile } from './cpuprofile-summary';
 import { sparkline } from './lag-sampler';
 import { statementLines } from './pg-statements';
 import type { BaselineResult } from './stages/kstreams-baseline.stage';
@@ -51,8 +52,13 @@ export function printReport(r: BenchResults): void {
       `ceilings (record ${c.recordSize} B): java producer ${c.javaProduce}/s, java consumer ${c.javaConsume}/s, kafkajs producer ${c.kafkajsProduce}/s, kafkajs eachBatch+JSON.parse ${c.kafkajsConsumeParse}/s`,
     );
   if (r.staged) {
+    const { ingest, aggregator } = r.staged;
     lines.push(
-      `staged: ingest alone ${r.staged.ingest.perSecond}/s (peak RSS ${r.staged.ingest.peakRssMb} MB), aggregator alone ${r.staged.aggregator.perSecond}/s (peak RSS ${r.staged.aggregator.peakRssMb} MB); ground truth ${r.staged.groundTruth.passed}`,
+      `staged: ingest alone ${ingest.perSecond}/s (peak RSS ${ingest.peakRssMb} MB), aggregator alone ${aggregator.perSecond}/s (peak RSS ${aggregator.peakRssMb} MB); ground truth ${r.staged.groundTruth.passed}`,
+    );
+    const cpu = (app: string, own: number, s: { postgres: number; kafka: number }) => `${app} ${own} s, PostgreSQL ${s.postgres} s, broker ${s.kafka} s`;
+    lines.push(
+      `staged CPU, each stage from its app's start: ${cpu('ingest', ingest.cpuSeconds, ingest.servicesCpuSeconds)}; ${cpu('aggregator', aggregator.cpuSeconds, aggregator.servicesCpuSeconds)}`,
     );
   }
   const e2e = (runs: WholeRun[]) => runs.map((w) => w.endToEndRedis.perSecond);
@@ -78,6 +84,14 @@ export function printReport(r: BenchResults): void {
   const last = r.whole[r.whole.length - 1];
   if (last) {
     lines.push(`CPU seconds of the last run: ${JSON.stringify(last.cpuSeconds)} = ${last.cpuMicrosPerRecord} µs of CPU per record`);
+    if (r.baseline.length) {
+      // On two cores both are CPU-bound, so the CPU a record is what the rates' ratio comes down to.
+      const pipelineCpu = median(r.whole.map((w) => w.cpuMicrosPerRecord));
+      const baselineCpu = median(r.baseline.map((b) => b.cpuMicrosPerRecord));
+      lines.push(
+        `CPU per record, median of runs: this build ${pipelineCpu} µs (apps, PostgreSQL, broker), Kafka Streams baseline ${baselineCpu} µs (JVM ${spread(r.baseline.map((b) => b.cpuSeconds.jvm))} s, broker ${spread(r.baseline.map((b) => b.cpuSeconds.kafka))} s a run): ${Math.round((pipelineCpu / baselineCpu) * 100) / 100}× the baseline's`,
+      );
+    }
     lines.push(
       `last run: in PostgreSQL after ${last.endToEndPostgres.seconds} s, in Redis after ${last.endToEndRedis.seconds} s; peak RSS ${JSON.stringify(last.peakRssMb)}; database ${last.databaseMb} MB (${last.databaseMbPerMillion} MB per million records)`,
     );
@@ -110,10 +124,8 @@ export function printReport(r: BenchResults): void {
       }
     }
   }
-  for (const [app, frames] of Object.entries(r.staged?.profiles ?? {})) {
-    if (!frames) continue;
-    lines.push(`top self-time frames, ${app}:`);
-    for (const f of frames) lines.push(`  ${String(f.selfPercent).padStart(5)}%  ${f.frame}`);
+  for (const [app, profile] of Object.entries(r.staged?.profiles ?? {})) {
+    if (profile) lines.push(...describeProfile(app, profile));
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 }

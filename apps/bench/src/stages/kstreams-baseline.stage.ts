@@ -3,8 +3,9 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadUnitCatalogue } from '@tthc/catalogue';
+import { readCpuSeconds } from '../app-process';
 import { DIST_ROOT } from '../bench-env';
-import { log } from '../bench-kit';
+import { log, serviceCpuSeconds } from '../bench-kit';
 import { COUNTERS, type GroundTruthFile } from '../ground-truth-check';
 
 /** Where the peer lives (read-only, shared) and where it is built (it writes target/ beside its pom). */
@@ -20,6 +21,13 @@ export interface BaselineResult {
   rowsCompared: number;
   differences: number;
   firstDifferences: string[];
+  /**
+   * CPU seconds of its JVM (sampled every 200 ms, so up to ~0.4 s short) and of the broker while
+   * it ran (the pipeline's apps sit idle beside it), and all of it per record: the figure to set
+   * beside the pipeline's `cpuMicrosPerRecord`, since a run on two cores is CPU-bound.
+   */
+  cpuSeconds: { jvm: number; kafka: number };
+  cpuMicrosPerRecord: number;
 }
 
 export const baselineAvailable = (): boolean => existsSync(join(KSTREAMS_PEER, 'run.sh'));
@@ -46,10 +54,15 @@ export async function runKstreamsBaseline(brokers: string, topic: string, record
   );
   const out = join(work, `baseline-counts-${Date.now()}.tsv`);
   log(`kstreams baseline on ${topic} (${records} records)`);
+  const kafkaBefore = serviceCpuSeconds().kafka;
+  let jvmCpu = 0;
   const stdout = await new Promise<string>((ok, fail) => {
     const child = spawn('bash', [join(BUILD_DIR, 'run.sh'), '--brokers', brokers, '--topic', topic, '--expect', String(records), '--units', units, '--out', out], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // run.sh execs java in its own process, so the child's own CPU is the JVM's (a first run's
+    // Maven build, a child of that shell, is not counted).
+    const sampler = setInterval(() => (jvmCpu = readCpuSeconds(child.pid!) ?? jvmCpu), 200);
     let text = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (text += c.toString()));
@@ -57,6 +70,7 @@ export async function runKstreamsBaseline(brokers: string, topic: string, record
     const timer = setTimeout(() => child.kill('SIGKILL'), 3_600_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
+      clearInterval(sampler);
       if (code === 0) ok(text);
       else fail(new Error(`kstreams baseline exited ${code}: ${err}`));
     });
@@ -64,7 +78,16 @@ export async function runKstreamsBaseline(brokers: string, topic: string, record
   const m = /peer: (\d+) input events in ([\d.]+) s = (\d+) events\/s/.exec(stdout);
   if (!m) throw new Error(`kstreams baseline printed no rate:\n${stdout}`);
   const check = compareCounters(readFileSync(out, 'utf8'), truth);
-  const result = { records: Number(m[1]), seconds: Number(m[2]), perSecond: Number(m[3]), ...check };
+  const tenths = (n: number) => Math.round(n * 10) / 10;
+  const cpuSeconds = { jvm: tenths(jvmCpu), kafka: tenths(serviceCpuSeconds().kafka - kafkaBefore) };
+  const result = {
+    records: Number(m[1]),
+    seconds: Number(m[2]),
+    perSecond: Number(m[3]),
+    ...check,
+    cpuSeconds,
+    cpuMicrosPerRecord: Math.round(((cpuSeconds.jvm + cpuSeconds.kafka) * 1e6) / records),
+  };
   log(`kstreams baseline: ${JSON.stringify(result)}`);
   return result;
 }

@@ -10,7 +10,8 @@ import type { AppProcess } from '../app-process';
 import type { BenchOptions } from '../bench-args';
 import { BenchEnv, DIST_ROOT, appScript } from '../bench-env';
 import { Sampler, type StageResult, connectAdmin, expectedRolling30, log, redisRolling30, round, serviceCpuSeconds, stage, storedAggregatorOffsets, waitForGroups, waitUntil } from '../bench-kit';
-import { topFramesBySelfTime } from '../cpuprofile-summary';
+import { type ProfileSummary, costByArea, describeProfile, topFramesBySelfTime } from '../cpuprofile-summary';
+import { PROFILE_AREAS } from '../profile-areas';
 import { type SnapshotRegressions, countSnapshotRegressions } from '../snapshot-regressions';
 import { type TruthCheck, checkAgainstGroundTruth, truthCheckPassed } from '../ground-truth-check';
 import { type LagSample, groupLag } from '../lag-sampler';
@@ -52,11 +53,12 @@ function profileArgs(opts: BenchOptions, app: string, dir: string): string[] {
   return ['--cpu-prof', `--cpu-prof-dir=${dir}`, '-r', join(DIST_ROOT, 'apps/bench/src/profile-preload.js')];
 }
 
-async function stopProfiled(p: AppProcess, dir: string, top = 15): Promise<{ frame: string; selfPercent: number }[]> {
+async function stopProfiled(p: AppProcess, app: string, dir: string, top = 15): Promise<ProfileSummary | undefined> {
   await p.stop('SIGUSR2');
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
-  if (files.length === 0) return [];
-  return topFramesBySelfTime(join(dir, files.sort().pop()!), top);
+  if (files.length === 0) return undefined;
+  const file = join(dir, files.sort().pop()!);
+  return { top: topFramesBySelfTime(file, top), ...costByArea(file, PROFILE_AREAS[app] ?? []) };
 }
 
 async function waitForRedis(ctx: RunContext, env: BenchEnv): Promise<number> {
@@ -64,15 +66,27 @@ async function waitForRedis(ctx: RunContext, env: BenchEnv): Promise<number> {
   return waitUntil('Redis to reflect the counters', async () => JSON.stringify(await redisRolling30(ctx.redis, env.env.REDIS_KEY_PREFIX!, ctx.provinces)) === expected, 300_000, 100);
 }
 
+type ServiceCpu = ReturnType<typeof serviceCpuSeconds>;
+
+function serviceCpuSince(before: ServiceCpu): ServiceCpu {
+  const now = serviceCpuSeconds();
+  const tenths = (n: number) => Math.round(n * 10) / 10;
+  return { postgres: tenths(now.postgres - before.postgres), kafka: tenths(now.kafka - before.kafka) };
+}
+
 /** What the staged run measured (stage 3), as the results file keeps it. */
 export interface StagedRun {
   produce: { records: number; ms: number; perSecond: number; load: number };
-  ingest: StageResult & { cpuSeconds: number; peakRssMb: number };
-  aggregator: StageResult & { cpuSeconds: number; peakRssMb: number; redisAfterPgMs: number };
+  /**
+   * `servicesCpuSeconds`: PostgreSQL's and the broker's CPU from the app's start to the end of its
+   * stage (the aggregator's until Redis agrees): what each hop costs them, since nothing else runs.
+   */
+  ingest: StageResult & { cpuSeconds: number; servicesCpuSeconds: ServiceCpu; peakRssMb: number };
+  aggregator: StageResult & { cpuSeconds: number; servicesCpuSeconds: ServiceCpu; peakRssMb: number; redisAfterPgMs: number };
   validatedRecords: number;
   groundTruth: ReturnType<typeof summarise>;
   lag: LagSample[];
-  profiles: Record<'ingest' | 'aggregator', { frame: string; selfPercent: number }[] | undefined>;
+  profiles: Record<'ingest' | 'aggregator', ProfileSummary | undefined>;
   load: number;
 }
 
@@ -97,6 +111,7 @@ export async function runStaged(ctx: RunContext): Promise<StagedRun> {
     const sampler = new Sampler(samplerAdmin, env);
     sampler.start();
     const profDir = join(ctx.work, 'prof');
+    const servicesBeforeIngest = serviceCpuSeconds();
     const ingest = env.start('ingest', profileArgs(opts, 'ingest', join(profDir, 'ingest')));
     let firstIngest = 0;
     const ingestDone = await waitUntil(
@@ -110,12 +125,14 @@ export async function runStaged(ctx: RunContext): Promise<StagedRun> {
       100,
     );
     ingest.sample();
+    const ingestServices = serviceCpuSince(servicesBeforeIngest);
     const ingestStage = stage(feed.records, firstIngest, ingestDone);
     const ingestCpu = ingest.cpuSeconds;
     log(`ingest alone: ${ingestStage.perSecond}/s`);
-    const ingestProfile = opts.profile.includes('ingest') ? await stopProfiled(ingest, join(profDir, 'ingest')) : undefined;
+    const ingestProfile = opts.profile.includes('ingest') ? await stopProfiled(ingest, 'ingest', join(profDir, 'ingest')) : undefined;
 
     const validated = await groupLag(admin, env.env.AGGREGATOR_GROUP_ID!, env.env.TOPIC_VALIDATED!);
+    const servicesBeforeAggregator = serviceCpuSeconds();
     const aggregator = env.start('aggregator', profileArgs(opts, 'aggregator', join(profDir, 'aggregator')));
     let firstAgg = 0;
     const aggDone = await waitUntil(
@@ -133,15 +150,16 @@ export async function runStaged(ctx: RunContext): Promise<StagedRun> {
     const aggCpu = aggregator.cpuSeconds;
     log(`aggregator alone: ${aggStage.perSecond}/s`);
     const redisDone = await waitForRedis(ctx, env);
-    const aggregatorProfile = opts.profile.includes('aggregator') ? await stopProfiled(aggregator, join(profDir, 'aggregator')) : undefined;
+    const aggregatorServices = serviceCpuSince(servicesBeforeAggregator);
+    const aggregatorProfile = opts.profile.includes('aggregator') ? await stopProfiled(aggregator, 'aggregator', join(profDir, 'aggregator')) : undefined;
     sampler.stop();
     env.sampleAll();
     const check = await checkAgainstGroundTruth(env, feed.truth);
     log(`staged run ground truth: ${JSON.stringify(summarise(check))}`);
     return {
       produce: { ...produced, load: loadavg()[0] },
-      ingest: { ...ingestStage, cpuSeconds: ingestCpu, peakRssMb: round(ingest.peakRssKb / 1024) },
-      aggregator: { ...aggStage, cpuSeconds: aggCpu, peakRssMb: round(aggregator.peakRssKb / 1024), redisAfterPgMs: redisDone - aggDone },
+      ingest: { ...ingestStage, cpuSeconds: ingestCpu, servicesCpuSeconds: ingestServices, peakRssMb: round(ingest.peakRssKb / 1024) },
+      aggregator: { ...aggStage, cpuSeconds: aggCpu, servicesCpuSeconds: aggregatorServices, peakRssMb: round(aggregator.peakRssKb / 1024), redisAfterPgMs: redisDone - aggDone },
       validatedRecords: validated.end,
       groundTruth: summarise(check),
       lag: sampler.samples,
@@ -306,8 +324,8 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
       autovacuum: standIn?.work,
     };
     for (const p of apps.filter((a) => profiled(a.name))) {
-      const frames = await stopProfiled(p, join(profDir, p.name), 25);
-      log(`top self-time frames, ${p.name} (whole run):\n${frames.map((f) => `  ${String(f.selfPercent).padStart(5)}%  ${f.frame}`).join('\n')}`);
+      const profile = await stopProfiled(p, p.name, join(profDir, p.name), 25);
+      if (profile) log(`${p.name}, whole run:\n${describeProfile(p.name, profile).join('\n')}`);
     }
     log(`whole "${label}": ${JSON.stringify({ ...run, lag: undefined })}`);
     if (then) {
