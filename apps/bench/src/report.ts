@@ -84,6 +84,7 @@ export function printReport(r: BenchResults): void {
   const last = r.whole[r.whole.length - 1];
   if (last) {
     lines.push(`CPU seconds of the last run: ${JSON.stringify(last.cpuSeconds)} = ${last.cpuMicrosPerRecord} µs of CPU per record`);
+    lines.push(`PostgreSQL's CPU seconds in the last run by client: ${JSON.stringify(last.postgresCpuByClient)}`);
     if (r.baseline.length) {
       // On two cores both are CPU-bound, so the CPU a record is what the rates' ratio comes down to.
       const pipelineCpu = median(r.whole.map((w) => w.cpuMicrosPerRecord));

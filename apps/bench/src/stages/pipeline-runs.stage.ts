@@ -11,6 +11,7 @@ import type { BenchOptions } from '../bench-args';
 import { BenchEnv, DIST_ROOT, appScript } from '../bench-env';
 import { Sampler, type StageResult, connectAdmin, expectedRolling30, log, redisRolling30, round, serviceCpuSeconds, stage, storedAggregatorOffsets, waitForGroups, waitUntil } from '../bench-kit';
 import { type ProfileSummary, costByArea, describeProfile, topFramesBySelfTime } from '../cpuprofile-summary';
+import { PostgresCpuByClient } from '../postgres-cpu-by-client';
 import { PROFILE_AREAS } from '../profile-areas';
 import { type SnapshotRegressions, countSnapshotRegressions } from '../snapshot-regressions';
 import { type TruthCheck, checkAgainstGroundTruth, truthCheckPassed } from '../ground-truth-check';
@@ -185,6 +186,8 @@ export interface WholeRun {
   peakRssMb: Record<string, number>;
   /** CPU seconds of each app (start-up excluded), and of PostgreSQL and the broker during the run: where the time went. */
   cpuSeconds: Record<string, number>;
+  /** PostgreSQL's part of `cpuSeconds` by client app or background process (PostgresCpuByClient). */
+  postgresCpuByClient: Record<string, number>;
   /** CPU microseconds per record, all of it (apps, PostgreSQL, broker): the machine's cost of one event. */
   cpuMicrosPerRecord: number;
   groundTruth: ReturnType<typeof summarise>;
@@ -216,6 +219,7 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
   const admin = await connectAdmin(ctx.kafka);
   const samplerAdmin = await connectAdmin(ctx.kafka);
   let standIn: AutovacuumStandIn | undefined;
+  let postgresByClient: PostgresCpuByClient | undefined;
   try {
     await env.provision();
     // Apps named in --profile that have no stage of their own (notifier, api) are profiled here.
@@ -268,6 +272,7 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
       servicesBefore = serviceCpuSeconds();
       t0 = Date.now();
       if (opts.vacuum) standIn = await AutovacuumStandIn.start(env.env.DATABASE_URL!);
+      postgresByClient = await PostgresCpuByClient.start(env.env.DATABASE_URL!);
       sampler.start();
       apps = await startApps();
       appsBefore = apps.map(() => 0);
@@ -277,6 +282,7 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
       sampler.start();
       servicesBefore = serviceCpuSeconds();
       if (opts.vacuum) standIn = await AutovacuumStandIn.start(env.env.DATABASE_URL!);
+      postgresByClient = await PostgresCpuByClient.start(env.env.DATABASE_URL!);
       // CPU from here on: start-up (Nest, module loading) is not the cost of the records.
       appsBefore = apps.map((p) => (p.sample(), p.cpuSeconds));
       t0 = Date.now();
@@ -293,6 +299,7 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
     if (joiningLater.length && !scaledOut) log(`whole "${label}": over before the scale-out at ${opts.scaleOutAfterSeconds} s; nobody joined`);
     const redisDone = await waitForRedis(ctx, env);
     const servicesAfter = serviceCpuSeconds();
+    const postgresCpuByClient = (await postgresByClient?.stop()) ?? {};
     // Before the ground-truth check's own queries.
     const statements = await statementStats?.top();
     sampler.stop();
@@ -313,6 +320,7 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
       endToEndRedis: stage(feed.records, t0, redisDone),
       peakRssMb: Object.fromEntries(apps.map((p) => [p.name, round(p.peakRssKb / 1024)])),
       cpuSeconds,
+      postgresCpuByClient,
       cpuMicrosPerRecord: round((Object.values(cpuSeconds).reduce((a, b) => a + b, 0) * 1e6) / feed.records),
       groundTruth: summarise(check),
       lag: sampler.samples,
@@ -339,6 +347,7 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
     return { run, passed: truthCheckPassed(check) };
   } finally {
     await standIn?.stop();
+    await postgresByClient?.stop();
     await admin.disconnect();
     await samplerAdmin.disconnect();
     await (opts.keep ? env.stopApps() : env.destroy());
