@@ -3,7 +3,7 @@ import { partitionOfKey } from '@tthc/messaging';
 type Share = { kind: 'before-join' } | { kind: 'unknown' } | { kind: 'none' } | { kind: 'held'; partitions: ReadonlySet<number>; partitionCount: number };
 
 /**
- * Which units this aggregator refreshes on its own (LiveSnapshotPublisher.refreshSlice): those
+ * Which units this aggregator writes and publishes the live snapshot of (LiveSnapshotPublisher): those
  * whose records the validated topic, keyed by unit, puts in a partition this member holds. Beside
  * a second aggregator, refreshing the other member's units raced with its flushes: a refresh
  * that read the day rows before the owner's batch committed, and wrote Redis and published after

@@ -12,6 +12,7 @@ import { type LagSample, groupLag } from './lag-sampler';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const round = (n: number) => Math.round(n);
+export const tenths = (n: number) => Math.round(n * 10) / 10;
 
 export function log(msg: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -147,6 +148,12 @@ export class Sampler {
 export function serviceCpuSeconds(): { postgres: number; kafka: number } {
   const { postgres = 0, kafka = 0 } = scanCpuSeconds(false);
   return { postgres, kafka };
+}
+
+/** What the shared services spent since `before` (a `serviceCpuSeconds` reading), in tenths of a second. */
+export function serviceCpuSince(before: ReturnType<typeof serviceCpuSeconds>): ReturnType<typeof serviceCpuSeconds> {
+  const now = serviceCpuSeconds();
+  return { postgres: tenths(now.postgres - before.postgres), kafka: tenths(now.kafka - before.kafka) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { readCpuSeconds } from './app-process';
+import { tenths } from './bench-kit';
 
 /**
  * PostgreSQL's CPU by who it worked for: each backend by its `application_name` (the apps name
@@ -12,6 +13,7 @@ export class PostgresCpuByClient {
   private readonly atStart = new Map<number, number>();
   private readonly latest = new Map<number, { name: string; cpuSeconds: number }>();
   private timer?: NodeJS.Timeout;
+  private stopped?: Promise<Record<string, number>>;
 
   private constructor(private readonly client: Client) {}
 
@@ -34,8 +36,12 @@ export class PostgresCpuByClient {
     }
   }
 
-  /** CPU seconds since `start` by client, largest first; a backend started since counts whole. */
-  async stop(): Promise<Record<string, number>> {
+  /** CPU seconds since `start` by client, largest first; a backend started since counts whole. Once: a later call returns the same. */
+  stop(): Promise<Record<string, number>> {
+    return (this.stopped ??= this.finish());
+  }
+
+  private async finish(): Promise<Record<string, number>> {
     clearInterval(this.timer);
     await this.sample(false).catch(() => undefined);
     await this.client.end().catch(() => undefined);
@@ -43,7 +49,7 @@ export class PostgresCpuByClient {
     for (const [pid, { name, cpuSeconds }] of this.latest) byName.set(name, (byName.get(name) ?? 0) + cpuSeconds - (this.atStart.get(pid) ?? 0));
     return Object.fromEntries(
       [...byName]
-        .map(([name, seconds]): [string, number] => [name, Math.round(seconds * 10) / 10])
+        .map(([name, seconds]): [string, number] => [name, tenths(seconds)])
         .filter(([, seconds]) => seconds > 0)
         .sort((a, b) => b[1] - a[1]),
     );

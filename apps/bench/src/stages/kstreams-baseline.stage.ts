@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { loadUnitCatalogue } from '@tthc/catalogue';
 import { readCpuSeconds } from '../app-process';
 import { DIST_ROOT } from '../bench-env';
-import { log, serviceCpuSeconds } from '../bench-kit';
+import { log, serviceCpuSeconds, serviceCpuSince, tenths } from '../bench-kit';
 import { COUNTERS, type GroundTruthFile } from '../ground-truth-check';
 
 /** Where the peer lives (read-only, shared) and where it is built (it writes target/ beside its pom). */
@@ -54,7 +54,7 @@ export async function runKstreamsBaseline(brokers: string, topic: string, record
   );
   const out = join(work, `baseline-counts-${Date.now()}.tsv`);
   log(`kstreams baseline on ${topic} (${records} records)`);
-  const kafkaBefore = serviceCpuSeconds().kafka;
+  const servicesBefore = serviceCpuSeconds();
   let jvmCpu = 0;
   const stdout = await new Promise<string>((ok, fail) => {
     const child = spawn('bash', [join(BUILD_DIR, 'run.sh'), '--brokers', brokers, '--topic', topic, '--expect', String(records), '--units', units, '--out', out], {
@@ -78,8 +78,7 @@ export async function runKstreamsBaseline(brokers: string, topic: string, record
   const m = /peer: (\d+) input events in ([\d.]+) s = (\d+) events\/s/.exec(stdout);
   if (!m) throw new Error(`kstreams baseline printed no rate:\n${stdout}`);
   const check = compareCounters(readFileSync(out, 'utf8'), truth);
-  const tenths = (n: number) => Math.round(n * 10) / 10;
-  const cpuSeconds = { jvm: tenths(jvmCpu), kafka: tenths(serviceCpuSeconds().kafka - kafkaBefore) };
+  const cpuSeconds = { jvm: tenths(jvmCpu), kafka: serviceCpuSince(servicesBefore).kafka };
   const result = {
     records: Number(m[1]),
     seconds: Number(m[2]),

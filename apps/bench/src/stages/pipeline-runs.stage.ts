@@ -9,7 +9,21 @@ import { AutovacuumStandIn, type StandInWork } from '../autovacuum-stand-in';
 import type { AppProcess } from '../app-process';
 import type { BenchOptions } from '../bench-args';
 import { BenchEnv, DIST_ROOT, appScript } from '../bench-env';
-import { Sampler, type StageResult, connectAdmin, expectedRolling30, log, redisRolling30, round, serviceCpuSeconds, stage, storedAggregatorOffsets, waitForGroups, waitUntil } from '../bench-kit';
+import {
+  Sampler,
+  type StageResult,
+  connectAdmin,
+  expectedRolling30,
+  log,
+  redisRolling30,
+  round,
+  serviceCpuSeconds,
+  serviceCpuSince,
+  stage,
+  storedAggregatorOffsets,
+  waitForGroups,
+  waitUntil,
+} from '../bench-kit';
 import { type ProfileSummary, costByArea, describeProfile, topFramesBySelfTime } from '../cpuprofile-summary';
 import { PostgresCpuByClient } from '../postgres-cpu-by-client';
 import { PROFILE_AREAS } from '../profile-areas';
@@ -54,12 +68,12 @@ function profileArgs(opts: BenchOptions, app: string, dir: string): string[] {
   return ['--cpu-prof', `--cpu-prof-dir=${dir}`, '-r', join(DIST_ROOT, 'apps/bench/src/profile-preload.js')];
 }
 
-async function stopProfiled(p: AppProcess, app: string, dir: string, top = 15): Promise<ProfileSummary | undefined> {
+async function stopProfiled(p: AppProcess, dir: string, top = 15): Promise<ProfileSummary | undefined> {
   await p.stop('SIGUSR2');
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
   if (files.length === 0) return undefined;
   const file = join(dir, files.sort().pop()!);
-  return { top: topFramesBySelfTime(file, top), ...costByArea(file, PROFILE_AREAS[app] ?? []) };
+  return { top: topFramesBySelfTime(file, top), ...costByArea(file, PROFILE_AREAS[p.name] ?? []) };
 }
 
 async function waitForRedis(ctx: RunContext, env: BenchEnv): Promise<number> {
@@ -68,12 +82,6 @@ async function waitForRedis(ctx: RunContext, env: BenchEnv): Promise<number> {
 }
 
 type ServiceCpu = ReturnType<typeof serviceCpuSeconds>;
-
-function serviceCpuSince(before: ServiceCpu): ServiceCpu {
-  const now = serviceCpuSeconds();
-  const tenths = (n: number) => Math.round(n * 10) / 10;
-  return { postgres: tenths(now.postgres - before.postgres), kafka: tenths(now.kafka - before.kafka) };
-}
 
 /** What the staged run measured (stage 3), as the results file keeps it. */
 export interface StagedRun {
@@ -130,7 +138,7 @@ export async function runStaged(ctx: RunContext): Promise<StagedRun> {
     const ingestStage = stage(feed.records, firstIngest, ingestDone);
     const ingestCpu = ingest.cpuSeconds;
     log(`ingest alone: ${ingestStage.perSecond}/s`);
-    const ingestProfile = opts.profile.includes('ingest') ? await stopProfiled(ingest, 'ingest', join(profDir, 'ingest')) : undefined;
+    const ingestProfile = opts.profile.includes('ingest') ? await stopProfiled(ingest, join(profDir, 'ingest')) : undefined;
 
     const validated = await groupLag(admin, env.env.AGGREGATOR_GROUP_ID!, env.env.TOPIC_VALIDATED!);
     const servicesBeforeAggregator = serviceCpuSeconds();
@@ -152,7 +160,7 @@ export async function runStaged(ctx: RunContext): Promise<StagedRun> {
     log(`aggregator alone: ${aggStage.perSecond}/s`);
     const redisDone = await waitForRedis(ctx, env);
     const aggregatorServices = serviceCpuSince(servicesBeforeAggregator);
-    const aggregatorProfile = opts.profile.includes('aggregator') ? await stopProfiled(aggregator, 'aggregator', join(profDir, 'aggregator')) : undefined;
+    const aggregatorProfile = opts.profile.includes('aggregator') ? await stopProfiled(aggregator, join(profDir, 'aggregator')) : undefined;
     sampler.stop();
     env.sampleAll();
     const check = await checkAgainstGroundTruth(env, feed.truth);
@@ -332,7 +340,7 @@ export async function runWhole(ctx: RunContext, label: string, distRoot: string,
       autovacuum: standIn?.work,
     };
     for (const p of apps.filter((a) => profiled(a.name))) {
-      const profile = await stopProfiled(p, p.name, join(profDir, p.name), 25);
+      const profile = await stopProfiled(p, join(profDir, p.name), 25);
       if (profile) log(`${p.name}, whole run:\n${describeProfile(p.name, profile).join('\n')}`);
     }
     log(`whole "${label}": ${JSON.stringify({ ...run, lag: undefined })}`);
