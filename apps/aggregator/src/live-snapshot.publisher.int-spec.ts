@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { UnitSnapshot } from '@tthc/contracts';
-import { REDIS, UnitDirectory } from '@tthc/infrastructure';
+import type { Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { CLOCK, type Clock, LOGGER, PRODUCER, REDIS, SETTINGS, UnitDirectory } from '@tthc/infrastructure';
 import { LiveMetricsStore } from '@tthc/live-metrics';
 import { createKafka, partitionOfKey, withAdmin } from '@tthc/messaging';
-import { createLogger } from '@tthc/platform';
+import { type Logger, createLogger } from '@tthc/platform';
 import { batchOf, WorkerContext } from '../../../test/support/worker-context';
 import { AggregatorSettings } from './aggregator.settings';
 import { DossierBatchHandler } from './dossier-batch.handler';
@@ -272,6 +274,49 @@ describe('LiveSnapshotPublisher (real PostgreSQL, Redis, Kafka)', () => {
       }
       expect((await snapshot(other)).today.receivedTotal).toBe(999);
       expect(await keysPublishedSince(published)).not.toContain(other);
+    });
+
+    it('neither writes nor publishes figures it read before a batch once the new owner wrote the figures after it (a join this member has not seen yet)', async () => {
+      // Both believe they own every unit: the other member has joined, this one has not seen the join.
+      const newOwner = new LiveSnapshotPublisher(
+        ctx.app.get(DataSource),
+        ctx.app.get(UnitDirectory),
+        ctx.app.get<Redis>(REDIS),
+        ctx.app.get<Producer>(PRODUCER),
+        ctx.app.get<AggregatorSettings>(SETTINGS),
+        ctx.app.get<Clock>(CLOCK),
+        ctx.app.get<Logger>(LOGGER),
+      );
+      publisher.partitionsAssigned([0], 1);
+      await publisher.flushDirty();
+      newOwner.partitionsAssigned([0], 1);
+      await newOwner.flushDirty();
+      await apply([ev('2025-07-31')]);
+      const before = (await snapshot()).today.receivedTotal;
+      let published = 0;
+      // This member's flush reads, then the new owner's batch commits and its flush writes and
+      // publishes, then this member's write arrives: older figures, after newer ones.
+      const internals = publisher as unknown as { store: LiveMetricsStore };
+      const write = internals.store.write.bind(internals.store);
+      const spy = jest.spyOn(internals.store, 'write').mockImplementationOnce(async (snapshots, options) => {
+        expect(snapshots.find((s) => s.snapshot.unitCode === unit)?.snapshot.today.receivedTotal).toBe(before + 1);
+        await apply([ev('2025-07-31')], false);
+        newOwner.markDirty([unit]);
+        await newOwner.flushDirty();
+        published = (await ctx.read(metricsTopic)).length;
+        return write(snapshots, options);
+      });
+      try {
+        await publisher.flushDirty();
+      } finally {
+        spy.mockRestore();
+      }
+      expect((await snapshot()).today.receivedTotal).toBe(before + 2);
+      const after = (await ctx.read(metricsTopic)).slice(published).filter((m) => m.key?.toString() === unit);
+      expect(after).toEqual([]);
+      // The new owner's snapshot is the unit's last on the topic.
+      const last = (await ctx.read(metricsTopic)).filter((m) => m.key?.toString() === unit).at(-1)!;
+      expect((JSON.parse(last.value!.toString()) as UnitSnapshot).today.receivedTotal).toBe(before + 2);
     });
 
     it("rebuilds a snapshot Redis lost without putting older figures over the other member's, and publishes only its own units", async () => {

@@ -7,7 +7,7 @@ import { type LocalDate, type WindowCounts, addWindowCounts, localDayOf, zeroWin
 import { type LiveWindow, LiveMetricsStore, buildUnitSnapshot, liveWindows, snapshotFingerprint } from '@tthc/live-metrics';
 import { sendSized } from '@tthc/messaging';
 import type { AppMetrics } from '@tthc/observability';
-import { type OverdueCount, countOverdueOpenWithNextCrossing, sumWindowCounts } from '@tthc/persistence';
+import { type OverdueCount, countOverdueOpenWithNextCrossing, readUnitVersions, sumWindowCounts } from '@tthc/persistence';
 import type { Logger } from '@tthc/platform';
 import type { AggregatorSettings } from './aggregator.settings';
 import { OverdueCounts } from './overdue-counts';
@@ -47,6 +47,9 @@ import { UnitOwnership } from './unit-ownership';
  * owns from every day, and publishes them; nothing is this member's before its first join. When
  * Redis lost the snapshot (at start-up or later), every unit is rebuilt from PostgreSQL at once:
  * this member's own written and published, the others' written only where Redis has none.
+ * A member learns of a join only when it sees it; until then it may still read a unit it no longer
+ * owns, so each snapshot carries its unit's version read before its figures (UnitSnapshot.version)
+ * and Redis refuses one below the version it holds; what Redis refused is not published.
  */
 @Injectable()
 export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -268,17 +271,24 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     // Paced on PostgreSQL's part alone: the Redis write and the acknowledged send below are
     // waits, not the cost the pacing bounds.
     const queriedAt = Date.now();
+    // The versions before the figures: a snapshot's version is then never above the state it
+    // shows, and the owner's flush after a batch is above every read begun before that batch.
+    const versions = await readUnitVersions(this.dataSource, unitCodes);
     let overdueMs = 0;
     const [sums, overdue] = await Promise.all([this.windowSums(windows, localDayOf(now), unitCodes), this.overdueCounts(now, unitCodes).finally(() => (overdueMs = Date.now() - queriedAt))]);
     const queried = Date.now();
     this.pacer.finished(queriedAt, queried);
-    const snapshots = unitCodes.map((code) => buildUnitSnapshot(code, now, windows, sums.get(code), overdue.counts.get(code) ?? 0));
+    const snapshots = unitCodes.map((code) => buildUnitSnapshot(code, now, windows, sums.get(code), overdue.counts.get(code) ?? 0, versions.get(code) ?? 0));
     let joins = this.joins;
     let owned = new Set(this.ownership.own(unitCodes));
-    await this.store.write(
+    // Redis refuses a unit's figures where it holds a higher version: another member (the new
+    // owner after a join this one has not seen yet) read after a batch this read did not see.
+    const { refused } = await this.store.write(
       snapshots.map((snapshot) => ({ provinceCode: this.units.get(snapshot.unitCode)?.provinceCode ?? 'unknown', snapshot, ifAbsent: !owned.has(snapshot.unitCode) })),
       { complete },
     );
+    if (refused.length > 0) this.logger.info({ units: refused.length, examples: refused.slice(0, 5) }, 'live snapshot: Redis holds newer figures of these units; not written or published');
+    const notWritten = new Set(refused);
     const written = Date.now();
     if (this.joins !== joins) {
       joins = this.joins;
@@ -286,7 +296,7 @@ export class LiveSnapshotPublisher implements OnApplicationBootstrap, OnApplicat
     }
     // Each fingerprint once: nationally a flush may carry 3,355 snapshots of ~2 KB.
     const changed = snapshots
-      .filter((s) => owned.has(s.unitCode))
+      .filter((s) => owned.has(s.unitCode) && !notWritten.has(s.unitCode))
       .map((s) => ({ s, fingerprint: snapshotFingerprint(s) }))
       .filter(({ s, fingerprint }) => this.lastPublished.get(s.unitCode) !== fingerprint);
     if (changed.length === 0) return;

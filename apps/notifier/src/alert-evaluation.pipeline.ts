@@ -40,11 +40,15 @@ export class AlertEvaluationPipeline {
 
   /**
    * After metric changes: the unit rules for the units of these snapshots (one partition's, in
-   * offset order), on their figures. They are held for the clock tick.
+   * offset order), on their figures. They are held for the clock tick; one older than its unit's
+   * held snapshot (HeldSnapshots) is neither held nor judged.
    */
   evaluateSnapshots(partition: number, snapshots: readonly UnitSnapshot[]): Promise<AlertMessage[]> {
-    const known = new Map(snapshots.filter((s) => this.units.has(s.unitCode)).map((s) => [s.unitCode, s]));
-    this.held.hold(partition, known.values());
+    const held = this.held.hold(
+      partition,
+      snapshots.filter((s) => this.units.has(s.unitCode)),
+    );
+    const known = new Map(held.map((s) => [s.unitCode, s]));
     return this.serialised(() => this.evaluate([...known.keys()], false, { snapshots: known }));
   }
 

@@ -30,7 +30,7 @@ export function windowFigures(w: { from: LocalDate; to: LocalDate }, counts: Win
   };
 }
 
-export function buildUnitSnapshot(unitCode: string, now: number, windows: LiveWindow[], sums: Map<string, WindowCounts> | undefined, overdueOpen: number): UnitSnapshot {
+export function buildUnitSnapshot(unitCode: string, now: number, windows: LiveWindow[], sums: Map<string, WindowCounts> | undefined, overdueOpen: number, version?: number): UnitSnapshot {
   const fig = (name: LiveWindowName) => {
     const w = windows.find((x) => x.name === name)!;
     return windowFigures(w, sums?.get(name));
@@ -42,10 +42,11 @@ export function buildUnitSnapshot(unitCode: string, now: number, windows: LiveWi
     monthToDate: fig('monthToDate'),
     rolling30d: fig('rolling30d'),
     overdueOpen,
+    ...(version === undefined ? {} : { version }),
   };
 }
 
-/** Everything but `asOf`: two snapshots with the same fingerprint say the same thing. */
+/** Everything but `asOf` and `version`: two snapshots with the same fingerprint say the same thing. */
 export function snapshotFingerprint(s: UnitSnapshot): string {
   return JSON.stringify([s.today, s.monthToDate, s.rolling30d, s.overdueOpen]);
 }

@@ -13,6 +13,7 @@ import { HotCounterUpdates1764800000000 } from './migrations/1764800000000-hot-c
 import { DossierBatchEntry1764900000000 } from './migrations/1764900000000-dossier-batch-entry';
 import { OverdueOpenIndex1765000000000 } from './migrations/1765000000000-overdue-open-index';
 import { SourceBatchEntry1765100000000 } from './migrations/1765100000000-source-batch-entry';
+import { UnitVersions1765200000000 } from './migrations/1765200000000-unit-versions';
 
 export const MIGRATIONS = [
   InitialSchema1763900000000,
@@ -29,6 +30,7 @@ export const MIGRATIONS = [
   DossierBatchEntry1764900000000,
   OverdueOpenIndex1765000000000,
   SourceBatchEntry1765100000000,
+  UnitVersions1765200000000,
 ];
 
 /** Every wait on PostgreSQL has a bound (issue 10); each app chooses its own (settings DB_*_MS). */

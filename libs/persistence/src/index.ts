@@ -17,5 +17,6 @@ export * from './indicator-facts.sql';
 export * from './indicator-counters.repository';
 export * from './procedures.repository';
 export * from './window-counts.repository';
+export * from './unit-versions.repository';
 export * from './json-rows';
 export * from './combined-writes';

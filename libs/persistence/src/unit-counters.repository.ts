@@ -2,6 +2,7 @@ import { type CounterDelta, type DayCounters, type LocalDate, zeroCounters } fro
 import { DOSSIERS_OVERDUE_FROM } from './overdue-rule.sql';
 import { type WritePart, runWrites } from './combined-writes';
 import type { Sql } from './sql';
+import { raiseUnitVersions } from './unit-versions.repository';
 
 /**
  * Adds a batch's deltas to the day rows (counters and gauge changes): one upsert, whatever the
@@ -122,8 +123,12 @@ export async function countOverdueOpenWithNextCrossing(sql: Sql, now: Date, unit
   return new Map(rows.map((r) => [r.unit_code, { count: Number(r.n), nextCrossing: r.next === null ? Infinity : Number(r.next) }]));
 }
 
-/** Replaces one unit's day counters for [from, to] with `rows` (days absent from `rows` become absent). */
+/**
+ * Replaces one unit's day counters for [from, to] with `rows` (days absent from `rows` become
+ * absent), and raises the unit's version: a live snapshot read before the replay is older.
+ */
 export async function replaceDayCounters(sql: Sql, unitCode: string, from: LocalDate, to: LocalDate, rows: CounterDelta[]): Promise<void> {
   await sql.query(`DELETE FROM unit_daily_counters WHERE unit_code = $1 AND day BETWEEN $2::date AND $3::date`, [unitCode, from, to]);
   await applyCounterDeltas(sql, rows);
+  await raiseUnitVersions(sql, [unitCode]);
 }

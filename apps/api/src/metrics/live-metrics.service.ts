@@ -74,7 +74,8 @@ export class LiveMetricsService {
       provinceName: shown === 'all' ? 'Toàn quốc' : this.units.provinceName(shown),
       asOf,
       province,
-      units: snapshots.map((s: UnitSnapshot) => ({ name: this.units.nameOf(s.unitCode), ...s })).sort((a, b) => a.unitCode.localeCompare(b.unitCode)),
+      // The version orders a unit's snapshots between writers (UnitSnapshot.version); it says nothing to a screen.
+      units: snapshots.map(({ version: _version, ...s }: UnitSnapshot) => ({ name: this.units.nameOf(s.unitCode), ...s })).sort((a, b) => a.unitCode.localeCompare(b.unitCode)),
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { UnitSnapshot } from '@tthc/contracts';
+import { type UnitSnapshot, isOlderSnapshot } from '@tthc/contracts';
 
 /**
  * The latest snapshot of each unit received on the partitions of `tthc.metrics.units` this
@@ -13,9 +13,20 @@ import type { UnitSnapshot } from '@tthc/contracts';
 export class HeldSnapshots {
   private readonly byUnit = new Map<string, { snapshot: UnitSnapshot; partition: number }>();
 
-  /** Snapshots of one partition in offset order: a unit's later one replaces its earlier one. */
-  hold(partition: number, snapshots: Iterable<UnitSnapshot>): void {
-    for (const snapshot of snapshots) this.byUnit.set(snapshot.unitCode, { snapshot, partition });
+  /**
+   * Snapshots of one partition in offset order: a unit's later one replaces its earlier one, unless
+   * it is older than the one held (`isOlderSnapshot`: an aggregator that had not yet seen a join
+   * published after the unit's new owner). Returns the snapshots held, the ones to judge.
+   */
+  hold(partition: number, snapshots: Iterable<UnitSnapshot>): UnitSnapshot[] {
+    const held: UnitSnapshot[] = [];
+    for (const snapshot of snapshots) {
+      const current = this.byUnit.get(snapshot.unitCode);
+      if (current && isOlderSnapshot(snapshot, current.snapshot)) continue;
+      this.byUnit.set(snapshot.unitCode, { snapshot, partition });
+      held.push(snapshot);
+    }
+    return held;
   }
 
   /** After a group join: only what arrived on the partitions this member still holds is kept. */

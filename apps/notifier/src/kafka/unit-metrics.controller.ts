@@ -1,7 +1,7 @@
 import { Controller, Inject, type OnModuleInit, UseFilters } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { Kafka } from 'kafkajs';
-import type { UnitSnapshot } from '@tthc/contracts';
+import { type UnitSnapshot, isOlderSnapshot } from '@tthc/contracts';
 import { BATCH_SERVER, KAFKA, LOGGER, METRICS, RethrowRpcExceptions, SETTINGS, sharePartitions, workerSubscription } from '@tthc/infrastructure';
 import type { AppMetrics } from '@tthc/observability';
 import { BATCH_PATTERNS, type KafkaBatchContext, type KafkaBatchServer, type PartitionBatch, deadLetterPattern, recordContext } from '@tthc/messaging';
@@ -50,13 +50,15 @@ export class UnitMetricsController implements OnModuleInit {
 
   @EventPattern(BATCH_PATTERNS.unitMetrics)
   async handle(@Payload() batch: PartitionBatch): Promise<void> {
-    // In offset order, so a unit's later snapshot replaces its earlier one.
+    // In offset order, so a unit's later snapshot replaces its earlier one, unless it is older
+    // (a member that had not yet seen a join published after the unit's new owner).
     const latest = new Map<string, UnitSnapshot>();
     for (const m of batch.messages) {
       if (!m.value) continue; // a compaction tombstone
       try {
         const snapshot = JSON.parse(m.value.toString('utf8')) as UnitSnapshot;
-        latest.set(snapshot.unitCode, snapshot);
+        const earlier = latest.get(snapshot.unitCode);
+        if (!earlier || !isOlderSnapshot(snapshot, earlier)) latest.set(snapshot.unitCode, snapshot);
       } catch (err) {
         this.logger.error({ err, ...recordContext(batch.topic, batch.partition, m) }, 'unreadable unit snapshot skipped');
       }
