@@ -31,9 +31,10 @@ GRANT SELECT, INSERT, UPDATE ON consumer_offsets TO :"ingest";
 REVOKE EXECUTE ON FUNCTION tthc_enter_source_batch(text, text, int, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION tthc_enter_source_batch(text, text, int, bigint) TO :"ingest";
 
--- aggregator: dossier states, day counters and its offsets, in one transaction per batch;
--- undecodable messages on the validated topic are recorded as rejections.
-GRANT SELECT, INSERT, UPDATE ON dossiers, unit_daily_counters, unit_procedure_daily_indicators, consumer_offsets TO :"aggregator";
+-- aggregator: dossier states, day counters, its offsets and the units' versions (raised by each
+-- batch, read by the live snapshot), in one transaction per batch; undecodable messages on the
+-- validated topic are recorded as rejections.
+GRANT SELECT, INSERT, UPDATE ON dossiers, unit_daily_counters, unit_procedure_daily_indicators, consumer_offsets, unit_versions TO :"aggregator";
 GRANT SELECT, INSERT ON rejected_events TO :"aggregator";
 -- Opens a batch (gate, offset row, unit locks) in one call; runs with the caller's own rights.
 REVOKE EXECUTE ON FUNCTION tthc_enter_dossier_batch(text, text, text, int, int, text[]) FROM PUBLIC;
