@@ -16,6 +16,7 @@ import {
   nextOffsetWrite,
   runWrites,
   saveNextOffset,
+  unitVersionsWrite,
 } from '@tthc/persistence';
 import { type Failure, type Logger, classifyFailure } from '@tthc/platform';
 import type { AggregatorSettings } from './aggregator.settings';
@@ -213,8 +214,15 @@ async function foldEvents(tx: Sql, events: DossierEvent[]): Promise<{ changes: C
   for (const d of [...counterDeltas, ...indicatorDeltas]) noteDay(earliestDays, d.unitCode, d.day);
   const overdueFrom = new Map<string, number>();
   for (const [key, after] of changed) noteInstant(overdueFrom, after.unitCode, overdueChangeFrom(loaded.get(key), after));
+  const changedUnits = new Set([...changed.values()].map((s) => s.unitCode));
   return {
-    changes: { changedUnits: new Set([...changed.values()].map((s) => s.unitCode)), earliestDays, overdueChangeFrom: overdueFrom },
-    writes: [...dossierWrites([...changed.values()], loaded), ...counterDeltaWrites(counterDeltas), ...indicatorDeltaWrites(indicatorDeltas)],
+    changes: { changedUnits, earliestDays, overdueChangeFrom: overdueFrom },
+    writes: [
+      ...dossierWrites([...changed.values()], loaded),
+      ...counterDeltaWrites(counterDeltas),
+      ...indicatorDeltaWrites(indicatorDeltas),
+      // The live snapshot's order (UnitSnapshot.version): a flush that read before this commits is older.
+      ...(changedUnits.size > 0 ? [unitVersionsWrite([...changedUnits])] : []),
+    ],
   };
 }

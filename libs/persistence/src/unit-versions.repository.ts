@@ -1,3 +1,4 @@
+import type { WritePart } from './combined-writes';
 import type { Sql } from './sql';
 
 /**
@@ -10,11 +11,17 @@ export async function readUnitVersions(sql: Sql, unitCodes: readonly string[]): 
   return new Map(rows.map((r) => [r.unit_code, Number(r.version)]));
 }
 
-/** Raises the versions of `unitCodes`, in the caller's transaction (the aggregator's batches do it in `enterDossierBatch`). */
+/** Raises the versions of `unitCodes` (repeats are harmless), as one part of a batch's combined writes. */
+export function unitVersionsWrite(unitCodes: readonly string[]): WritePart {
+  return {
+    statement: (p) => `INSERT INTO unit_versions AS v (unit_code, version) SELECT DISTINCT u, 1 FROM unnest($${p}::text[]) AS u
+       ON CONFLICT (unit_code) DO UPDATE SET version = v.version + 1`,
+    values: [unitCodes],
+  };
+}
+
+/** Raises the versions of `unitCodes`, in the caller's transaction. */
 export async function raiseUnitVersions(sql: Sql, unitCodes: readonly string[]): Promise<void> {
-  await sql.query(
-    `INSERT INTO unit_versions AS v (unit_code, version) SELECT DISTINCT u, 1 FROM unnest($1::text[]) AS u
-     ON CONFLICT (unit_code) DO UPDATE SET version = v.version + 1`,
-    [unitCodes],
-  );
+  const write = unitVersionsWrite(unitCodes);
+  await sql.query(write.statement(1), write.values);
 }
