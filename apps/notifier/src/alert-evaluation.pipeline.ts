@@ -40,8 +40,8 @@ export class AlertEvaluationPipeline {
 
   /**
    * After metric changes: the unit rules for the units of these snapshots (one partition's, in
-   * offset order), on their figures. They are held for the clock tick; one older than its unit's
-   * held snapshot (HeldSnapshots) is neither held nor judged.
+   * offset order), each unit on its latest held one: a snapshot older than its unit's held one
+   * (HeldSnapshots) is neither held nor judged. They are held for the clock tick.
    */
   evaluateSnapshots(partition: number, snapshots: readonly UnitSnapshot[]): Promise<AlertMessage[]> {
     const held = this.held.hold(

@@ -2,7 +2,7 @@ import { type CounterDelta, type DayCounters, type LocalDate, zeroCounters } fro
 import { DOSSIERS_OVERDUE_FROM } from './overdue-rule.sql';
 import { type WritePart, runWrites } from './combined-writes';
 import type { Sql } from './sql';
-import { raiseUnitVersions } from './unit-versions.repository';
+import { unitVersionsWrite } from './unit-versions.repository';
 
 /**
  * Adds a batch's deltas to the day rows (counters and gauge changes): one upsert, whatever the
@@ -129,6 +129,5 @@ export async function countOverdueOpenWithNextCrossing(sql: Sql, now: Date, unit
  */
 export async function replaceDayCounters(sql: Sql, unitCode: string, from: LocalDate, to: LocalDate, rows: CounterDelta[]): Promise<void> {
   await sql.query(`DELETE FROM unit_daily_counters WHERE unit_code = $1 AND day BETWEEN $2::date AND $3::date`, [unitCode, from, to]);
-  await applyCounterDeltas(sql, rows);
-  await raiseUnitVersions(sql, [unitCode]);
+  await runWrites(sql, [...counterDeltaWrites(rows), unitVersionsWrite([unitCode])]);
 }

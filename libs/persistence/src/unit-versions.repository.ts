@@ -11,17 +11,11 @@ export async function readUnitVersions(sql: Sql, unitCodes: readonly string[]): 
   return new Map(rows.map((r) => [r.unit_code, Number(r.version)]));
 }
 
-/** Raises the versions of `unitCodes` (repeats are harmless), as one part of a batch's combined writes. */
+/** Raises the versions of `unitCodes` (repeats are harmless), as one part of a combined write (`runWrites`). */
 export function unitVersionsWrite(unitCodes: readonly string[]): WritePart {
   return {
     statement: (p) => `INSERT INTO unit_versions AS v (unit_code, version) SELECT DISTINCT u, 1 FROM unnest($${p}::text[]) AS u
        ON CONFLICT (unit_code) DO UPDATE SET version = v.version + 1`,
     values: [unitCodes],
   };
-}
-
-/** Raises the versions of `unitCodes`, in the caller's transaction. */
-export async function raiseUnitVersions(sql: Sql, unitCodes: readonly string[]): Promise<void> {
-  const write = unitVersionsWrite(unitCodes);
-  await sql.query(write.statement(1), write.values);
 }

@@ -1,7 +1,7 @@
 import { Controller, Inject, type OnModuleInit, UseFilters } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { Kafka } from 'kafkajs';
-import { type UnitSnapshot, isOlderSnapshot } from '@tthc/contracts';
+import type { UnitSnapshot } from '@tthc/contracts';
 import { BATCH_SERVER, KAFKA, LOGGER, METRICS, RethrowRpcExceptions, SETTINGS, sharePartitions, workerSubscription } from '@tthc/infrastructure';
 import type { AppMetrics } from '@tthc/observability';
 import { BATCH_PATTERNS, type KafkaBatchContext, type KafkaBatchServer, type PartitionBatch, deadLetterPattern, recordContext } from '@tthc/messaging';
@@ -50,20 +50,17 @@ export class UnitMetricsController implements OnModuleInit {
 
   @EventPattern(BATCH_PATTERNS.unitMetrics)
   async handle(@Payload() batch: PartitionBatch): Promise<void> {
-    // In offset order, so a unit's later snapshot replaces its earlier one, unless it is older
-    // (a member that had not yet seen a join published after the unit's new owner).
-    const latest = new Map<string, UnitSnapshot>();
+    // In offset order: the pipeline keeps each unit's latest that is not older than the one before (HeldSnapshots).
+    const snapshots: UnitSnapshot[] = [];
     for (const m of batch.messages) {
       if (!m.value) continue; // a compaction tombstone
       try {
-        const snapshot = JSON.parse(m.value.toString('utf8')) as UnitSnapshot;
-        const earlier = latest.get(snapshot.unitCode);
-        if (!earlier || !isOlderSnapshot(snapshot, earlier)) latest.set(snapshot.unitCode, snapshot);
+        snapshots.push(JSON.parse(m.value.toString('utf8')) as UnitSnapshot);
       } catch (err) {
         this.logger.error({ err, ...recordContext(batch.topic, batch.partition, m) }, 'unreadable unit snapshot skipped');
       }
     }
-    if (latest.size > 0) await this.pipeline.evaluateSnapshots(batch.partition, [...latest.values()]);
+    if (snapshots.length > 0) await this.pipeline.evaluateSnapshots(batch.partition, snapshots);
   }
 
   /**
